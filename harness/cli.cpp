@@ -1,0 +1,431 @@
+#include "cli.h"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <ostream>
+#include <set>
+
+#include "generate.h"
+#include "report_markdown.h"
+#include "results_json.h"
+#include "run.h"
+#include "spec_loader.h"
+#include "toolchain.h"
+
+namespace eh {
+namespace {
+
+const char* kUsage =
+    "usage: escape-harness <command> [options]\n"
+    "\n"
+    "Verifies the claims of the escape-analysis catalog against real Go toolchains.\n"
+    "\n"
+    "commands:\n"
+    "  run      generate, build, measure and judge every scenario; write reports\n"
+    "  gen      write the generated Go programs (gosrc/) only\n"
+    "  list     list scenarios: ids, entry numbers, titles, claims\n"
+    "  report   rewrite the Markdown reports from a results.json\n"
+    "\n"
+    "`escape-harness <command> --help` describes each command's options.\n"
+    "Exit status: 0 every claim judged; 1 some claims are `error`; 2 bad input\n"
+    "(spec errors, usage), nothing ran; 3 the toolchain cannot be run.\n";
+
+const char* kRunUsage =
+    "usage: escape-harness run [options]\n"
+    "\n"
+    "Loads the scenario specs, generates a Go test program per variant, builds and\n"
+    "runs it with the go toolchain, judges every claim, and writes\n"
+    "<out>/results.json and <out>/EVIDENCE.md.\n"
+    "\n"
+    "options:\n"
+    "  --only ID          run only this scenario (repeatable)\n"
+    "  --go SPEC          the go to use: a go binary, a GOROOT, or a version such as\n"
+    "                     go1.27.3 (run via GOTOOLCHAIN); default: go on PATH\n"
+    "  --out DIR          where reports are written (default: reports)\n"
+    "  --scenarios DIR    where the specs are (default: scenarios)\n"
+    "  --quick            skip timing samples: timing claims are `skipped`\n"
+    "  --samples N        timing samples per variant (default: 10)\n"
+    "  --timeout SECONDS  limit for each test-binary run (default: 120;\n"
+    "                     compiles get 5 minutes or this, whichever is longer)\n"
+    "  --work DIR         where the module is built (default: a directory under\n"
+    "                     $XDG_CACHE_HOME/escape-harness, one per output directory)\n";
+
+const char* kGenUsage =
+    "usage: escape-harness gen [--scenarios DIR] [--gosrc DIR]\n"
+    "\n"
+    "Writes the generated Go module (default: gosrc/) from the specs (default:\n"
+    "scenarios/), removing generated files no spec produces any more. Nothing runs.\n";
+
+const char* kListUsage =
+    "usage: escape-harness list [--scenarios DIR]\n"
+    "\n"
+    "Prints each scenario's entry number, id and title, and its claims.\n";
+
+const char* kReportUsage =
+    "usage: escape-harness report [--results FILE] [--out DIR]\n"
+    "\n"
+    "Rewrites <out>/EVIDENCE.md from a results.json (default: reports/results.json,\n"
+    "out: the directory of the results file). No toolchain runs.\n";
+
+struct Options {
+  std::vector<std::string> only;
+  std::vector<std::string> go;
+  std::string out = "reports";
+  std::string scenarios = "scenarios";
+  std::string gosrc = "gosrc";
+  std::string work;
+  std::string results;
+  bool quick = false;
+  bool help = false;
+  int samples = 10;
+  int timeout_s = 120;
+};
+
+/// Parses options; `allowed` lists the ones this command takes.
+bool parse_options(const std::vector<std::string>& args, const std::set<std::string>& allowed, Options& o,
+                   std::string* err) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    std::string value;
+    bool has_value = false;
+    if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
+      value = a.substr(eq + 1);
+      a = a.substr(0, eq);
+      has_value = true;
+    }
+    if (a == "--help" || a == "-h") {
+      o.help = true;
+      continue;
+    }
+    if (!allowed.count(a)) {
+      *err = a.starts_with("-") ? fmt::format("unknown option '{}'", a) : fmt::format("unexpected argument '{}'", a);
+      return false;
+    }
+    bool flag = a == "--quick";
+    if (flag) {
+      if (has_value) {
+        *err = fmt::format("{} takes no value", a);
+        return false;
+      }
+      o.quick = true;
+      continue;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) {
+        *err = fmt::format("{} needs a value", a);
+        return false;
+      }
+      value = args[++i];
+    }
+    auto number = [&](int lo, int hi, int& out) {
+      try {
+        std::size_t used = 0;
+        int v = std::stoi(value, &used);
+        if (used == value.size() && v >= lo && v <= hi) {
+          out = v;
+          return true;
+        }
+      } catch (...) {
+      }
+      *err = fmt::format("{}: expected a number from {} to {}, got '{}'", a, lo, hi, value);
+      return false;
+    };
+    if (a == "--only") o.only.push_back(value);
+    else if (a == "--go") o.go.push_back(value);
+    else if (a == "--out") o.out = value;
+    else if (a == "--scenarios") o.scenarios = value;
+    else if (a == "--gosrc") o.gosrc = value;
+    else if (a == "--work") o.work = value;
+    else if (a == "--results") o.results = value;
+    else if (a == "--samples") {
+      if (!number(2, 1000, o.samples)) return false;
+    } else if (a == "--timeout") {
+      if (!number(1, 24 * 3600, o.timeout_s)) return false;
+    }
+  }
+  return true;
+}
+
+/// Loads specs, printing every error; nothing on any error.
+std::optional<std::vector<Scenario>> load(CliContext& ctx, const std::string& dir) {
+  LoadResult r = load_scenarios(ctx.fs, dir);
+  for (const auto& e : r.errors) fmt::print(ctx.err, "{}\n", e.format());
+  if (!r.errors.empty()) {
+    fmt::print(ctx.err, "{} error{} in the specs; nothing was run\n", r.errors.size(), r.errors.size() == 1 ? "" : "s");
+    return std::nullopt;
+  }
+  return std::move(r.scenarios);
+}
+
+bool select_only(CliContext& ctx, std::vector<Scenario>& all, const std::vector<std::string>& only) {
+  if (only.empty()) return true;
+  std::vector<std::string> ids;
+  for (const auto& s : all) ids.push_back(s.id);
+  for (const auto& id : only)
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      std::string list;
+      for (const auto& i : ids) list += (list.empty() ? "" : ", ") + i;
+      fmt::print(ctx.err, "--only {}: no such scenario (scenarios: {})\n", id, list);
+      return false;
+    }
+  std::erase_if(all, [&](const Scenario& s) { return std::find(only.begin(), only.end(), s.id) == only.end(); });
+  return true;
+}
+
+/// Every file below `dir`, as paths relative to it.
+void walk(const FileSystem& fs, const std::string& dir, const std::string& rel, std::vector<std::string>& out) {
+  std::string err;
+  auto names = fs.list(rel.empty() ? dir : join_path(dir, rel), &err);
+  if (!names) return;
+  for (const auto& n : *names) {
+    if (n.ends_with("/")) walk(fs, dir, join_path(rel, n.substr(0, n.size() - 1)), out);
+    else out.push_back(join_path(rel, n));
+  }
+}
+
+int cmd_gen(const std::vector<std::string>& args, CliContext& ctx) {
+  Options o;
+  std::string err;
+  if (!parse_options(args, {"--scenarios", "--gosrc"}, o, &err)) {
+    fmt::print(ctx.err, "escape-harness gen: {}\n{}", err, kGenUsage);
+    return kExitBadInput;
+  }
+  if (o.help) {
+    fmt::print(ctx.out, "{}", kGenUsage);
+    return kExitOk;
+  }
+  auto scenarios = load(ctx, o.scenarios);
+  if (!scenarios) return kExitBadInput;
+  GeneratedModule m = generate(*scenarios);
+  std::set<std::string> keep;
+  for (const auto& f : m.files) {
+    std::string path = join_path(o.gosrc, f.path);
+    keep.insert(f.path);
+    if (!ctx.fs.make_dirs(path.substr(0, path.rfind('/')), &err) || !ctx.fs.write(path, f.content, &err)) {
+      fmt::print(ctx.err, "escape-harness gen: {}\n", err);
+      return kExitBadInput;
+    }
+  }
+  std::vector<std::string> existing;
+  walk(ctx.fs, o.gosrc, "", existing);
+  int removed = 0;
+  for (const auto& rel : existing)
+    if (!keep.count(rel) && (rel.ends_with(".go") || rel == "go.sum")) {
+      if (!ctx.fs.remove(join_path(o.gosrc, rel), &err)) {
+        fmt::print(ctx.err, "escape-harness gen: {}\n", err);
+        return kExitBadInput;
+      }
+      ++removed;
+    }
+  fmt::print(ctx.out, "wrote {} files for {} scenarios to {}{}\n", m.files.size(), scenarios->size(), o.gosrc,
+             removed ? fmt::format(" (removed {} stale)", removed) : "");
+  return kExitOk;
+}
+
+int cmd_list(const std::vector<std::string>& args, CliContext& ctx) {
+  Options o;
+  std::string err;
+  if (!parse_options(args, {"--scenarios"}, o, &err)) {
+    fmt::print(ctx.err, "escape-harness list: {}\n{}", err, kListUsage);
+    return kExitBadInput;
+  }
+  if (o.help) {
+    fmt::print(ctx.out, "{}", kListUsage);
+    return kExitOk;
+  }
+  auto scenarios = load(ctx, o.scenarios);
+  if (!scenarios) return kExitBadInput;
+  for (const auto& s : *scenarios) {
+    std::string variants;
+    for (const auto& v : s.variants) variants += (variants.empty() ? "" : ", ") + v.name;
+    fmt::print(ctx.out, "{:>2}  {}  {}\n    variants: {}\n", s.entry, s.id, s.title, variants);
+    for (const auto& c : s.claims) fmt::print(ctx.out, "    {:<8} {}: {}\n", to_string(c.aspect), c.id, c.text);
+  }
+  return kExitOk;
+}
+
+bool write_reports(CliContext& ctx, const std::string& out, const Results& r, const std::string* json_text,
+                   std::string* err) {
+  if (!ctx.fs.make_dirs(out, err)) return false;
+  if (json_text && !ctx.fs.write(join_path(out, "results.json"), *json_text, err)) return false;
+  return ctx.fs.write(join_path(out, "EVIDENCE.md"), evidence_markdown(r), err);
+}
+
+int cmd_report(const std::vector<std::string>& args, CliContext& ctx) {
+  Options o;
+  o.out.clear();
+  std::string err;
+  if (!parse_options(args, {"--results", "--out"}, o, &err)) {
+    fmt::print(ctx.err, "escape-harness report: {}\n{}", err, kReportUsage);
+    return kExitBadInput;
+  }
+  if (o.help) {
+    fmt::print(ctx.out, "{}", kReportUsage);
+    return kExitOk;
+  }
+  if (o.results.empty()) o.results = "reports/results.json";
+  if (o.out.empty()) {
+    auto slash = o.results.rfind('/');
+    o.out = slash == std::string::npos ? "." : o.results.substr(0, slash);
+  }
+  auto text = ctx.fs.read(o.results, &err);
+  if (!text) {
+    fmt::print(ctx.err, "escape-harness report: {}\n", err);
+    return kExitBadInput;
+  }
+  auto r = results_from_json(*text, &err);
+  if (!r) {
+    fmt::print(ctx.err, "escape-harness report: {}: {}\n", o.results, err);
+    return kExitBadInput;
+  }
+  if (!write_reports(ctx, o.out, *r, nullptr, &err)) {
+    fmt::print(ctx.err, "escape-harness report: {}\n", err);
+    return kExitBadInput;
+  }
+  fmt::print(ctx.out, "wrote {}\n", join_path(o.out, "EVIDENCE.md"));
+  return kExitOk;
+}
+
+std::string default_work_dir(const CliContext& ctx, const std::string& out) {
+  std::string cache;
+  if (auto it = ctx.env.find("XDG_CACHE_HOME"); it != ctx.env.end() && !it->second.empty()) cache = it->second;
+  else if (auto h = ctx.env.find("HOME"); h != ctx.env.end() && !h->second.empty()) cache = h->second + "/.cache";
+  else cache = "/tmp";
+  std::string abs = out;
+  if (!abs.starts_with("/"))
+    if (auto pwd = ctx.env.find("PWD"); pwd != ctx.env.end()) abs = join_path(pwd->second, out);
+  return join_path(cache, "escape-harness/work-" + fnv1a_hex(abs).substr(0, 12));
+}
+
+int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
+  Options o;
+  std::string err;
+  if (!parse_options(args, {"--only", "--go", "--out", "--scenarios", "--quick", "--samples", "--timeout", "--work"}, o,
+                     &err)) {
+    fmt::print(ctx.err, "escape-harness run: {}\n{}", err, kRunUsage);
+    return kExitBadInput;
+  }
+  if (o.help) {
+    fmt::print(ctx.out, "{}", kRunUsage);
+    return kExitOk;
+  }
+  auto scenarios = load(ctx, o.scenarios);
+  if (!scenarios) return kExitBadInput;
+  if (!select_only(ctx, *scenarios, o.only)) return kExitBadInput;
+
+  if (!ctx.fs.make_dirs(o.out, &err)) {
+    fmt::print(ctx.err, "escape-harness run: output directory: {}\n", err);
+    return kExitBadInput;
+  }
+  auto lock = FileLock::acquire(join_path(o.out, ".escape-harness.lock"), &err);
+  if (!lock) {
+    fmt::print(ctx.err, "escape-harness run: {}; wait for it or use another --out\n", err);
+    return kExitBadInput;
+  }
+
+  if (o.go.empty()) o.go.push_back("go");
+  std::vector<Toolchain> toolchains;
+  for (const auto& spec : o.go) {
+    auto tc = probe_toolchain(ctx.processes, spec, ctx.env, &err);
+    if (!tc) {
+      fmt::print(ctx.err, "escape-harness run: {}\n", err);
+      return kExitToolchain;
+    }
+    fmt::print(ctx.err, "toolchain {}: {} ({})\n", spec, tc->label(), tc->go);
+    toolchains.push_back(*tc);
+  }
+
+  GeneratedModule module = generate(*scenarios);
+  RunOptions ro;
+  ro.work_dir = o.work.empty() ? default_work_dir(ctx, o.out) : o.work;
+  ro.inherited_env = ctx.env;
+  ro.run_timeout = std::chrono::seconds(o.timeout_s);
+  ro.compile_timeout = std::max<std::chrono::milliseconds>(std::chrono::minutes(5), ro.run_timeout);
+  ro.timing_samples = o.samples;
+  Runner runner(ctx.processes, ctx.fs, module, ro);
+  if (!runner.prepare(&err)) {
+    fmt::print(ctx.err, "escape-harness run: work directory: {}\n", err);
+    return kExitBadInput;
+  }
+
+  Results results;
+  results.generated_by = fmt::format("escape-harness {}", ESCAPE_HARNESS_VERSION);
+  results.date = utc_now_iso8601();
+  results.quick = o.quick;
+  std::string cpu = cpu_model(ctx.fs);
+  for (const auto& tc : toolchains) results.toolchains.push_back(ToolchainInfo{tc.version, tc.goos, tc.goarch, cpu});
+  for (const auto& s : *scenarios) results.scenarios.push_back(make_record(s, module.scenario_hash(s.id)));
+
+  JudgeOptions jo;
+  jo.quick = o.quick;
+  auto progress = [&](const std::string& what) { fmt::print(ctx.err, "  {}\n", what); };
+  for (const auto& tc : toolchains) {
+    for (std::size_t i = 0; i < scenarios->size(); ++i) {
+      const Scenario& s = (*scenarios)[i];
+      Observations obs = runner.facts(s, tc, progress);
+      if (!o.quick && !interrupt_signal()) runner.timing(s, tc, obs, progress);
+      if (interrupt_signal()) break;
+      add_toolchain_results(results.scenarios[i], s, tc.version, obs, jo);
+    }
+  }
+  if (int sig = interrupt_signal()) {
+    fmt::print(ctx.err, "escape-harness run: interrupted by signal {}; reports in {} left as they were\n", sig, o.out);
+    return 128 + sig;
+  }
+
+  std::string json = results_to_json(results);
+  if (!write_reports(ctx, o.out, results, &json, &err)) {
+    fmt::print(ctx.err, "escape-harness run: {}\n", err);
+    return kExitBadInput;
+  }
+
+  // Summary: counts per verdict, the refuted claims, where the reports are.
+  std::map<Verdict, int> counts;
+  std::vector<std::string> refuted, errors;
+  for (const auto& s : results.scenarios)
+    for (const auto& c : s.claims)
+      for (const auto& [tc, v] : c.verdicts) {
+        ++counts[v.verdict];
+        if (v.verdict == Verdict::refuted) refuted.push_back(fmt::format("entry {} {} ({})", s.entry, c.id, tc));
+        if (v.verdict == Verdict::error)
+          errors.push_back(fmt::format("entry {} {} ({}): {}", s.entry, c.id, tc, v.reason));
+      }
+  std::string line;
+  for (Verdict v : {Verdict::confirmed, Verdict::refuted, Verdict::inconclusive, Verdict::skipped, Verdict::error})
+    line += fmt::format("{}{} {}", line.empty() ? "" : ", ", counts[v], to_string(v));
+  fmt::print(ctx.out, "claims: {}\n", line);
+  for (const auto& r : refuted) fmt::print(ctx.out, "  refuted: {}\n", r);
+  for (const auto& e : errors) fmt::print(ctx.out, "  error: {}\n", e);
+  fmt::print(ctx.out, "reports: {}, {} ({} go processes)\n", join_path(o.out, "results.json"),
+             join_path(o.out, "EVIDENCE.md"), runner.processes_started());
+  return errors.empty() ? kExitOk : kExitClaimErrors;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, CliContext& ctx) {
+  if (args.empty()) {
+    fmt::print(ctx.err, "{}", kUsage);
+    return kExitBadInput;
+  }
+  const std::string& cmd = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    fmt::print(ctx.out, "{}", kUsage);
+    return kExitOk;
+  }
+  if (cmd == "--version") {
+    fmt::print(ctx.out, "escape-harness {}\n", ESCAPE_HARNESS_VERSION);
+    return kExitOk;
+  }
+  if (cmd == "run") return cmd_run(rest, ctx);
+  if (cmd == "gen") return cmd_gen(rest, ctx);
+  if (cmd == "list") return cmd_list(rest, ctx);
+  if (cmd == "report") return cmd_report(rest, ctx);
+  fmt::print(ctx.err, "escape-harness: unknown command '{}'\n{}", cmd, kUsage);
+  return kExitBadInput;
+}
+
+}  // namespace eh

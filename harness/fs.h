@@ -1,0 +1,82 @@
+#pragma once
+// The only module that touches the file system.
+//
+// Everything that reads specs or writes gosrc/ and reports/ goes through
+// FileSystem, so unit tests run against MemoryFileSystem and never write to
+// disk. RealFileSystem writes every file to a temporary name in the same
+// directory and renames it into place: a run that fails or is interrupted
+// leaves the previous file byte-identical.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace eh {
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  /// The whole file, or nothing with *err set.
+  virtual std::optional<std::string> read(const std::string& path, std::string* err) const = 0;
+  /// Names (not paths) of the entries of `dir`, sorted; directories end in '/'.
+  virtual std::optional<std::vector<std::string>> list(const std::string& dir, std::string* err) const = 0;
+  virtual bool exists(const std::string& path) const = 0;
+  /// Creates `dir` and its parents.
+  virtual bool make_dirs(const std::string& dir, std::string* err) = 0;
+  /// Replaces `path` atomically (temporary file + rename); parents must exist.
+  virtual bool write(const std::string& path, std::string_view content, std::string* err) = 0;
+  /// Removes a file (not a directory); a missing file is not an error.
+  virtual bool remove(const std::string& path, std::string* err) = 0;
+};
+
+/// The real disk.
+class RealFileSystem : public FileSystem {
+ public:
+  std::optional<std::string> read(const std::string& path, std::string* err) const override;
+  std::optional<std::vector<std::string>> list(const std::string& dir, std::string* err) const override;
+  bool exists(const std::string& path) const override;
+  bool make_dirs(const std::string& dir, std::string* err) override;
+  bool write(const std::string& path, std::string_view content, std::string* err) override;
+  bool remove(const std::string& path, std::string* err) override;
+};
+
+/// Files in memory, for tests. Directories exist implicitly when a file is
+/// below them or make_dirs created them.
+class MemoryFileSystem : public FileSystem {
+ public:
+  std::optional<std::string> read(const std::string& path, std::string* err) const override;
+  std::optional<std::vector<std::string>> list(const std::string& dir, std::string* err) const override;
+  bool exists(const std::string& path) const override;
+  bool make_dirs(const std::string& dir, std::string* err) override;
+  bool write(const std::string& path, std::string_view content, std::string* err) override;
+  bool remove(const std::string& path, std::string* err) override;
+
+  std::map<std::string, std::string> files;
+  std::vector<std::string> dirs;
+  /// Paths whose write fails, to test error paths.
+  std::vector<std::string> fail_writes;
+};
+
+/// An exclusive advisory lock on a file (flock), held for the object's life.
+/// The second run on the same output directory gets nothing and an error
+/// naming the directory.
+class FileLock {
+ public:
+  static std::unique_ptr<FileLock> acquire(const std::string& path, std::string* err);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+/// Joins path parts with '/', without doubling separators.
+std::string join_path(std::string_view a, std::string_view b);
+
+}  // namespace eh

@@ -1,0 +1,309 @@
+#include "judge.h"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <regex>
+
+#include "stats.h"
+
+namespace eh {
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::confirmed: return "confirmed";
+    case Verdict::refuted: return "refuted";
+    case Verdict::inconclusive: return "inconclusive";
+    case Verdict::skipped: return "skipped";
+    case Verdict::error: return "error";
+  }
+  return "?";
+}
+
+std::optional<Verdict> parse_verdict(std::string_view s) {
+  for (Verdict v : {Verdict::confirmed, Verdict::refuted, Verdict::inconclusive, Verdict::skipped, Verdict::error})
+    if (to_string(v) == s) return v;
+  return std::nullopt;
+}
+
+bool glob_match(std::string_view p, std::string_view t) {
+  // Iterative matcher with one backtrack point for the last '*'.
+  std::size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;
+  while (ti < t.size()) {
+    if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) {
+      ++pi, ++ti;
+    } else if (pi < p.size() && p[pi] == '*') {
+      star = pi++;
+      mark = ti;
+    } else if (star != std::string_view::npos) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+std::string format_rate(const Rational& r) { return r.to_string(4); }
+
+const std::string& allocating_frame(const AllocSite& site) {
+  static const std::string none;
+  for (const auto& f : site.stack)
+    if (!f.starts_with("runtime.mallocgc") && f != "runtime.profilealloc" && !f.starts_with("runtime.mProf_"))
+      return f;
+  return site.stack.empty() ? none : site.stack.front();
+}
+
+Verdict combine(const std::vector<ExpectationVerdict>& vs) {
+  auto any = [&](Verdict v) {
+    for (const auto& e : vs)
+      if (e.verdict == v) return true;
+    return false;
+  };
+  for (Verdict v : {Verdict::error, Verdict::refuted, Verdict::inconclusive, Verdict::skipped})
+    if (any(v)) return v;
+  return vs.empty() ? Verdict::error : Verdict::confirmed;
+}
+
+namespace {
+
+/// The observation of `variant`, or a verdict saying why there is none.
+const VariantObservation* usable(const Observations& obs, const std::string& variant, ExpectationVerdict& out) {
+  auto it = obs.find(variant);
+  if (it == obs.end()) {
+    out.verdict = Verdict::error;
+    out.reason = fmt::format("variant '{}' was not run", variant);
+    return nullptr;
+  }
+  if (it->second.status == RunStatus::skipped) {
+    out.verdict = Verdict::skipped;
+    out.reason = it->second.reason;
+    return nullptr;
+  }
+  if (it->second.status == RunStatus::error) {
+    out.verdict = Verdict::error;
+    out.reason = fmt::format("variant '{}': {}", variant, it->second.reason);
+    return nullptr;
+  }
+  return &it->second;
+}
+
+const AllocCounts* counts_of(const VariantObservation& o, const std::string& variant, ExpectationVerdict& out) {
+  if (o.counts) return &*o.counts;
+  out.verdict = Verdict::error;
+  out.reason = fmt::format("variant '{}': TestEscapeHarness printed no allocation counts", variant);
+  return nullptr;
+}
+
+Rational rate(const AllocCounts& c, Metric m) { return m == Metric::allocs ? c.allocs_per_call() : c.bytes_per_call(); }
+const char* unit(Metric m) { return m == Metric::allocs ? "allocs/op" : "B/op"; }
+
+ExpectationVerdict judge_amount(const Expectation& e, const Observations& obs) {
+  ExpectationVerdict v;
+  Metric m = e.kind == ExpectKind::allocs ? Metric::allocs : Metric::bytes;
+  const VariantObservation* o = usable(obs, e.variant, v);
+  if (!o) return v;
+  const AllocCounts* c = counts_of(*o, e.variant, v);
+  if (!c) return v;
+  Rational got = rate(*c, m);
+  bool ok = false;
+  switch (e.compare) {
+    case Compare::exactly:
+      ok = got == e.value;
+      v.expected = fmt::format("= {} {}", e.value.to_string(), unit(m));
+      break;
+    case Compare::at_least:
+      ok = got >= e.value;
+      v.expected = fmt::format(">= {} {}", e.value.to_string(), unit(m));
+      break;
+    case Compare::at_most:
+      ok = got <= e.value;
+      v.expected = fmt::format("<= {} {}", e.value.to_string(), unit(m));
+      break;
+    case Compare::approx: {
+      Rational tol = e.tolerance_relative ? e.value * e.tolerance : e.tolerance;
+      ok = (got - e.value).abs() <= tol;
+      v.expected = fmt::format("{} +/- {} {} ({} to {})", e.value.to_string(), tol.to_string(), unit(m),
+                               (e.value - tol).to_string(), (e.value + tol).to_string());
+      break;
+    }
+  }
+  v.observed = fmt::format("{} {} ({} {} over {} calls)", format_rate(got), unit(m),
+                           m == Metric::allocs ? c->mallocs : c->bytes, m == Metric::allocs ? "mallocs" : "bytes",
+                           c->calls);
+  v.verdict = ok ? Verdict::confirmed : Verdict::refuted;
+  return v;
+}
+
+ExpectationVerdict judge_fewer(const Expectation& e, const Observations& obs) {
+  ExpectationVerdict v;
+  const VariantObservation* a = usable(obs, e.variant, v);
+  if (!a) return v;
+  const VariantObservation* b = usable(obs, e.than, v);
+  if (!b) return v;
+  const AllocCounts* ca = counts_of(*a, e.variant, v);
+  if (!ca) return v;
+  const AllocCounts* cb = counts_of(*b, e.than, v);
+  if (!cb) return v;
+  Rational ra = rate(*ca, e.metric), rb = rate(*cb, e.metric);
+  Rational diff = rb - ra;
+  // A relative threshold is a fraction of the other variant's rate.
+  std::optional<Rational> need;
+  if (e.by_at_least) need = e.by_relative ? rb * *e.by_at_least : *e.by_at_least;
+  bool ok = diff > Rational(0) && (!need || diff >= *need);
+  if (!e.by_at_least)
+    v.expected = fmt::format("{} below {}", e.variant, e.than);
+  else if (e.by_relative)
+    v.expected = fmt::format("{} below {} by >= {}% of {} ({} {})", e.variant, e.than,
+                             (*e.by_at_least * Rational(100)).to_string(), e.than, format_rate(*need), unit(e.metric));
+  else
+    v.expected = fmt::format("{} below {} by >= {} {}", e.variant, e.than, e.by_at_least->to_string(), unit(e.metric));
+  v.observed = fmt::format("{} {} vs {} {} {} (difference {})", e.variant, format_rate(ra), e.than, format_rate(rb),
+                           unit(e.metric), format_rate(diff));
+  v.verdict = ok ? Verdict::confirmed : Verdict::refuted;
+  return v;
+}
+
+ExpectationVerdict judge_diagnostic(const Scenario& s, const Expectation& e, const Observations& obs) {
+  ExpectationVerdict v;
+  const VariantObservation* o = usable(obs, e.variant, v);
+  if (!o) return v;
+  const Variant* var = s.find_variant(e.variant);
+  MarkerRef m = var ? s.find_marker(*var, e.marker) : MarkerRef{};
+  if (!m.block) {
+    v.verdict = Verdict::error;
+    v.reason = fmt::format("marker @{} not found in variant '{}'", e.marker, e.variant);
+    return v;
+  }
+  int spec_line = m.block->first_line + m.line - 1;
+  std::regex re(e.matches, std::regex::ECMAScript);
+  std::vector<std::string> on_line;
+  bool matched = false;
+  for (const auto& d : o->diagnostics) {
+    if (d.pos.file != m.block->file || d.pos.line != spec_line) continue;
+    on_line.push_back(d.message);
+    if (std::regex_search(d.message, re)) matched = true;
+  }
+  v.expected = fmt::format("{} -m message matching /{}/ at {}:{} (@{})", e.present ? "a" : "no", e.matches,
+                           m.block->file, spec_line, e.marker);
+  if (on_line.empty()) {
+    v.observed = "no -m message on that line";
+  } else {
+    std::string all;
+    for (const auto& msg : on_line) all += (all.empty() ? "\"" : "; \"") + msg + "\"";
+    v.observed = all;
+  }
+  v.verdict = matched == e.present ? Verdict::confirmed : Verdict::refuted;
+  return v;
+}
+
+ExpectationVerdict judge_site(const Expectation& e, const Observations& obs) {
+  ExpectationVerdict v;
+  const VariantObservation* o = usable(obs, e.variant, v);
+  if (!o) return v;
+  const std::vector<AllocSite>* sites = nullptr;
+  std::int64_t calls = 0;
+  if (e.view == SiteView::full) {
+    const AllocCounts* c = counts_of(*o, e.variant, v);
+    if (!c) return v;
+    sites = &o->sites;
+    calls = c->calls;
+  } else {
+    if (!o->pprof_sites || o->pprof_calls <= 0) {
+      v.verdict = Verdict::error;
+      v.reason = fmt::format("variant '{}': no memory profile was read through go tool pprof", e.variant);
+      return v;
+    }
+    sites = &*o->pprof_sites;
+    calls = o->pprof_calls;
+  }
+  std::int64_t matched = 0, total = 0;
+  std::map<std::string, std::int64_t> tops;  // innermost frame -> objects, for the observation
+  for (const auto& site : *sites) {
+    total += site.objects;
+    tops[allocating_frame(site)] += site.objects;
+    for (const auto& f : site.stack)
+      if (glob_match(e.function, f)) {
+        matched += site.objects;
+        break;
+      }
+  }
+  v.expected = fmt::format("{} {} on the allocating stacks{}", e.function,
+                           e.present ? "present" : "absent",
+                           e.view == SiteView::pprof ? " (as go tool pprof -traces shows them)" : "");
+  std::string frames;
+  for (const auto& [f, n] : tops) frames += fmt::format("{}{} {}/op", frames.empty() ? "" : ", ", f, format_rate(Rational(n, calls)));
+  v.observed = fmt::format("{} of {} allocs/op from stacks with {}; innermost frames: {}", format_rate(Rational(matched, calls)),
+                           format_rate(Rational(total, calls)), e.function, frames.empty() ? "none (no allocations)" : frames);
+  v.verdict = (matched > 0) == e.present ? Verdict::confirmed : Verdict::refuted;
+  return v;
+}
+
+ExpectationVerdict judge_faster(const Expectation& e, const Observations& obs, const JudgeOptions& opt) {
+  ExpectationVerdict v;
+  if (opt.quick) {
+    v.verdict = Verdict::skipped;
+    v.reason = "quick mode";
+    return v;
+  }
+  const VariantObservation* a = usable(obs, e.variant, v);
+  if (!a) return v;
+  const VariantObservation* b = usable(obs, e.than, v);
+  if (!b) return v;
+  auto ma = stats::median_ci(a->samples), mb = stats::median_ci(b->samples);
+  v.expected = e.by_at_least ? fmt::format("median ns/op of {} below {} by >= {}%, p < {}", e.variant, e.than,
+                                           (*e.by_at_least * Rational(100)).to_string(), opt.alpha)
+                             : fmt::format("median ns/op of {} below {}, p < {}", e.variant, e.than, opt.alpha);
+  if (!ma || !mb) {
+    v.verdict = Verdict::error;
+    v.reason = fmt::format("no timing samples ({} of {}, {} of {})", a->samples.size(), e.variant, b->samples.size(), e.than);
+    return v;
+  }
+  auto u = stats::mann_whitney_u(a->samples, b->samples);
+  double change = (ma->median - mb->median) / mb->median;
+  v.observed = fmt::format("{} {:.4g} ns/op [{:.4g}, {:.4g}] vs {} {:.4g} ns/op [{:.4g}, {:.4g}] ({:+.1f}%), p = {}, n = {}+{}",
+                           e.variant, ma->median, ma->lo, ma->hi, e.than, mb->median, mb->lo, mb->hi, change * 100,
+                           u ? fmt::format("{:.3g}", u->p) : std::string("n/a"), a->samples.size(), b->samples.size());
+  if (!u || u->p >= opt.alpha) {
+    v.verdict = Verdict::inconclusive;
+    v.reason = u ? fmt::format("no significant difference (p = {:.3g} >= {})", u->p, opt.alpha)
+                 : std::string("all samples equal: no ranking");
+    return v;
+  }
+  bool faster = ma->median < mb->median;
+  bool enough = !e.by_at_least || -change >= e.by_at_least->to_double();
+  v.verdict = faster && enough ? Verdict::confirmed : Verdict::refuted;
+  return v;
+}
+
+}  // namespace
+
+ExpectationVerdict judge_expectation(const Scenario& s, const Expectation& e, const Observations& obs,
+                                     const JudgeOptions& opt) {
+  ExpectationVerdict v;
+  switch (e.kind) {
+    case ExpectKind::allocs:
+    case ExpectKind::bytes: v = judge_amount(e, obs); break;
+    case ExpectKind::fewer: v = judge_fewer(e, obs); break;
+    case ExpectKind::diagnostic: v = judge_diagnostic(s, e, obs); break;
+    case ExpectKind::site: v = judge_site(e, obs); break;
+    case ExpectKind::faster: v = judge_faster(e, obs, opt); break;
+  }
+  v.expectation = e.describe();
+  return v;
+}
+
+ClaimVerdict judge_claim(const Scenario& s, const Claim& c, const Observations& obs, const JudgeOptions& opt) {
+  ClaimVerdict out;
+  for (const auto& e : c.expect) out.expectations.push_back(judge_expectation(s, e, obs, opt));
+  out.verdict = combine(out.expectations);
+  for (const auto& e : out.expectations)
+    if (e.verdict == out.verdict && out.verdict != Verdict::confirmed) {
+      out.reason = e.reason.empty() ? e.observed : e.reason;
+      break;
+    }
+  return out;
+}
+
+}  // namespace eh

@@ -1,0 +1,18 @@
+// escape-harness: verifies the claims of the escape-analysis catalog.
+// Everything lives in harness_core; this only wires the real dependencies.
+
+#include <iostream>
+
+#include "cli.h"
+#include "fs.h"
+#include "process.h"
+#include "toolchain.h"
+
+int main(int argc, char** argv) {
+  eh::install_interrupt_handlers();
+  eh::SystemProcessRunner processes;
+  eh::RealFileSystem fs;
+  eh::CliContext ctx{processes, fs, std::cout, std::cerr, eh::current_environment()};
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return eh::run_cli(args, ctx);
+}

@@ -1,0 +1,46 @@
+#pragma once
+// What running one variant on one toolchain showed: the parsed, mapped
+// output of the go commands (run.h produces it, judge.h reads it). Plain data.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "generate.h"
+#include "parse_bench.h"
+#include "parse_facts.h"
+#include "source.h"
+
+namespace eh {
+
+/// A -gcflags=-m message on a line that came from the spec.
+struct Diagnostic {
+  SourcePos pos;            // in the spec file
+  Region region = Region::code;
+  int code_line = 0;        // line within the variant's code (or setup/common block), 1-based
+  std::string generated;    // "param-address/bug/code.go:9:11"
+  std::string message;      // "n does not escape"
+  std::string code;         // the source line, trimmed
+
+  friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
+};
+
+enum class RunStatus {
+  ok,
+  skipped,  // not run on this toolchain (too old for the variant); `reason` says why
+  error,    // did not build or run; `reason` says why, mapped to the spec where possible
+};
+
+struct VariantObservation {
+  RunStatus status = RunStatus::ok;
+  std::string reason;
+  std::vector<Diagnostic> diagnostics;
+  std::optional<AllocCounts> counts;      // exact, from TestEscapeHarness
+  std::vector<AllocSite> sites;           // allocating stacks, runtime frames included
+  std::optional<BenchResult> bench;       // one go test -bench result (ns/op, B/op, allocs/op)
+  std::optional<std::vector<AllocSite>> pprof_sites;  // what go tool pprof -traces shows
+  std::int64_t pprof_calls = 0;           // calls behind pprof_sites
+  std::vector<double> samples;            // ns/op, one per timing run
+};
+
+}  // namespace eh

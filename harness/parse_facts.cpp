@@ -1,0 +1,127 @@
+#include "parse_facts.h"
+
+#include <charconv>
+
+namespace eh {
+namespace {
+
+constexpr std::string_view kPrefix = "escape-harness: ";
+
+/// Value of "key=" in a space-separated list of key=value fields.
+std::optional<std::string_view> field(std::string_view s, std::string_view key) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t e = s.find(' ', i);
+    if (e == std::string_view::npos) e = s.size();
+    std::string_view f = s.substr(i, e - i);
+    if (f.size() > key.size() && f.starts_with(key) && f[key.size()] == '=') return f.substr(key.size() + 1);
+    i = e + 1;
+  }
+  return std::nullopt;
+}
+
+bool number(std::optional<std::string_view> s, std::int64_t& out) {
+  if (!s) return false;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), out);
+  return ec == std::errc() && p == s->data() + s->size() && out >= 0;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+/// pprof prints values with unit suffixes when it scales them ("1.20k").
+bool pprof_value(std::string_view s, std::int64_t& out) {
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p == s.data()) return false;
+  std::string_view unit = s.substr(static_cast<std::size_t>(p - s.data()));
+  double scale = unit.empty() ? 1 : unit == "k" ? 1e3 : unit == "M" ? 1e6 : unit == "G" ? 1e9 : 0;
+  if (scale == 0 || v < 0) return false;
+  out = static_cast<std::int64_t>(v * scale + 0.5);
+  return true;
+}
+
+std::string frame_name(std::string_view s) {
+  s = trim(s);
+  if (s.ends_with(" (inline)")) s.remove_suffix(9);
+  return std::string(s);
+}
+
+}  // namespace
+
+HarnessFacts parse_harness_facts(std::string_view text) {
+  HarnessFacts out;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    auto at = line.find(kPrefix);
+    if (at == std::string_view::npos) continue;
+    std::string_view rest = trim(line.substr(at + kPrefix.size()));
+    if (rest.starts_with("counts ")) {
+      AllocCounts c;
+      if (number(field(rest, "calls"), c.calls) && c.calls > 0 && number(field(rest, "mallocs"), c.mallocs) &&
+          number(field(rest, "bytes"), c.bytes))
+        out.counts = c;
+    } else if (rest.starts_with("site ")) {
+      AllocSite s;
+      auto stack = field(rest, "stack");
+      if (!number(field(rest, "objects"), s.objects) || !number(field(rest, "bytes"), s.bytes) || !stack) continue;
+      for (std::size_t b = 0; b <= stack->size();) {
+        std::size_t e = stack->find(';', b);
+        if (e == std::string_view::npos) e = stack->size();
+        if (e > b) s.stack.emplace_back(stack->substr(b, e - b));
+        b = e + 1;
+      }
+      if (!s.stack.empty()) out.sites.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+std::vector<AllocSite> parse_pprof_traces(std::string_view text) {
+  std::vector<AllocSite> out;
+  bool in_sample = false;
+  AllocSite cur;
+  auto flush = [&] {
+    if (in_sample && !cur.stack.empty()) out.push_back(cur);
+    cur = AllocSite{};
+    in_sample = false;
+  };
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (line.starts_with("-----------+")) {
+      flush();
+      in_sample = true;
+      continue;
+    }
+    if (!in_sample) continue;  // the header: File, Type, Time...
+    std::string_view t = trim(line);
+    if (t.empty()) continue;
+    if (t.starts_with("bytes:")) {
+      // The label pprof adds for the allocation size; sizes are read from
+      // the alloc_space index elsewhere, so this only marks the sample.
+      continue;
+    }
+    if (cur.stack.empty()) {
+      // "<value>   <innermost frame>"
+      auto sp = t.find_first_of(" \t");
+      if (sp == std::string_view::npos || !pprof_value(t.substr(0, sp), cur.objects)) {
+        in_sample = false;
+        continue;
+      }
+      cur.stack.push_back(frame_name(t.substr(sp)));
+    } else {
+      cur.stack.push_back(frame_name(t));
+    }
+  }
+  flush();
+  return out;
+}
+
+}  // namespace eh

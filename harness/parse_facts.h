@@ -1,0 +1,49 @@
+#pragma once
+// parse: what TestEscapeHarness prints (see generate.h), and the allocating
+// stacks `go tool pprof -traces` prints for a memory profile.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rational.h"
+
+namespace eh {
+
+/// Mallocs and bytes over a known number of calls: exact rates.
+struct AllocCounts {
+  std::int64_t calls = 0;
+  std::int64_t mallocs = 0;
+  std::int64_t bytes = 0;
+
+  Rational allocs_per_call() const { return Rational(mallocs, calls); }
+  Rational bytes_per_call() const { return Rational(bytes, calls); }
+  friend bool operator==(const AllocCounts&, const AllocCounts&) = default;
+};
+
+/// Allocations made from one stack, innermost frame first.
+struct AllocSite {
+  std::int64_t objects = 0;
+  std::int64_t bytes = 0;
+  std::vector<std::string> stack;
+  friend bool operator==(const AllocSite&, const AllocSite&) = default;
+};
+
+struct HarnessFacts {
+  std::optional<AllocCounts> counts;
+  std::vector<AllocSite> sites;
+};
+
+/// The "escape-harness: counts ..." and "escape-harness: site ..." lines of
+/// `text`, wherever a line holds them (the measured code may print text
+/// without a newline before them). Malformed lines are ignored.
+HarnessFacts parse_harness_facts(std::string_view text);
+
+/// The samples of `go tool pprof -traces` output, each with its value (the
+/// sample index chosen on the command line) and frames, innermost first,
+/// with " (inline)" marks removed.
+std::vector<AllocSite> parse_pprof_traces(std::string_view text);
+
+}  // namespace eh

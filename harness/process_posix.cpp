@@ -1,0 +1,269 @@
+#include "process.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without it
+
+#include <array>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <cstring>
+#include <fmt/format.h>
+#include <mutex>
+
+namespace eh {
+namespace bp = boost::process;
+namespace asio = boost::asio;
+
+namespace {
+
+// Process groups of running children, for the signal handler. Lock-free
+// atomics are async-signal-safe; a slot holds 0 when free.
+constexpr std::size_t kMaxGroups = 256;
+std::array<std::atomic<pid_t>, kMaxGroups> g_groups{};
+std::atomic<int> g_signal{0};
+
+void on_interrupt(int sig) {
+  g_signal.store(sig);
+  for (auto& g : g_groups)
+    if (pid_t p = g.load(); p > 0) ::kill(-p, SIGKILL);
+}
+
+std::size_t register_group(pid_t pgid) {
+  for (std::size_t i = 0; i < kMaxGroups; ++i) {
+    pid_t expected = 0;
+    if (g_groups[i].compare_exchange_strong(expected, pgid)) return i;
+  }
+  return kMaxGroups;  // table full: the group is still killed on timeout, not on interrupt
+}
+
+void unregister_group(std::size_t slot) {
+  if (slot < kMaxGroups) g_groups[slot].store(0);
+}
+
+/// Child side: a process group of its own, default signal mask, and every
+/// inherited descriptor above stderr closed on exec (pipes of other children
+/// started concurrently must not leak into this one, or their readers would
+/// never see end-of-file).
+struct ChildSetup : bp::extend::handler {
+  template <class Executor>
+  void on_exec_setup(Executor&) const {
+    ::setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (::syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC) != 0)
+      for (int fd = 3; fd < 4096; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+  /// Parent side too, so the group exists before we might signal it.
+  template <class Executor>
+  void on_success(Executor& e) const {
+    ::setpgid(e.pid, e.pid);
+  }
+};
+
+/// Blocks SIGINT/SIGTERM in this thread for its lifetime, so a signal cannot
+/// land between fork and the registration of the new group.
+class BlockInterrupts {
+ public:
+  BlockInterrupts() {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    ::pthread_sigmask(SIG_BLOCK, &s, &old_);
+  }
+  ~BlockInterrupts() { ::pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
+ private:
+  sigset_t old_;
+};
+
+bool executable(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
+void install_interrupt_handlers() {
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+int interrupt_signal() { return g_signal.load(); }
+void reset_interrupt() { g_signal.store(0); }
+
+std::string search_path(const std::string& name, const std::string& path_var) {
+  if (name.find('/') != std::string::npos) return executable(name) ? name : std::string();
+  std::size_t b = 0;
+  while (b <= path_var.size()) {
+    std::size_t e = path_var.find(':', b);
+    if (e == std::string::npos) e = path_var.size();
+    std::string dir = path_var.substr(b, e - b);
+    if (!dir.empty()) {
+      std::string p = dir + "/" + name;
+      if (executable(p)) return p;
+    }
+    b = e + 1;
+  }
+  return {};
+}
+
+std::string Command::display() const {
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`*?[]{}()|&;<>") == std::string::npos;
+    out += plain ? a : "'" + a + "'";
+  }
+  return out;
+}
+
+std::string ProcessResult::describe(std::chrono::milliseconds timeout) const {
+  switch (outcome) {
+    case Outcome::exited: return fmt::format("exit status {}", exit_code);
+    case Outcome::signaled: return fmt::format("killed by signal {} ({})", signal, ::strsignal(signal));
+    case Outcome::timed_out:
+      return fmt::format("timed out after {}s (process group killed)",
+                         std::chrono::duration_cast<std::chrono::seconds>(timeout.count() ? timeout : elapsed).count());
+    case Outcome::interrupted: return "interrupted (process group killed)";
+    case Outcome::failed_to_start: return fmt::format("could not start: {}", error);
+  }
+  return "?";
+}
+
+ProcessResult SystemProcessRunner::run(const Command& cmd) {
+  ProcessResult r;
+  auto start = std::chrono::steady_clock::now();
+  if (cmd.argv.empty()) {
+    r.error = "empty command";
+    return r;
+  }
+  if (!executable(cmd.argv[0])) {
+    r.error = fmt::format("{}: not an executable file", cmd.argv[0]);
+    return r;
+  }
+  if (interrupt_signal()) {
+    r.outcome = Outcome::interrupted;
+    return r;
+  }
+
+  asio::io_context io;
+  bp::async_pipe out_pipe(io), err_pipe(io);
+  bp::environment env;
+  for (const auto& [k, v] : cmd.env) env[k] = v;
+  std::vector<std::string> args(cmd.argv.begin() + 1, cmd.argv.end());
+
+  std::unique_ptr<bp::child> child;
+  std::size_t slot = kMaxGroups;
+  {
+    BlockInterrupts block;
+    std::error_code ec;
+    std::string cwd = cmd.cwd.empty() ? std::string(".") : cmd.cwd;
+    child = std::make_unique<bp::child>(bp::exe = cmd.argv[0], bp::args = args, bp::std_in < bp::null,
+                                        bp::std_out > out_pipe, bp::std_err > err_pipe, env,
+                                        bp::start_dir = cwd, ChildSetup{}, ec);
+    if (ec) {
+      r.error = fmt::format("{}: {}", cmd.argv[0], ec.message());
+      return r;
+    }
+    slot = register_group(child->id());
+  }
+  const pid_t pgid = child->id();
+
+  std::array<char, 65536> out_buf, err_buf;
+  bool out_open = true, err_open = true;
+  std::function<void(const boost::system::error_code&, std::size_t)> on_out, on_err;
+  on_out = [&](const boost::system::error_code& ec, std::size_t n) {
+    r.out.append(out_buf.data(), n);
+    if (ec) {
+      out_open = false;
+      return;
+    }
+    out_pipe.async_read_some(asio::buffer(out_buf), on_out);
+  };
+  on_err = [&](const boost::system::error_code& ec, std::size_t n) {
+    r.err.append(err_buf.data(), n);
+    if (ec) {
+      err_open = false;
+      return;
+    }
+    err_pipe.async_read_some(asio::buffer(err_buf), on_err);
+  };
+  out_pipe.async_read_some(asio::buffer(out_buf), on_out);
+  err_pipe.async_read_some(asio::buffer(err_buf), on_err);
+
+  // A poll loop rather than SIGCHLD: it also watches the deadline and the
+  // interrupt flag, and it notices the leader's exit without reaping it
+  // (WNOWAIT), so the pid cannot be reused while we clean up its group.
+  bool timed_out = false, interrupted = false, leader_done = false;
+  std::chrono::steady_clock::time_point leader_exit{};
+  auto deadline = cmd.timeout.count() > 0 ? start + cmd.timeout : std::chrono::steady_clock::time_point::max();
+  asio::steady_timer timer(io);
+  std::chrono::milliseconds tick{1};
+  std::function<void(const boost::system::error_code&)> on_tick = [&](const boost::system::error_code&) {
+    auto now = std::chrono::steady_clock::now();
+    if (!leader_done) {
+      siginfo_t info;
+      std::memset(&info, 0, sizeof info);
+      if (::waitid(P_PID, static_cast<id_t>(pgid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pgid) {
+        leader_done = true;
+        leader_exit = now;
+        ::kill(-pgid, SIGKILL);  // whatever the command left behind
+      } else if (interrupt_signal() && !interrupted) {
+        interrupted = true;
+        ::kill(-pgid, SIGKILL);
+      } else if (now >= deadline && !timed_out) {
+        timed_out = true;
+        ::kill(-pgid, SIGKILL);
+      }
+    }
+    if (!out_open && !err_open && leader_done) return;
+    // A descendant that left the group could hold the pipes open forever.
+    if (leader_done && now - leader_exit > std::chrono::seconds(2)) {
+      boost::system::error_code ignore;
+      out_pipe.close(ignore);
+      err_pipe.close(ignore);
+      return;
+    }
+    tick = std::min(tick * 2, std::chrono::milliseconds(20));
+    timer.expires_after(tick);
+    timer.async_wait(on_tick);
+  };
+  timer.expires_after(tick);
+  timer.async_wait(on_tick);
+  io.run();
+
+  std::error_code ec;
+  child->wait(ec);
+  unregister_group(slot);
+  int status = child->native_exit_code();
+  r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  if (interrupted) {
+    r.outcome = Outcome::interrupted;
+  } else if (timed_out) {
+    r.outcome = Outcome::timed_out;
+  } else if (WIFSIGNALED(status)) {
+    r.outcome = Outcome::signaled;
+    r.signal = WTERMSIG(status);
+  } else {
+    r.outcome = Outcome::exited;
+    r.exit_code = WEXITSTATUS(status);
+  }
+  return r;
+}
+
+}  // namespace eh

@@ -1,0 +1,289 @@
+#include "results_json.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace eh {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+using json = nlohmann::json;
+
+std::string_view to_string(Region r) {
+  switch (r) {
+    case Region::common: return "common";
+    case Region::code: return "code";
+    case Region::setup: return "setup";
+    case Region::call: return "call";
+  }
+  return "code";
+}
+
+Region region_from(const std::string& s) {
+  if (s == "common") return Region::common;
+  if (s == "setup") return Region::setup;
+  if (s == "call") return Region::call;
+  return Region::code;
+}
+
+std::string_view to_string(RunStatus s) {
+  switch (s) {
+    case RunStatus::ok: return "ok";
+    case RunStatus::skipped: return "skipped";
+    case RunStatus::error: return "error";
+  }
+  return "error";
+}
+
+RunStatus status_from(const std::string& s) {
+  if (s == "ok") return RunStatus::ok;
+  if (s == "skipped") return RunStatus::skipped;
+  if (s == "error") return RunStatus::error;
+  throw std::runtime_error(fmt::format("unknown status '{}'", s));
+}
+
+Aspect aspect_from(const std::string& s) {
+  for (Aspect a : {Aspect::symptom, Aspect::cause, Aspect::fix, Aspect::note})
+    if (to_string(a) == s) return a;
+  throw std::runtime_error(fmt::format("unknown aspect '{}'", s));
+}
+
+Verdict verdict_from(const std::string& s) {
+  if (auto v = parse_verdict(s)) return *v;
+  throw std::runtime_error(fmt::format("unknown verdict '{}'", s));
+}
+
+ojson sites_json(const std::vector<AllocSite>& sites) {
+  ojson a = ojson::array();
+  for (const auto& s : sites) a.push_back(ojson{{"objects", s.objects}, {"bytes", s.bytes}, {"stack", s.stack}});
+  return a;
+}
+
+std::vector<AllocSite> sites_from(const json& a) {
+  std::vector<AllocSite> out;
+  for (const auto& s : a)
+    out.push_back(AllocSite{s.at("objects").get<std::int64_t>(), s.at("bytes").get<std::int64_t>(),
+                            s.at("stack").get<std::vector<std::string>>()});
+  return out;
+}
+
+ojson observation_json(const VariantObservation& o) {
+  ojson j;
+  j["status"] = to_string(o.status);
+  if (!o.reason.empty()) j["reason"] = o.reason;
+  if (o.counts) {
+    j["allocs_per_op"] = o.counts->allocs_per_call().to_double();
+    j["bytes_per_op"] = o.counts->bytes_per_call().to_double();
+  }
+  if (auto ns = ns_per_op(o)) j["ns_per_op"] = *ns;
+  if (o.counts) {
+    j["calls"] = o.counts->calls;
+    j["mallocs"] = o.counts->mallocs;
+    j["bytes"] = o.counts->bytes;
+  }
+  if (o.bench) {
+    ojson b;
+    b["name"] = o.bench->name;
+    b["procs"] = o.bench->procs;
+    b["iterations"] = o.bench->iterations;
+    ojson m;
+    for (const auto& [unit, value] : o.bench->metrics) m[unit] = value;
+    b["metrics"] = m;
+    ojson c;
+    for (const auto& [k, v] : o.bench->config) c[k] = v;
+    b["config"] = c;
+    j["bench"] = b;
+  }
+  ojson d = ojson::array();
+  for (const auto& x : o.diagnostics)
+    d.push_back(ojson{{"file", x.pos.file},
+                      {"line", x.pos.line},
+                      {"column", x.pos.column},
+                      {"region", to_string(x.region)},
+                      {"code_line", x.code_line},
+                      {"generated", x.generated},
+                      {"message", x.message},
+                      {"code", x.code}});
+  j["diagnostics"] = d;
+  j["sites"] = sites_json(o.sites);
+  if (o.pprof_sites) j["pprof"] = ojson{{"calls", o.pprof_calls}, {"sites", sites_json(*o.pprof_sites)}};
+  if (!o.samples.empty()) j["samples_ns_per_op"] = o.samples;
+  return j;
+}
+
+VariantObservation observation_from(const json& j) {
+  VariantObservation o;
+  o.status = status_from(j.at("status").get<std::string>());
+  o.reason = j.value("reason", "");
+  if (j.contains("calls"))
+    o.counts = AllocCounts{j.at("calls").get<std::int64_t>(), j.at("mallocs").get<std::int64_t>(),
+                           j.at("bytes").get<std::int64_t>()};
+  if (j.contains("bench")) {
+    const json& b = j.at("bench");
+    BenchResult r;
+    r.name = b.at("name").get<std::string>();
+    r.procs = b.at("procs").get<int>();
+    r.iterations = b.at("iterations").get<std::int64_t>();
+    for (const auto& [unit, value] : b.at("metrics").items()) r.metrics[unit] = value.get<double>();
+    for (const auto& [k, v] : b.at("config").items()) r.config[k] = v.get<std::string>();
+    o.bench = r;
+  }
+  for (const auto& x : j.at("diagnostics")) {
+    Diagnostic d;
+    d.pos = SourcePos{x.at("file").get<std::string>(), x.at("line").get<int>(), x.at("column").get<int>()};
+    d.region = region_from(x.at("region").get<std::string>());
+    d.code_line = x.at("code_line").get<int>();
+    d.generated = x.at("generated").get<std::string>();
+    d.message = x.at("message").get<std::string>();
+    d.code = x.at("code").get<std::string>();
+    o.diagnostics.push_back(std::move(d));
+  }
+  o.sites = sites_from(j.at("sites"));
+  if (j.contains("pprof")) {
+    o.pprof_calls = j.at("pprof").at("calls").get<std::int64_t>();
+    o.pprof_sites = sites_from(j.at("pprof").at("sites"));
+  }
+  if (j.contains("samples_ns_per_op")) o.samples = j.at("samples_ns_per_op").get<std::vector<double>>();
+  return o;
+}
+
+ojson verdict_json(const ClaimVerdict& v) {
+  ojson j;
+  j["verdict"] = to_string(v.verdict);
+  if (!v.reason.empty()) j["reason"] = v.reason;
+  ojson es = ojson::array();
+  for (const auto& e : v.expectations) {
+    ojson x{{"expectation", e.expectation}, {"verdict", to_string(e.verdict)}};
+    if (!e.expected.empty()) x["expected"] = e.expected;
+    if (!e.observed.empty()) x["observed"] = e.observed;
+    if (!e.reason.empty()) x["reason"] = e.reason;
+    es.push_back(x);
+  }
+  j["expectations"] = es;
+  return j;
+}
+
+ClaimVerdict verdict_from_json(const json& j) {
+  ClaimVerdict v;
+  v.verdict = verdict_from(j.at("verdict").get<std::string>());
+  v.reason = j.value("reason", "");
+  for (const auto& x : j.at("expectations"))
+    v.expectations.push_back(ExpectationVerdict{verdict_from(x.at("verdict").get<std::string>()),
+                                                x.at("expectation").get<std::string>(), x.value("expected", ""),
+                                                x.value("observed", ""), x.value("reason", "")});
+  return v;
+}
+
+}  // namespace
+
+std::string results_to_json(const Results& r) {
+  ojson j;
+  j["schema"] = r.schema;
+  j["generated_by"] = r.generated_by;
+  j["date"] = r.date;
+  j["quick"] = r.quick;
+  ojson tcs = ojson::array();
+  for (const auto& t : r.toolchains)
+    tcs.push_back(ojson{{"version", t.version}, {"goos", t.goos}, {"goarch", t.goarch}, {"cpu", t.cpu}});
+  j["toolchains"] = tcs;
+  ojson ss = ojson::array();
+  for (const auto& s : r.scenarios) {
+    ojson sj;
+    sj["id"] = s.id;
+    sj["entry"] = s.entry;
+    sj["title"] = s.title;
+    if (!s.summary.empty()) sj["summary"] = s.summary;
+    sj["file"] = s.file;
+    sj["source_hash"] = s.source_hash;
+    ojson cs = ojson::array();
+    for (const auto& c : s.claims) {
+      ojson cj{{"id", c.id}, {"text", c.text}, {"aspect", to_string(c.aspect)}};
+      ojson verdicts = ojson::object(), evidence = ojson::object();
+      for (const auto& [tc, v] : c.verdicts) {
+        verdicts[tc] = to_string(v.verdict);
+        evidence[tc] = verdict_json(v);
+      }
+      cj["verdicts"] = verdicts;
+      cj["evidence"] = evidence;
+      cs.push_back(cj);
+    }
+    sj["claims"] = cs;
+    ojson vs = ojson::array();
+    for (const auto& v : s.variants) {
+      ojson vj{{"name", v.name}};
+      if (!v.about.empty()) vj["about"] = v.about;
+      if (!v.reconstructed.empty()) vj["reconstructed"] = v.reconstructed;
+      if (!v.adapted.empty()) vj["adapted"] = v.adapted;
+      if (!v.min_go.empty()) vj["min_go"] = v.min_go;
+      ojson res = ojson::object();
+      for (const auto& [tc, o] : v.results) res[tc] = observation_json(o);
+      vj["results"] = res;
+      vs.push_back(vj);
+    }
+    sj["variants"] = vs;
+    ss.push_back(sj);
+  }
+  j["scenarios"] = ss;
+  return j.dump(2) + "\n";
+}
+
+std::optional<Results> results_from_json(const std::string& text, std::string* err) {
+  try {
+    json j = json::parse(text);
+    Results r;
+    r.schema = j.at("schema").get<int>();
+    if (r.schema != kResultsSchema) {
+      *err = fmt::format("schema {} is not supported (this harness reads schema {})", r.schema, kResultsSchema);
+      return std::nullopt;
+    }
+    r.generated_by = j.value("generated_by", "");
+    r.date = j.value("date", "");
+    r.quick = j.value("quick", false);
+    for (const auto& t : j.at("toolchains"))
+      r.toolchains.push_back(ToolchainInfo{t.at("version").get<std::string>(), t.at("goos").get<std::string>(),
+                                           t.at("goarch").get<std::string>(), t.value("cpu", "")});
+    for (const auto& sj : j.at("scenarios")) {
+      ScenarioRecord s;
+      s.id = sj.at("id").get<std::string>();
+      s.entry = sj.at("entry").get<int>();
+      s.title = sj.at("title").get<std::string>();
+      s.summary = sj.value("summary", "");
+      s.file = sj.value("file", "");
+      s.source_hash = sj.value("source_hash", "");
+      for (const auto& cj : sj.at("claims")) {
+        ClaimRecord c;
+        c.id = cj.at("id").get<std::string>();
+        c.text = cj.at("text").get<std::string>();
+        c.aspect = aspect_from(cj.value("aspect", "symptom"));
+        const json& ev = cj.contains("evidence") ? cj.at("evidence") : json::object();
+        for (const auto& [tc, v] : cj.at("verdicts").items()) {
+          if (ev.contains(tc)) {
+            c.verdicts[tc] = verdict_from_json(ev.at(tc));
+          } else {
+            ClaimVerdict cv;
+            cv.verdict = verdict_from(v.get<std::string>());
+            c.verdicts[tc] = cv;
+          }
+        }
+        s.claims.push_back(std::move(c));
+      }
+      for (const auto& vj : sj.at("variants")) {
+        VariantRecord v;
+        v.name = vj.at("name").get<std::string>();
+        v.about = vj.value("about", "");
+        v.reconstructed = vj.value("reconstructed", "");
+        v.adapted = vj.value("adapted", "");
+        v.min_go = vj.value("min_go", "");
+        for (const auto& [tc, o] : vj.at("results").items()) v.results[tc] = observation_from(o);
+        s.variants.push_back(std::move(v));
+      }
+      r.scenarios.push_back(std::move(s));
+    }
+    return r;
+  } catch (const std::exception& e) {
+    *err = fmt::format("not a results file of this harness: {}", e.what());
+    return std::nullopt;
+  }
+}
+
+}  // namespace eh

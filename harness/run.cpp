@@ -1,0 +1,282 @@
+#include "run.h"
+
+#include <algorithm>
+#include <ctime>
+#include <fmt/format.h>
+#include <set>
+
+#include "parse_m.h"
+
+namespace eh {
+namespace {
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string line_of(const std::string& text, int n) {
+  std::size_t b = 0;
+  for (int i = 1; i < n; ++i) {
+    b = text.find('\n', b);
+    if (b == std::string::npos) return {};
+    ++b;
+  }
+  std::size_t e = text.find('\n', b);
+  return text.substr(b, e == std::string::npos ? std::string::npos : e - b);
+}
+
+std::string normalise(std::string path) {
+  while (path.starts_with("./")) path.erase(0, 2);
+  return path;
+}
+
+bool too_old(const Toolchain& tc, const std::optional<GoVersion>& min) {
+  return min && tc.parsed && *tc.parsed < *min;
+}
+
+}  // namespace
+
+std::string tail_lines(std::string_view text, int n) {
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  std::size_t pos = text.size();
+  for (int i = 0; i < n && pos != std::string_view::npos && pos > 0; ++i) pos = text.rfind('\n', pos - 1);
+  if (pos == std::string_view::npos) pos = 0;
+  else if (pos > 0 || text[0] == '\n') ++pos;
+  return std::string(text.substr(pos));
+}
+
+std::string cpu_model(const FileSystem& fs) {
+  std::string err;
+  auto text = fs.read("/proc/cpuinfo", &err);
+  if (!text) return "";
+  std::size_t at = text->find("model name");
+  if (at == std::string::npos) return "";
+  std::size_t colon = text->find(':', at), nl = text->find('\n', at);
+  if (colon == std::string::npos || colon > nl) return "";
+  return trim(std::string_view(*text).substr(colon + 1, nl - colon - 1));
+}
+
+std::string utc_now_iso8601() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Runner::Runner(ProcessRunner& processes, FileSystem& fs, const GeneratedModule& module, RunOptions options)
+    : processes_(processes), fs_(fs), module_(module), opt_(std::move(options)) {}
+
+bool Runner::prepare(std::string* err) {
+  std::string root = join_path(opt_.work_dir, "gosrc");
+  std::set<std::string> made;
+  for (const auto& f : module_.files) {
+    std::string path = join_path(root, f.path);
+    std::string dir = path.substr(0, path.rfind('/'));
+    if (!made.count(dir)) {
+      if (!fs_.make_dirs(dir, err)) return false;
+      made.insert(dir);
+    }
+    std::string ignore;
+    if (auto old = fs_.read(path, &ignore); old && *old == f.content) continue;
+    if (!fs_.write(path, f.content, err)) return false;
+  }
+  return true;
+}
+
+Command Runner::go_command(const Toolchain& tc, std::vector<std::string> args, std::chrono::milliseconds timeout) const {
+  Command c;
+  c.argv.push_back(tc.go);
+  for (auto& a : args) c.argv.push_back(std::move(a));
+  c.cwd = join_path(opt_.work_dir, "gosrc");
+  c.env = go_environment(tc, opt_.inherited_env);
+  c.timeout = timeout;
+  return c;
+}
+
+ProcessResult Runner::run(Command c) {
+  ++started_;
+  return processes_.run(c);
+}
+
+std::string Runner::binary_path(const Toolchain& tc, const GoPackage& p) const {
+  return join_path(opt_.work_dir, fmt::format("bin/{}/{}/{}.test", tc.version, p.scenario, p.variant));
+}
+
+std::vector<Diagnostic> Runner::map_diagnostics(const std::string& text) const {
+  std::vector<Diagnostic> out;
+  for (auto& l : parse_compiler_output(text)) {
+    std::string path = normalise(l.file);
+    auto where = module_.to_spec(path, l.line, l.column);
+    if (!where || l.indent > 0) continue;
+    const GoFile* f = module_.file(path);
+    Diagnostic d;
+    d.pos = where->pos;
+    d.region = where->region;
+    d.code_line = where->code_line;
+    d.generated = fmt::format("{}:{}:{}", path, l.line, l.column);
+    d.message = l.message;
+    d.code = f ? trim(line_of(f->content, l.line)) : "";
+    // The same message can be printed twice (package and test compile).
+    if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::string Runner::build_error(const ProcessResult& r, const Command& c) const {
+  if (r.outcome != Outcome::exited) return fmt::format("`go test -c` {}", r.describe(c.timeout));
+  std::string msgs;
+  for (const auto& l : parse_compiler_output(r.err)) {
+    std::string path = normalise(l.file);
+    if (l.indent > 0) continue;
+    if (auto where = module_.to_spec(path, l.line, l.column))
+      msgs += fmt::format("{}{}: {} (generated {}:{}:{})", msgs.empty() ? "" : "; ", to_string(where->pos), l.message,
+                          path, l.line, l.column);
+    else if (module_.file(path))
+      msgs += fmt::format("{}{}:{}:{}: {}", msgs.empty() ? "" : "; ", path, l.line, l.column, l.message);
+  }
+  if (msgs.empty()) msgs = trim(tail_lines(r.err, 5));
+  return fmt::format("does not compile: {}", msgs);
+}
+
+VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, const GoPackage& p, const Toolchain& tc) {
+  VariantObservation o;
+  if (too_old(tc, v.min_go)) {
+    o.status = RunStatus::skipped;
+    o.reason = fmt::format("needs Go {} or newer; {} is older", v.min_go->to_string(), tc.version);
+    return o;
+  }
+  std::string bin = binary_path(tc, p);
+  std::string err;
+  if (!fs_.make_dirs(bin.substr(0, bin.rfind('/')), &err)) {
+    o.status = RunStatus::error;
+    o.reason = err;
+    return o;
+  }
+  Command build = go_command(tc, {"test", "-c", "-o", bin, "-gcflags=-m", "./" + p.dir}, opt_.compile_timeout);
+  ProcessResult b = run(build);
+  if (!b.ok()) {
+    o.status = RunStatus::error;
+    o.reason = build_error(b, build);
+    return o;
+  }
+  o.diagnostics = map_diagnostics(b.err + b.out);
+
+  Command facts;
+  facts.argv = {bin, "-test.run", "^TestEscapeHarness$", "-test.bench", "^" + p.benchmark + "$", "-test.benchmem",
+                "-test.benchtime", opt_.benchtime};
+  facts.cwd = join_path(join_path(opt_.work_dir, "gosrc"), p.dir);
+  facts.env = go_environment(tc, opt_.inherited_env);
+  facts.timeout = opt_.run_timeout;
+  ProcessResult f = run(facts);
+  if (!f.ok()) {
+    o.status = RunStatus::error;
+    o.reason = fmt::format("the test binary failed ({}): {}", f.describe(facts.timeout),
+                           trim(tail_lines(f.out + f.err, 8)));
+    return o;
+  }
+  HarnessFacts hf = parse_harness_facts(f.out);
+  o.counts = hf.counts;
+  o.sites = std::move(hf.sites);
+  for (auto& br : parse_bench_output(f.out))
+    if (br.name == p.benchmark) o.bench = std::move(br);
+  if (!o.counts) {
+    o.status = RunStatus::error;
+    o.reason = "TestEscapeHarness printed no allocation counts";
+    return o;
+  }
+
+  bool wants_pprof = false;
+  for (const auto& c : s.claims)
+    for (const auto& e : c.expect)
+      wants_pprof |= e.kind == ExpectKind::site && e.view == SiteView::pprof && e.variant == v.name;
+  if (wants_pprof) {
+    // -test.benchtime=Nx runs the benchmark once with b.N = 1, then with N.
+    const int n = 1000;
+    std::string prof = bin + ".mem";
+    Command m;
+    m.argv = {bin, "-test.run", "^$", "-test.bench", "^" + p.benchmark + "$", "-test.benchtime", fmt::format("{}x", n),
+              "-test.memprofile", prof, "-test.memprofilerate", "1"};
+    m.cwd = facts.cwd;
+    m.env = facts.env;
+    m.timeout = opt_.run_timeout;
+    ProcessResult mr = run(m);
+    if (!mr.ok()) {
+      o.status = RunStatus::error;
+      o.reason = fmt::format("the memory-profile run failed ({}): {}", mr.describe(m.timeout), trim(tail_lines(mr.out + mr.err, 8)));
+      return o;
+    }
+    Command pp = go_command(tc, {"tool", "pprof", "-traces", "-sample_index=alloc_objects", bin, prof}, opt_.run_timeout);
+    ProcessResult pr = run(pp);
+    if (!pr.ok()) {
+      o.status = RunStatus::error;
+      o.reason = fmt::format("go tool pprof failed ({}): {}", pr.describe(pp.timeout), trim(tail_lines(pr.err, 5)));
+      return o;
+    }
+    std::vector<AllocSite> sites;
+    for (auto& site : parse_pprof_traces(pr.out)) {
+      auto at = std::find(site.stack.begin(), site.stack.end(), p.loop_function);
+      if (at == site.stack.end() || site.objects == 0) continue;
+      site.stack.erase(at + 1, site.stack.end());
+      sites.push_back(std::move(site));
+    }
+    o.pprof_sites = std::move(sites);
+    o.pprof_calls = n + 1;
+  }
+  return o;
+}
+
+Observations Runner::facts(const Scenario& s, const Toolchain& tc, const ProgressFn& progress) {
+  Observations obs;
+  for (const auto& v : s.variants) {
+    if (interrupt_signal()) break;
+    if (progress) progress(fmt::format("{} {} {}: facts", tc.version, s.id, v.name));
+    const GoPackage* p = module_.package(s.id, v.name);
+    obs[v.name] = variant_facts(s, v, *p, tc);
+  }
+  return obs;
+}
+
+void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, const ProgressFn& progress) {
+  std::vector<std::string> names;
+  for (const auto& c : s.claims)
+    for (const auto& e : c.expect)
+      if (e.kind == ExpectKind::faster)
+        for (const auto& n : {e.variant, e.than})
+          if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  // Only variants whose facts ran can be timed.
+  std::erase_if(names, [&](const std::string& n) { return !obs.count(n) || obs[n].status != RunStatus::ok; });
+  for (const auto& n : names) obs[n].samples.clear();
+  std::set<std::string> failed;
+  for (int round = 0; round < opt_.timing_samples; ++round) {
+    for (const auto& n : names) {
+      if (interrupt_signal()) return;
+      if (failed.count(n)) continue;
+      if (progress) progress(fmt::format("{} {} {}: timing {}/{}", tc.version, s.id, n, round + 1, opt_.timing_samples));
+      const GoPackage* p = module_.package(s.id, n);
+      Command c;
+      c.argv = {binary_path(tc, *p), "-test.run", "^$", "-test.bench", "^" + p->benchmark + "$",
+                "-test.benchtime", opt_.timing_benchtime, "-test.count", "1"};
+      c.cwd = join_path(join_path(opt_.work_dir, "gosrc"), p->dir);
+      c.env = go_environment(tc, opt_.inherited_env);
+      c.timeout = opt_.run_timeout;
+      ProcessResult r = run(c);
+      VariantObservation& o = obs[n];
+      if (!r.ok()) {
+        o.status = RunStatus::error;
+        o.reason = fmt::format("a timing run failed ({}): {}", r.describe(c.timeout), trim(tail_lines(r.out + r.err, 8)));
+        o.samples.clear();
+        failed.insert(n);
+        continue;
+      }
+      for (const auto& br : parse_bench_output(r.out))
+        if (br.name == p->benchmark)
+          if (auto ns = br.metric("ns/op")) o.samples.push_back(*ns);
+    }
+  }
+}
+
+}  // namespace eh

@@ -1,0 +1,159 @@
+#pragma once
+// The scenario spec: what a YAML file in scenarios/ says, after validation.
+//
+// One Scenario per catalog entry. Variants carry Go code (bug, fix, and
+// variants that show where a claim holds and where it does not); claims carry
+// expectations that the judge turns into verdicts. The loader
+// (spec_loader.h) is the only producer; everything after it trusts these
+// invariants: ids match [a-z0-9-]+, every variant/marker an expectation names
+// exists, numbers are exact.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "goversion.h"
+#include "rational.h"
+#include "source.h"
+
+namespace eh {
+
+/// A block of Go code from a spec, with where its first line sits in the
+/// YAML file so compiler positions can be mapped back. Line i (0-based) of
+/// `text` is line `first_line + i` of the spec file, and column c of it is
+/// column `c + indent` there.
+struct CodeBlock {
+  std::string text;  // ends with '\n' unless empty
+  std::string file;
+  int first_line = 0;
+  int indent = 0;
+
+  bool empty() const { return text.empty(); }
+  int line_count() const;
+};
+
+enum class ExpectKind {
+  allocs,      // allocations per call of one variant
+  bytes,       // bytes per call of one variant
+  fewer,       // one variant allocates fewer objects/bytes than another
+  diagnostic,  // a -gcflags=-m message on a marked line
+  site,        // a function accounts (or not) for a variant's allocations
+  faster,      // one variant's ns/op is lower than another's
+};
+
+enum class Compare { exactly, at_least, at_most, approx };
+
+enum class Metric { allocs, bytes };
+
+/// Which frames an allocation-site expectation reads: every frame of the
+/// allocating stack, runtime ones included (`full`), or what `go tool pprof`
+/// shows for the standard -memprofile (`pprof`), whose writer hides leading
+/// runtime frames.
+enum class SiteView { full, pprof };
+
+/// One checkable prediction. Fields not used by `kind` keep their defaults.
+struct Expectation {
+  ExpectKind kind = ExpectKind::allocs;
+  SourcePos pos;
+  std::string variant;
+  SourcePos variant_pos;  // where the names are written, for reference errors
+  SourcePos than_pos;
+  SourcePos marker_pos;
+
+  // allocs, bytes
+  Compare compare = Compare::exactly;
+  Rational value;
+  Rational tolerance;           // approx: absolute, or a fraction of value
+  bool tolerance_relative = false;
+
+  // fewer, faster
+  Metric metric = Metric::allocs;
+  std::string than;
+  std::optional<Rational> by_at_least;  // per call, or (by_relative) a fraction of `than`'s value
+  bool by_relative = false;
+
+  // diagnostic
+  std::string marker;
+  std::string matches;  // ECMAScript regular expression
+  // diagnostic, site
+  bool present = true;
+
+  // site
+  std::string function;  // glob over function names: '*' any run, '?' one char
+  SiteView view = SiteView::full;
+
+  /// One line saying what this expects, for reports: "allocs/op of bug >= 1".
+  std::string describe() const;
+};
+
+enum class Aspect { symptom, cause, fix, note };
+
+struct Claim {
+  std::string id;
+  std::string text;
+  Aspect aspect = Aspect::symptom;
+  SourcePos pos;
+  std::vector<Expectation> expect;
+};
+
+/// How the benchmark loop reaches the measured call.
+enum class Boundary {
+  noinline,  // through a //go:noinline wrapper (the default)
+  inline_,   // written directly in the loop, so the compiler may inline it
+};
+
+struct Variant {
+  std::string name;
+  SourcePos pos;
+  std::string about;
+  CodeBlock code;
+  CodeBlock setup;
+  std::vector<std::string> imports;  // in addition to the scenario's
+  std::string call;                  // a Go expression or statement
+  SourcePos call_pos;
+  std::vector<std::string> results;  // Go types of the call's results, stored in sinks
+  Boundary boundary = Boundary::noinline;
+  int calls = 10000;  // calls counted for exact allocations per call
+  int warmup = 1;     // calls made before counting starts
+  std::optional<GoVersion> min_go;
+  std::string reconstructed;  // why the code was written here, when the catalog lost it
+  std::string adapted;        // what was changed from the catalog's code, and why
+
+};
+
+/// Where a comment marker `// ... @name` sits: which block and which line of
+/// it (1-based). Markers are looked up in the variant's code, then its setup,
+/// then the scenario's common code.
+struct MarkerRef {
+  const CodeBlock* block = nullptr;
+  int line = 0;
+};
+
+/// True when `line` carries `@marker` inside a // comment.
+bool line_has_marker(std::string_view line, std::string_view marker);
+
+struct Scenario {
+  std::string file;  // as given to the loader, used in every message
+  std::string id;
+  int entry = 0;
+  std::string title;
+  std::string summary;
+  SourcePos pos;        // of the id
+  SourcePos entry_pos;  // of the entry number
+  std::vector<std::string> imports;
+  CodeBlock common;  // Go code shared by every variant (types, helpers)
+  std::vector<Variant> variants;
+  std::vector<Claim> claims;
+
+  const Variant* find_variant(const std::string& name) const;
+  /// The marker's place for `variant`, or a null block when absent.
+  MarkerRef find_marker(const Variant& variant, const std::string& marker) const;
+};
+
+std::string_view to_string(ExpectKind);
+std::string_view to_string(Compare);
+std::string_view to_string(Metric);
+std::string_view to_string(Aspect);
+std::string_view to_string(SiteView);
+
+}  // namespace eh

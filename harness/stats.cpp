@@ -1,0 +1,116 @@
+#include "stats.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace eh::stats {
+namespace {
+
+double binomial_pmf(int n, int k) {
+  if (k < 0 || k > n) return 0;
+  double log_p = std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) - n * std::log(2.0);
+  return std::exp(log_p);
+}
+
+double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+
+}  // namespace
+
+std::optional<double> median(std::vector<double> xs) {
+  if (xs.empty()) return std::nullopt;
+  std::sort(xs.begin(), xs.end());
+  std::size_t n = xs.size();
+  return n % 2 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
+}
+
+std::optional<MedianInterval> median_ci(std::vector<double> xs, double confidence) {
+  if (xs.empty()) return std::nullopt;
+  std::sort(xs.begin(), xs.end());
+  const int n = static_cast<int>(xs.size());
+  MedianInterval r;
+  r.median = *median(xs);
+  // k = how many samples lie below the population median ~ Binomial(n, 1/2);
+  // k = i means the median is between sorted values i and i+1 (1-based).
+  // Grow [l, r) from the mode, taking the more likely neighbour (the left
+  // one on ties), until the covered probability reaches the confidence.
+  int l = static_cast<int>(std::ceil((n + 1) * 0.5) - 1);  // the (lower) mode
+  int rr = l + 1;
+  double acc = binomial_pmf(n, l);
+  while (acc < confidence) {
+    double lp = binomial_pmf(n, l - 1), rp = binomial_pmf(n, rr);
+    if (lp <= 0 && rp <= 0) break;
+    if (lp >= rp) {
+      acc += lp;
+      --l;
+    } else {
+      acc += rp;
+      ++rr;
+    }
+  }
+  r.confidence = std::min(acc, 1.0);
+  // Interval k in [l, r) lies between order statistics l and r (1-based).
+  const double inf = std::numeric_limits<double>::infinity();
+  r.lo = l >= 1 ? xs[static_cast<std::size_t>(l - 1)] : -inf;
+  r.hi = rr <= n ? xs[static_cast<std::size_t>(rr - 1)] : inf;
+  return r;
+}
+
+std::optional<UTest> mann_whitney_u(const std::vector<double>& a, const std::vector<double>& b) {
+  const std::size_t n1 = a.size(), n2 = b.size(), n = n1 + n2;
+  if (n1 == 0 || n2 == 0) return std::nullopt;
+  // Mid-ranks of the pooled sample, doubled so they stay integers.
+  std::vector<std::pair<double, int>> pooled;
+  for (double x : a) pooled.push_back({x, 0});
+  for (double x : b) pooled.push_back({x, 1});
+  std::sort(pooled.begin(), pooled.end(), [](auto& x, auto& y) { return x.first < y.first; });
+  std::vector<long> rank2(n);
+  double tie_term = 0;  // sum of t^3 - t over tie groups
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i;
+    while (j < n && pooled[j].first == pooled[i].first) ++j;
+    long r2 = static_cast<long>(i + 1 + j);  // 2 * mean of ranks i+1..j
+    for (std::size_t k = i; k < j; ++k) rank2[k] = r2;
+    double t = static_cast<double>(j - i);
+    tie_term += t * t * t - t;
+    i = j;
+  }
+  if (pooled.front().first == pooled.back().first) return std::nullopt;
+  long w2 = 0;  // doubled rank sum of sample a
+  for (std::size_t k = 0; k < n; ++k)
+    if (pooled[k].second == 0) w2 += rank2[k];
+  const double u1 = w2 / 2.0 - n1 * (n1 + 1) / 2.0;
+  UTest r;
+  r.u = std::min(u1, static_cast<double>(n1 * n2) - u1);
+
+  if (n <= 100) {
+    // counts[j][s]: ways to choose j of the values seen so far with doubled rank sum s.
+    const long max_sum = std::accumulate(rank2.begin(), rank2.end(), 0L);
+    std::vector<std::vector<double>> counts(n1 + 1, std::vector<double>(static_cast<std::size_t>(max_sum) + 1, 0));
+    counts[0][0] = 1;
+    for (std::size_t k = 0; k < n; ++k)
+      for (std::size_t j = std::min(n1, k + 1); j >= 1; --j)
+        for (long s = max_sum; s >= rank2[k]; --s)
+          counts[j][static_cast<std::size_t>(s)] += counts[j - 1][static_cast<std::size_t>(s - rank2[k])];
+    double total = 0, below = 0, above = 0;
+    for (long s = 0; s <= max_sum; ++s) {
+      double c = counts[n1][static_cast<std::size_t>(s)];
+      total += c;
+      if (s <= w2) below += c;
+      if (s >= w2) above += c;
+    }
+    r.p = std::min(1.0, 2 * std::min(below, above) / total);
+    r.exact = true;
+    return r;
+  }
+  const double mu = n1 * n2 / 2.0;
+  const double nn = static_cast<double>(n);
+  const double sigma = std::sqrt(n1 * n2 / 12.0 * ((nn + 1) - tie_term / (nn * (nn - 1))));
+  const double z = (std::abs(u1 - mu) - 0.5) / sigma;
+  r.p = std::min(1.0, 2 * (1 - normal_cdf(std::max(z, 0.0))));
+  r.exact = false;
+  return r;
+}
+
+}  // namespace eh::stats

@@ -1,0 +1,44 @@
+#pragma once
+// Statistics for timing claims, as benchstat (golang.org/x/perf/benchmath,
+// "AssumeNothing") does them: the sample median with a distribution-free
+// confidence interval from order statistics, and the two-sided Mann-Whitney
+// U test. Pure functions; their edge cases are stated here and tested with
+// exact values.
+
+#include <optional>
+#include <vector>
+
+namespace eh::stats {
+
+/// The median; nothing for an empty sample. For an even count, the mean of
+/// the two middle values.
+std::optional<double> median(std::vector<double> xs);
+
+/// A confidence interval for the median from the order statistics of the
+/// sample: the binomial(n, 1/2) law of how many samples fall below the
+/// population median gives which sorted values bound it. The bounds are -inf
+/// or +inf when the sample is too small to bound the median at the requested
+/// confidence (n = 1 always; n < 6 at 95%).
+struct MedianInterval {
+  double median = 0;
+  double lo = 0;
+  double hi = 0;
+  double confidence = 0;  // achieved, >= the requested level
+};
+/// Nothing for an empty sample.
+std::optional<MedianInterval> median_ci(std::vector<double> xs, double confidence = 0.95);
+
+/// The two-sided Mann-Whitney U test of "neither sample tends to be larger".
+/// p is exact: the permutation distribution of the rank sum, with mid-ranks
+/// for ties, for up to 100 values in all; beyond that the normal
+/// approximation with tie and continuity corrections.
+struct UTest {
+  double u = 0;  // the smaller of U1 and U2
+  double p = 1;
+  bool exact = true;
+};
+/// Nothing when either sample is empty or every value in both is equal
+/// (no ranking exists: nothing can be said).
+std::optional<UTest> mann_whitney_u(const std::vector<double>& a, const std::vector<double>& b);
+
+}  // namespace eh::stats
