@@ -4,6 +4,7 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <ostream>
 #include <set>
 
@@ -288,15 +289,20 @@ int cmd_report(const std::vector<std::string>& args, CliContext& ctx) {
   return kExitOk;
 }
 
+std::string absolute(const std::string& path) {
+  if (path.starts_with("/")) return path;
+  std::error_code ec;
+  auto cwd = std::filesystem::current_path(ec);
+  return ec ? path : join_path(cwd.string(), path);
+}
+
 std::string default_work_dir(const CliContext& ctx, const std::string& out) {
   std::string cache;
   if (auto it = ctx.env.find("XDG_CACHE_HOME"); it != ctx.env.end() && !it->second.empty()) cache = it->second;
   else if (auto h = ctx.env.find("HOME"); h != ctx.env.end() && !h->second.empty()) cache = h->second + "/.cache";
   else cache = "/tmp";
-  std::string abs = out;
-  if (!abs.starts_with("/"))
-    if (auto pwd = ctx.env.find("PWD"); pwd != ctx.env.end()) abs = join_path(pwd->second, out);
-  return join_path(cache, "escape-harness/work-" + fnv1a_hex(abs).substr(0, 12));
+  // One work directory per output directory: the output lock guards both.
+  return join_path(cache, "escape-harness/work-" + fnv1a_hex(absolute(out)).substr(0, 12));
 }
 
 int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
@@ -319,7 +325,8 @@ int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
     fmt::print(ctx.err, "escape-harness run: output directory: {}\n", err);
     return kExitBadInput;
   }
-  auto lock = FileLock::acquire(join_path(o.out, ".escape-harness.lock"), &err);
+  // The lock also proves the directory writable before anything runs.
+  auto lock = ctx.fs.lock(join_path(o.out, ".escape-harness.lock"), &err);
   if (!lock) {
     fmt::print(ctx.err, "escape-harness run: {}; wait for it or use another --out\n", err);
     return kExitBadInput;
@@ -339,7 +346,8 @@ int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
 
   GeneratedModule module = generate(*scenarios);
   RunOptions ro;
-  ro.work_dir = o.work.empty() ? default_work_dir(ctx, o.out) : o.work;
+  // Absolute: go and the test binaries run in other directories.
+  ro.work_dir = absolute(o.work.empty() ? default_work_dir(ctx, o.out) : o.work);
   ro.inherited_env = ctx.env;
   ro.run_timeout = std::chrono::seconds(o.timeout_s);
   ro.compile_timeout = std::max<std::chrono::milliseconds>(std::chrono::minutes(5), ro.run_timeout);
@@ -377,8 +385,8 @@ int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
 
   std::string json = results_to_json(results);
   if (!write_reports(ctx, o.out, results, &json, &err)) {
-    fmt::print(ctx.err, "escape-harness run: {}\n", err);
-    return kExitBadInput;
+    fmt::print(ctx.err, "escape-harness run: cannot write the reports: {}\n", err);
+    return kExitClaimErrors;
   }
 
   // Summary: counts per verdict, the refuted claims, where the reports are.
@@ -399,7 +407,7 @@ int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
   for (const auto& r : refuted) fmt::print(ctx.out, "  refuted: {}\n", r);
   for (const auto& e : errors) fmt::print(ctx.out, "  error: {}\n", e);
   fmt::print(ctx.out, "reports: {}, {} ({} go processes)\n", join_path(o.out, "results.json"),
-             join_path(o.out, "EVIDENCE.md"), runner.processes_started());
+             join_path(o.out, "EVIDENCE.md"), toolchains.size() + static_cast<std::size_t>(runner.processes_started()));
   return errors.empty() ? kExitOk : kExitClaimErrors;
 }
 

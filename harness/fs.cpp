@@ -180,10 +180,35 @@ bool MemoryFileSystem::remove(const std::string& path, std::string*) {
   return true;
 }
 
-std::unique_ptr<FileLock> FileLock::acquire(const std::string& path, std::string* err) {
+namespace {
+
+/// An advisory lock (flock) on an open file; released when closed, also when
+/// the process dies, so a crashed run never leaves a stale lock.
+class FlockLock : public FileSystem::Lock {
+ public:
+  explicit FlockLock(int fd) : fd_(fd) {}
+  ~FlockLock() override { ::close(fd_); }
+
+ private:
+  int fd_;
+};
+
+class MemoryLock : public FileSystem::Lock {
+ public:
+  MemoryLock(std::vector<std::string>& held, std::string path) : held_(held), path_(std::move(path)) {}
+  ~MemoryLock() override { std::erase(held_, path_); }
+
+ private:
+  std::vector<std::string>& held_;
+  std::string path_;
+};
+
+}  // namespace
+
+std::unique_ptr<FileSystem::Lock> RealFileSystem::lock(const std::string& path, std::string* err) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    *err = fmt::format("{}: cannot open lock file: {}", path, std::strerror(errno));
+    *err = fmt::format("{}: cannot create the lock file: {}", path, std::strerror(errno));
     return nullptr;
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -193,9 +218,20 @@ std::unique_ptr<FileLock> FileLock::acquire(const std::string& path, std::string
                             : fmt::format("{}: cannot lock: {}", path, std::strerror(e));
     return nullptr;
   }
-  return std::unique_ptr<FileLock>(new FileLock(fd));
+  return std::make_unique<FlockLock>(fd);
 }
 
-FileLock::~FileLock() { ::close(fd_); }
+std::unique_ptr<FileSystem::Lock> MemoryFileSystem::lock(const std::string& path, std::string* err) {
+  if (std::find(locked.begin(), locked.end(), path) != locked.end()) {
+    *err = fmt::format("{}: another escape-harness run holds this lock", path);
+    return nullptr;
+  }
+  if (std::find(fail_writes.begin(), fail_writes.end(), path) != fail_writes.end()) {
+    *err = fmt::format("{}: cannot create the lock file: Permission denied", path);
+    return nullptr;
+  }
+  locked.push_back(path);
+  return std::make_unique<MemoryLock>(locked, path);
+}
 
 }  // namespace eh

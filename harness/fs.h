@@ -31,6 +31,14 @@ class FileSystem {
   virtual bool write(const std::string& path, std::string_view content, std::string* err) = 0;
   /// Removes a file (not a directory); a missing file is not an error.
   virtual bool remove(const std::string& path, std::string* err) = 0;
+
+  /// An exclusive lock named by `path`, held until the handle is destroyed;
+  /// nothing (and *err naming the holder) when another run holds it.
+  class Lock {
+   public:
+    virtual ~Lock() = default;
+  };
+  virtual std::unique_ptr<Lock> lock(const std::string& path, std::string* err) = 0;
 };
 
 /// The real disk.
@@ -42,6 +50,7 @@ class RealFileSystem : public FileSystem {
   bool make_dirs(const std::string& dir, std::string* err) override;
   bool write(const std::string& path, std::string_view content, std::string* err) override;
   bool remove(const std::string& path, std::string* err) override;
+  std::unique_ptr<Lock> lock(const std::string& path, std::string* err) override;
 };
 
 /// Files in memory, for tests. Directories exist implicitly when a file is
@@ -54,26 +63,13 @@ class MemoryFileSystem : public FileSystem {
   bool make_dirs(const std::string& dir, std::string* err) override;
   bool write(const std::string& path, std::string_view content, std::string* err) override;
   bool remove(const std::string& path, std::string* err) override;
+  std::unique_ptr<Lock> lock(const std::string& path, std::string* err) override;
 
   std::map<std::string, std::string> files;
+  std::vector<std::string> locked;  // paths whose lock is held
   std::vector<std::string> dirs;
   /// Paths whose write fails, to test error paths.
   std::vector<std::string> fail_writes;
-};
-
-/// An exclusive advisory lock on a file (flock), held for the object's life.
-/// The second run on the same output directory gets nothing and an error
-/// naming the directory.
-class FileLock {
- public:
-  static std::unique_ptr<FileLock> acquire(const std::string& path, std::string* err);
-  ~FileLock();
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  explicit FileLock(int fd) : fd_(fd) {}
-  int fd_;
 };
 
 /// Joins path parts with '/', without doubling separators.

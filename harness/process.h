@@ -9,8 +9,8 @@
 //   - puts the child in a process group of its own, so a timeout or an
 //     interrupt kills the whole tree (go -> compile, go -> test binary);
 //   - reads stdout and stderr concurrently (no pipe-buffer deadlock);
-//   - when the direct child exits, kills what is left of its group, so no
-//     orphan outlives a command.
+//   - when the direct child exits, kills what is left of its group and, as
+//     a subreaper, reaps it, so no orphan (nor zombie) outlives a command.
 
 #include <chrono>
 #include <functional>
@@ -60,6 +60,7 @@ class ProcessRunner {
 
 class SystemProcessRunner : public ProcessRunner {
  public:
+  SystemProcessRunner();
   ProcessResult run(const Command& command) override;
 };
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -18,6 +19,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <mutex>
+#include <thread>
 
 namespace eh {
 namespace bp = boost::process;
@@ -145,6 +147,12 @@ std::string ProcessResult::describe(std::chrono::milliseconds timeout) const {
   return "?";
 }
 
+SystemProcessRunner::SystemProcessRunner() {
+  // Descendants whose parent dies are reparented to us rather than to init,
+  // so run() can reap what it killed.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
 ProcessResult SystemProcessRunner::run(const Command& cmd) {
   ProcessResult r;
   auto start = std::chrono::steady_clock::now();
@@ -249,6 +257,15 @@ ProcessResult SystemProcessRunner::run(const Command& cmd) {
 
   std::error_code ec;
   child->wait(ec);
+  // Members of the group orphaned by the kill were reparented to us (we are
+  // a subreaper): reap them, so not even a zombie outlives the command.
+  for (int i = 0; i < 200; ++i) {
+    int st = 0;
+    pid_t p = ::waitpid(-pgid, &st, WNOHANG);
+    if (p < 0 && errno == EINTR) continue;
+    if (p < 0) break;  // ECHILD: none left
+    if (p == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   unregister_group(slot);
   int status = child->native_exit_code();
   r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);

@@ -120,6 +120,10 @@ std::vector<Diagnostic> Runner::map_diagnostics(const std::string& text) const {
     d.generated = fmt::format("{}:{}:{}", path, l.line, l.column);
     d.message = l.message;
     d.code = f ? trim(line_of(f->content, l.line)) : "";
+    // A call line reads "harnessResult0 = f(x)": show the spec's part.
+    if (d.region == Region::call)
+      if (auto eq = d.code.find("harnessResult"); eq == 0 && d.code.find(" = ") != std::string::npos)
+        d.code = d.code.substr(d.code.find(" = ") + 3);
     // The same message can be printed twice (package and test compile).
     if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(std::move(d));
   }

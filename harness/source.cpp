@@ -41,8 +41,32 @@ std::string InputError::format() const {
   return out;
 }
 
+namespace {
+
+/// The line with bytes that are not UTF-8 written as \xNN, so an error about
+/// an encoding problem does not print one.
+std::string printable(std::string_view line) {
+  std::string out;
+  for (std::size_t i = 0; i < line.size();) {
+    auto c = static_cast<unsigned char>(line[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= line.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(line[i + k]) & 0xC0) == 0x80;
+    if (!ok) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    out.append(line.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+}  // namespace
+
 InputError make_error(const SourceText& text, SourcePos pos, std::string message) {
-  std::string context = pos.line > 0 ? std::string(text.line(pos.line)) : std::string();
+  std::string context = pos.line > 0 ? printable(text.line(pos.line)) : std::string();
   return InputError{std::move(pos), std::move(message), std::move(context)};
 }
 

@@ -283,13 +283,15 @@ std::optional<CodeBlock> Parser::code(const YAML::Node& n, std::string_view key)
     b.first_line = p.line;
     b.indent = p.column - 1 + (n.Tag() == "!" ? 1 : 0);  // past an opening quote
   }
-  for (std::string_view rest = b.text; !rest.empty();) {
+  int line_no = 0;
+  for (std::string_view rest = b.text; !rest.empty(); ++line_no) {
     auto nl = rest.find('\n');
     std::string_view line = rest.substr(0, nl);
     if (line.starts_with("package ") || line.starts_with("import ") || line == "import (") {
-      error(n, fmt::format("{}: write Go code without a package clause or imports: the generator writes the "
-                           "package clause, and imports go in 'imports:'",
-                           key));
+      error(SourcePos{src_.file(), b.first_line + line_no, b.indent + 1},
+            fmt::format("{}: write Go code without a package clause or imports: the generator writes the package "
+                        "clause, and imports go in 'imports:'",
+                        key));
       return std::nullopt;
     }
     rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
