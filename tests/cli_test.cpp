@@ -1,0 +1,236 @@
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "cli.h"
+#include "results_json.h"
+#include "test_util.h"
+
+using namespace eh;
+
+// The CLI driven end to end with a scripted go and files in memory: exit
+// statuses, messages, and what gets written.
+
+namespace {
+
+const std::string kSpec = R"(id: demo
+entry: 3
+title: Demo
+common: |
+  type T struct{ n int }
+variants:
+  - name: bug
+    code: |
+      func f(t T) *T { // @param
+      	return &t
+      }
+    setup: |
+      var v = T{n: 1}
+    call: f(v)
+    results: ["*T"]
+  - name: fix
+    code: |
+      func f(t *T) *T { return t }
+    call: f(&v)
+    setup: |
+      var v = T{n: 1}
+    results: ["*T"]
+claims:
+  - id: moves
+    aspect: symptom
+    text: t moves to the heap.
+    expect:
+      - kind: diagnostic
+        variant: bug
+        marker: param
+        matches: "moved to heap: t"
+      - kind: allocs
+        variant: bug
+        exactly: 1
+  - id: fix-helps
+    aspect: fix
+    text: the pointer avoids it.
+    expect:
+      - kind: fewer
+        metric: allocs
+        variant: fix
+        than: bug
+)";
+
+struct Harness {
+  MemoryFileSystem fs;
+  test::FakeProcessRunner go;
+  std::ostringstream out, err;
+  CliContext ctx{go, fs, out, err, {{"PATH", "/usr/local/go/bin:/bin"}, {"HOME", "/home/u"}}};
+
+  Harness() {
+    fs.files["scenarios/03-demo.yaml"] = kSpec;
+    go.on({"env", "GOVERSION"}, test::exited(0, "go1.26.8\nlinux\namd64\n/usr/local/go\n"));
+    // code.go of bug: line 8 is "func f(t T) *T {", the parameter at column 8.
+    go.on({"test", "-c", "./demo/bug"},
+          test::exited(0, "", "# escapeharness/demo/bug [escapeharness/demo/bug.test]\n"
+                              "demo/bug/code.go:8:8: moved to heap: t\n"
+                              "demo/bug/harness_test.go:16:6: can inline harnessLoop\n"));
+    go.on({"test", "-c", "./demo/fix"}, test::exited(0, "", "demo/fix/code.go:8:8: leaking param: t to result ~r0 level=0\n"));
+    go.on({"/demo/bug.test", "-test.run"},
+          test::exited(0, "\nescape-harness: counts calls=10000 mallocs=10000 bytes=80000\n"
+                          "escape-harness: site objects=10000 bytes=80000 stack=runtime.newobject;escapeharness/demo/bug.f;"
+                          "escapeharness/demo/bug.harnessLoop\n"
+                          "goos: linux\nBenchmarkBug-2  1000000  12.5 ns/op  8 B/op  1 allocs/op\nPASS\n"));
+    go.on({"/demo/fix.test", "-test.run"},
+          test::exited(0, "\nescape-harness: counts calls=10000 mallocs=0 bytes=0\n"
+                          "BenchmarkFix-2  1000000  1.5 ns/op  0 B/op  0 allocs/op\nPASS\n"));
+  }
+
+  int run(std::vector<std::string> args) { return run_cli(args, ctx); }
+};
+
+}  // namespace
+
+TEST_CASE("run judges every claim and writes both reports", "[cli]") {
+  Harness h;
+  REQUIRE(h.run({"run", "--quick"}) == kExitOk);
+  CHECK(h.out.str() ==
+        "claims: 2 confirmed, 0 refuted, 0 inconclusive, 0 skipped, 0 error\n"
+        "reports: reports/results.json, reports/EVIDENCE.md (5 go processes)\n");
+  std::string err;
+  auto r = results_from_json(h.fs.files.at("reports/results.json"), &err);
+  REQUIRE(r);
+  CHECK(r->toolchains[0].version == "go1.26.8");
+  const auto& s = r->scenarios[0];
+  CHECK(s.claims[0].verdicts.at("go1.26.8").verdict == Verdict::confirmed);
+  CHECK(s.claims[1].verdicts.at("go1.26.8").verdict == Verdict::confirmed);
+  const auto& d = s.variants[0].results.at("go1.26.8").diagnostics;
+  REQUIRE(d.size() == 1);  // the harness's own lines are not the spec's
+  CHECK(d[0].pos == SourcePos{"scenarios/03-demo.yaml", 9, 14});
+  CHECK(d[0].code == "func f(t T) *T { // @param");
+  CHECK(h.fs.files.count("reports/EVIDENCE.md"));
+  // The generated module went to the work directory, not to gosrc/.
+  bool wrote_module = false;
+  for (const auto& [path, _] : h.fs.files) wrote_module |= path.ends_with("/gosrc/demo/bug/code.go");
+  CHECK(wrote_module);
+  CHECK_FALSE(h.fs.files.count("gosrc/demo/bug/code.go"));
+  // Every go command ran with the explicit environment, never a shell.
+  for (const auto& c : h.go.commands) {
+    CHECK(c.env.at("GOFLAGS").empty());
+    CHECK(c.argv[0].front() == '/');
+  }
+}
+
+TEST_CASE("a variant that does not compile is an error mapped to the spec; the rest is judged", "[cli]") {
+  Harness h;
+  h.go.rules.insert(h.go.rules.begin(), [](const Command& c, ProcessResult& r) {
+    if (std::find(c.argv.begin(), c.argv.end(), "./demo/bug") == c.argv.end()) return false;
+    r = test::exited(1, "FAIL\tescapeharness/demo/bug [build failed]\n",
+                     "# escapeharness/demo/bug [escapeharness/demo/bug.test]\n"
+                     "demo/bug/code.go:9:9: undefined: tt\n");
+    return true;
+  });
+  REQUIRE(h.run({"run", "--quick"}) == kExitClaimErrors);
+  CHECK(h.out.str() ==
+        "claims: 0 confirmed, 0 refuted, 0 inconclusive, 0 skipped, 2 error\n"
+        "  error: entry 3 moves (go1.26.8): variant 'bug': does not compile: scenarios/03-demo.yaml:10:15: "
+        "undefined: tt (generated demo/bug/code.go:9:9)\n"
+        "  error: entry 3 fix-helps (go1.26.8): variant 'bug': does not compile: scenarios/03-demo.yaml:10:15: "
+        "undefined: tt (generated demo/bug/code.go:9:9)\n"
+        "reports: reports/results.json, reports/EVIDENCE.md (4 go processes)\n");
+  CHECK(h.fs.files.count("reports/results.json"));
+}
+
+TEST_CASE("spec errors exit 2 before anything runs", "[cli]") {
+  Harness h;
+  h.fs.files["scenarios/05-broken.yaml"] = "id: ../x\nentry: 5\ntitle: t\nvariants: []\nclaims: []\n";
+  CHECK(h.run({"run"}) == kExitBadInput);
+  CHECK(h.go.commands.empty());
+  CHECK_FALSE(h.fs.files.count("reports/results.json"));
+  CHECK(h.err.str() ==
+        "scenarios/05-broken.yaml:1:5: id: '../x' is not a valid id: use 1 to 64 of a-z, 0-9 and '-', not starting or "
+        "ending with '-' (ids become directory names)\n"
+        "    id: ../x\n"
+        "        ^\n"
+        "scenarios/05-broken.yaml:4:11: variants: expected a non-empty list of variants, got a list\n"
+        "    variants: []\n"
+        "              ^\n"
+        "scenarios/05-broken.yaml:5:9: claims: expected a non-empty list of claims, got a list\n"
+        "    claims: []\n"
+        "            ^\n"
+        "3 errors in the specs; nothing was run\n");
+}
+
+TEST_CASE("usage errors exit 2", "[cli]") {
+  Harness h;
+  CHECK(h.run({}) == kExitBadInput);
+  CHECK(h.run({"frobnicate"}) == kExitBadInput);
+  CHECK(h.run({"run", "--bogus"}) == kExitBadInput);
+  CHECK(h.run({"run", "--only"}) == kExitBadInput);
+  CHECK(h.run({"run", "--samples", "one"}) == kExitBadInput);
+  CHECK(h.run({"run", "--only", "nope"}) == kExitBadInput);
+  CHECK_THAT(h.err.str(), Catch::Contains("--only nope: no such scenario (scenarios: demo)"));
+  CHECK(h.go.commands.empty());
+}
+
+TEST_CASE("help on every command", "[cli]") {
+  for (const char* cmd : {"run", "gen", "list", "report"}) {
+    Harness h;
+    CHECK(h.run({cmd, "--help"}) == kExitOk);
+    CHECK_THAT(h.out.str(), Catch::StartsWith(std::string("usage: escape-harness ") + cmd));
+  }
+  Harness h;
+  CHECK(h.run({"--help"}) == kExitOk);
+  CHECK_THAT(h.out.str(), Catch::Contains("Exit status: 0 every claim judged"));
+}
+
+TEST_CASE("no usable toolchain exits 3", "[cli]") {
+  Harness h;
+  h.ctx.env["PATH"] = "/nonexistent";
+  CHECK(h.run({"run", "--quick"}) == kExitToolchain);
+  CHECK_THAT(h.err.str(), Catch::Contains("go: not found on PATH. Install Go"));
+  CHECK_FALSE(h.fs.files.count("reports/results.json"));
+}
+
+TEST_CASE("an output directory that cannot be written is refused before running", "[cli]") {
+  Harness h;
+  h.fs.fail_writes.push_back("reports/.escape-harness.lock");
+  CHECK(h.run({"run", "--quick"}) == kExitBadInput);
+  CHECK(h.err.str() ==
+        "escape-harness run: reports/.escape-harness.lock: cannot create the lock file: Permission denied; wait for "
+        "it or use another --out\n");
+  CHECK(h.go.commands.empty());
+}
+
+TEST_CASE("a second run on the same output directory is refused", "[cli]") {
+  Harness h;
+  std::string err;
+  auto held = h.fs.lock("reports/.escape-harness.lock", &err);
+  CHECK(h.run({"run", "--quick"}) == kExitBadInput);
+  CHECK_THAT(h.err.str(), Catch::Contains("another escape-harness run holds this lock"));
+}
+
+TEST_CASE("list and gen need no toolchain", "[cli]") {
+  Harness h;
+  REQUIRE(h.run({"list"}) == kExitOk);
+  CHECK(h.out.str() ==
+        " 3  demo  Demo\n"
+        "    variants: bug, fix\n"
+        "    symptom  moves: t moves to the heap.\n"
+        "    fix      fix-helps: the pointer avoids it.\n");
+  h.fs.files["gosrc/old/bug/code.go"] = "stale";
+  REQUIRE(h.run({"gen"}) == kExitOk);
+  CHECK(h.fs.files.count("gosrc/demo/bug/code.go"));
+  CHECK(h.fs.files.count("gosrc/go.mod"));
+  CHECK_FALSE(h.fs.files.count("gosrc/old/bug/code.go"));
+  CHECK(h.go.commands.empty());
+}
+
+TEST_CASE("report rewrites EVIDENCE.md from results.json alone", "[cli]") {
+  Harness h;
+  REQUIRE(h.run({"run", "--quick"}) == kExitOk);
+  std::string before = h.fs.files.at("reports/EVIDENCE.md");
+  h.fs.files.erase("reports/EVIDENCE.md");
+  std::size_t ran = h.go.commands.size();
+  REQUIRE(h.run({"report"}) == kExitOk);
+  CHECK(h.fs.files.at("reports/EVIDENCE.md") == before);
+  CHECK(h.go.commands.size() == ran);
+  h.fs.files["bad.json"] = "{}";
+  CHECK(h.run({"report", "--results", "bad.json"}) == kExitBadInput);
+}

@@ -1,0 +1,108 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "fs.h"
+
+using namespace eh;
+
+namespace {
+
+/// A fresh directory under the system temp dir, removed at the end.
+struct TempDir {
+  TempDir() {
+    char tmpl[] = "/tmp/eh-test-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+}  // namespace
+
+TEST_CASE("RealFileSystem writes atomically and reads back", "[fs]") {
+  TempDir t;
+  RealFileSystem fs;
+  std::string err;
+  std::string p = t.path + "/a/b/report.md";
+  REQUIRE(fs.make_dirs(t.path + "/a/b", &err));
+  REQUIRE(fs.write(p, "one", &err));
+  REQUIRE(fs.write(p, "two", &err));
+  CHECK(*fs.read(p, &err) == "two");
+  // No temporary files are left beside it.
+  CHECK(*fs.list(t.path + "/a/b", &err) == std::vector<std::string>{"report.md"});
+  CHECK(*fs.list(t.path + "/a", &err) == std::vector<std::string>{"b/"});
+  CHECK(fs.exists(p));
+  REQUIRE(fs.remove(p, &err));
+  CHECK_FALSE(fs.exists(p));
+  CHECK(fs.remove(p, &err));  // already gone is fine
+}
+
+TEST_CASE("a failed write leaves the previous file intact", "[fs]") {
+  if (::geteuid() == 0) {
+    // root ignores directory permissions; a full directory path that does not exist fails the same way.
+    TempDir t;
+    RealFileSystem fs;
+    std::string err;
+    CHECK_FALSE(fs.write(t.path + "/missing/report.md", "x", &err));
+    CHECK_THAT(err, Catch::StartsWith(t.path + "/missing/report.md: cannot write: No such file or directory"));
+    return;
+  }
+  TempDir t;
+  RealFileSystem fs;
+  std::string err;
+  std::string p = t.path + "/report.md";
+  REQUIRE(fs.write(p, "good", &err));
+  ::chmod(t.path.c_str(), 0555);
+  CHECK_FALSE(fs.write(p, "bad", &err));
+  ::chmod(t.path.c_str(), 0755);
+  CHECK(*fs.read(p, &err) == "good");
+}
+
+TEST_CASE("read and list errors name the path", "[fs]") {
+  RealFileSystem fs;
+  std::string err;
+  CHECK_FALSE(fs.read("/nonexistent/x", &err));
+  CHECK(err == "/nonexistent/x: cannot read: No such file or directory");
+  CHECK_FALSE(fs.list("/nonexistent", &err));
+  CHECK_THAT(err, Catch::StartsWith("/nonexistent: cannot list: "));
+}
+
+TEST_CASE("the output lock refuses a second holder", "[fs]") {
+  TempDir t;
+  std::string err;
+  std::string p = t.path + "/.lock";
+  RealFileSystem fs;
+  auto first = fs.lock(p, &err);
+  REQUIRE(first);
+  auto second = fs.lock(p, &err);
+  CHECK_FALSE(second);
+  CHECK(err == p + ": another escape-harness run holds this lock");
+  first.reset();
+  CHECK(fs.lock(p, &err));
+  CHECK_FALSE(fs.lock("/nonexistent/dir/.lock", &err));
+  CHECK(err == "/nonexistent/dir/.lock: cannot create the lock file: No such file or directory");
+}
+
+TEST_CASE("MemoryFileSystem lists files and directories", "[fs]") {
+  MemoryFileSystem fs;
+  std::string err;
+  fs.write("s/a.yaml", "a", &err);
+  fs.write("s/sub/b.go", "b", &err);
+  CHECK(*fs.list("s", &err) == std::vector<std::string>{"a.yaml", "sub/"});
+  CHECK(fs.exists("s/sub"));
+  fs.fail_writes.push_back("s/c");
+  CHECK_FALSE(fs.write("s/c", "c", &err));
+  CHECK(err == "s/c: cannot write: Permission denied");
+}
+
+TEST_CASE("join_path", "[fs]") {
+  CHECK(join_path("a", "b") == "a/b");
+  CHECK(join_path("a/", "/b") == "a/b");
+  CHECK(join_path("", "b") == "b");
+  CHECK(join_path(".", "b") == "b");
+}

@@ -1,0 +1,130 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "process.h"
+#include "results_json.h"
+#include "test_util.h"
+#include "toolchain.h"
+
+using namespace eh;
+
+// These tests run the real go on the PATH (the README's toolchain).
+
+namespace {
+
+struct TempDir {
+  TempDir() {
+    char tmpl[] = "/tmp/eh-it-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+ProcessResult harness(std::vector<std::string> args, const std::string& cwd = test::source_dir()) {
+  SystemProcessRunner r;
+  Command c;
+  c.argv = {ESCAPE_HARNESS_BINARY};
+  for (auto& a : args) c.argv.push_back(std::move(a));
+  c.cwd = cwd;
+  c.env = current_environment();
+  c.timeout = std::chrono::minutes(10);
+  return r.run(c);
+}
+
+Results read_results(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string err;
+  auto r = results_from_json(s.str(), &err);
+  INFO(err);
+  REQUIRE(r);
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("run judges entry 3 with the real go", "[integration]") {
+  TempDir out;
+  auto r = harness({"run", "--quick", "--only", "param-address", "--out", out.path, "--work", out.path + "/work"});
+  INFO(r.out << r.err);
+  REQUIRE(r.ok());
+  Results res = read_results(out.path + "/results.json");
+  REQUIRE(res.scenarios.size() == 1);
+  const std::string tc = res.toolchains.at(0).version;
+  const ScenarioRecord& s = res.scenarios[0];
+  for (const auto& c : s.claims) {
+    INFO(c.id);
+    CHECK(c.verdicts.at(tc).verdict != Verdict::error);
+  }
+  // Where the claim does hold: a callback the compiler cannot see moves n
+  // to the heap on every toolchain, one 16-byte object per call.
+  const auto& cb = s.variant("bug-callback")->results.at(tc);
+  CHECK(cb.counts->allocs_per_call() == Rational(1));
+  CHECK(cb.counts->bytes_per_call() == Rational(16));
+  // The verdicts agree with the committed evidence for the same toolchain.
+  Results committed = read_results(test::source_dir() + "/reports/results.json");
+  if (const ScenarioRecord* c = committed.scenario("param-address"))
+    for (std::size_t i = 0; i < s.claims.size(); ++i)
+      if (auto it = c->claims[i].verdicts.find(tc); it != c->claims[i].verdicts.end()) {
+        INFO(s.claims[i].id);
+        CHECK(s.claims[i].verdicts.at(tc).verdict == it->second.verdict);
+      }
+}
+
+TEST_CASE("Go that does not compile is an error on the spec's line; other scenarios are judged", "[integration]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path + "/scenarios");
+  std::filesystem::copy_file(test::source_dir() + "/scenarios/03-param-address.yaml",
+                             dir.path + "/scenarios/03-param-address.yaml");
+  std::ofstream(dir.path + "/scenarios/50-broken.yaml") << R"(id: broken
+entry: 50
+title: Does not compile
+variants:
+  - name: bug
+    code: |
+      func f() int {
+      	return undefinedThing
+      }
+    call: f()
+    results: [int]
+claims:
+  - id: c
+    aspect: symptom
+    text: anything
+    expect:
+      - kind: allocs
+        variant: bug
+        exactly: 0
+)";
+  auto r = harness({"run", "--quick", "--scenarios", "scenarios", "--out", "reports", "--work", "work"}, dir.path);
+  INFO(r.out << r.err);
+  CHECK(r.outcome == Outcome::exited);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Catch::Contains("error: entry 50 c (go") &&
+                        Catch::Contains("variant 'bug': does not compile: scenarios/50-broken.yaml:8:15: undefined: "
+                                        "undefinedThing (generated broken/bug/code.go:7:9)"));
+  Results res = read_results(dir.path + "/reports/results.json");
+  REQUIRE(res.scenarios.size() == 2);
+  for (const auto& c : res.scenarios[0].claims) CHECK(c.verdicts.begin()->second.verdict != Verdict::error);
+}
+
+TEST_CASE("the committed gosrc/ runs with plain go test, no C++ involved", "[integration]") {
+  SystemProcessRunner r;
+  std::string go = search_path("go", current_environment()["PATH"]);
+  REQUIRE_FALSE(go.empty());
+  Command c;
+  c.argv = {go, "test", "-count=1", "-bench", ".", "-benchtime", "1x", "./..."};
+  c.cwd = test::source_dir() + "/gosrc";
+  Toolchain tc;
+  c.env = go_environment(tc, current_environment());
+  c.timeout = std::chrono::minutes(10);
+  auto res = r.run(c);
+  INFO(res.out << res.err);
+  CHECK(res.ok());
+  CHECK_THAT(res.out, Catch::Contains("escape-harness: counts calls="));
+}

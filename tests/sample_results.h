@@ -1,0 +1,76 @@
+#pragma once
+// A small, fully populated Results for the JSON and report tests.
+
+#include "results.h"
+
+namespace eh::test {
+
+inline Results sample_results() {
+  Results r;
+  r.generated_by = "escape-harness 0.1.0";
+  r.date = "2026-11-30T01:02:03Z";
+  r.toolchains = {ToolchainInfo{"go1.26.8", "linux", "amd64", "AMD EPYC"}};
+  ScenarioRecord s;
+  s.id = "demo";
+  s.entry = 3;
+  s.title = "The \"passed by value\" pointer";
+  s.summary = "A summary | with a pipe.";
+  s.file = "scenarios/03-demo.yaml";
+  s.source_hash = "0123456789abcdef";
+  ClaimRecord c{"moves", "n moves to the heap.", Aspect::symptom, {}};
+  ClaimVerdict v;
+  v.verdict = Verdict::refuted;
+  v.reason = "\"n does not escape\"";
+  v.expectations = {ExpectationVerdict{Verdict::refuted, "-m on bug @param matches /moved to heap: n/",
+                                       "a -m message matching /moved to heap: n/ at scenarios/03-demo.yaml:12 (@param)",
+                                       "\"n does not escape\"", ""},
+                    ExpectationVerdict{Verdict::confirmed, "allocs/op of bug = 0", "= 0 allocs/op",
+                                       "0 allocs/op (0 mallocs over 10000 calls)", ""}};
+  c.verdicts["go1.26.8"] = v;
+  s.claims.push_back(c);
+  ClaimRecord t{"faster", "fix is faster.", Aspect::fix, {}};
+  ClaimVerdict tv;
+  tv.verdict = Verdict::skipped;
+  tv.reason = "quick mode";
+  tv.expectations = {ExpectationVerdict{Verdict::skipped, "ns/op of fix < bug", "", "", "quick mode"}};
+  t.verdicts["go1.26.8"] = tv;
+  s.claims.push_back(t);
+
+  VariantRecord bug{"bug", "The catalog's code.", "", "", "", {}};
+  VariantObservation o;
+  o.counts = AllocCounts{10000, 60, 960};
+  o.sites = {AllocSite{60, 960, {"runtime.mallocgc", "runtime.growslice", "p.f", "p.harnessLoop"}}};
+  BenchResult b;
+  b.name = "BenchmarkBug";
+  b.procs = 2;
+  b.iterations = 1000000;
+  b.metrics = {{"ns/op", 4.5}, {"B/op", 0}, {"allocs/op", 0}};
+  b.config = {{"goos", "linux"}, {"pkg", "escapeharness/demo/bug"}};
+  o.bench = b;
+  Diagnostic d;
+  d.pos = SourcePos{"scenarios/03-demo.yaml", 12, 14};
+  d.region = Region::code;
+  d.code_line = 1;
+  d.generated = "demo/bug/code.go:9:11";
+  d.message = "n does not escape";
+  d.code = "func walk(n Node) int { // @param";
+  o.diagnostics = {d};
+  o.samples = {5.0, 4.0, 6.0};
+  bug.results["go1.26.8"] = o;
+  s.variants.push_back(bug);
+  VariantRecord fix{"fix", "", "The catalog describes it in words.", "", "1.21", {}};
+  VariantObservation skipped;
+  skipped.status = RunStatus::skipped;
+  skipped.reason = "needs Go 1.21 or newer; go1.19.8 is older";
+  fix.results["go1.26.8"] = skipped;
+  VariantObservation pp = o;
+  pp.pprof_sites = std::vector<AllocSite>{AllocSite{1001, 16016, {"p.f", "p.harnessLoop"}}};
+  pp.pprof_calls = 1001;
+  pp.samples.clear();
+  fix.results["go1.27.3"] = pp;
+  s.variants.push_back(fix);
+  r.scenarios.push_back(s);
+  return r;
+}
+
+}  // namespace eh::test

@@ -1,0 +1,238 @@
+#include <catch2/catch.hpp>
+
+#include "spec_loader.h"
+#include "test_util.h"
+
+using namespace eh;
+
+namespace {
+
+// A complete, valid spec; tests break one thing at a time.
+const std::string kGood = R"(id: demo
+entry: 3
+title: Demo
+common: |
+  type T struct{ n int }
+variants:
+  - name: bug
+    code: |
+      func f(t T) int { // @param
+      	p := &t
+      	return p.n
+      }
+    setup: |
+      var v = T{n: 1}
+    call: f(v)
+    results: [int]
+  - name: fix
+    code: |
+      func f(t *T) int { return t.n }
+    call: f(&T{})
+    results: [int]
+    min_go: "1.20"
+claims:
+  - id: moves
+    aspect: symptom
+    text: t moves to the heap.
+    expect:
+      - kind: diagnostic
+        variant: bug
+        marker: param
+        matches: "moved to heap: t"
+      - kind: allocs
+        variant: bug
+        approx: 1
+        tolerance: 10%
+      - kind: fewer
+        metric: bytes
+        variant: fix
+        than: bug
+        by_at_least: 8
+)";
+
+/// All errors for `text`, formatted and joined by blank lines.
+std::string errors(const std::string& text) {
+  std::vector<InputError> errs;
+  parse_scenario("s.yaml", text, errs);
+  std::string out;
+  for (const auto& e : errs) out += (out.empty() ? "" : "\n\n") + e.format();
+  return out;
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("a valid spec loads with positions for every code block", "[spec]") {
+  std::vector<InputError> errs;
+  auto s = parse_scenario("s.yaml", kGood, errs);
+  REQUIRE(errs.empty());
+  REQUIRE(s);
+  CHECK(s->id == "demo");
+  CHECK(s->entry == 3);
+  CHECK(s->common.text == "type T struct{ n int }\n");
+  CHECK(s->common.first_line == 5);
+  CHECK(s->common.indent == 2);
+  REQUIRE(s->variants.size() == 2);
+  const Variant& bug = s->variants[0];
+  CHECK(bug.code.first_line == 9);
+  CHECK(bug.code.indent == 6);
+  CHECK(bug.code.text == "func f(t T) int { // @param\n\tp := &t\n\treturn p.n\n}\n");
+  CHECK(bug.call == "f(v)");
+  CHECK(bug.call_pos == SourcePos{"s.yaml", 15, 11});
+  CHECK(bug.results == std::vector<std::string>{"int"});
+  CHECK(bug.calls == 10000);
+  CHECK(s->variants[1].min_go->to_string() == "1.20");
+  auto m = s->find_marker(bug, "param");
+  REQUIRE(m.block == &bug.code);
+  CHECK(m.line == 1);
+  const Claim& c = s->claims[0];
+  REQUIRE(c.expect.size() == 3);
+  CHECK(c.expect[0].describe() == "-m on bug @param matches /moved to heap: t/");
+  CHECK(c.expect[1].describe() == "allocs/op of bug ~ 1 +/- 10%");
+  CHECK(c.expect[1].tolerance == Rational(1, 10));
+  CHECK(c.expect[2].describe() == "B/op of fix < bug by at least 8 B/op");
+}
+
+TEST_CASE("a YAML syntax error names the place", "[spec]") {
+  CHECK(errors("id: x\nentry: [3\ntitle: t\n") ==
+        "s.yaml:3:6: YAML syntax error: end of sequence flow not found\n"
+        "    title: t\n"
+        "         ^");
+}
+
+TEST_CASE("an unknown key suggests the nearest valid one", "[spec]") {
+  CHECK(errors(replace(kGood, "    results: [int]\n  - name: fix", "    reslts: [int]\n  - name: fix")) ==
+        "s.yaml:16:5: unknown key 'reslts' in variant (did you mean 'results'?)\n"
+        "        reslts: [int]\n"
+        "        ^");
+  CHECK(errors(replace(kGood, "title: Demo", "colour: Demo")) ==
+        "s.yaml:3:1: unknown key 'colour' in scenario (expected one of: id, entry, title, summary, imports, common, "
+        "variants, claims)\n"
+        "    colour: Demo\n"
+        "    ^\n\n"
+        "s.yaml:1:1: scenario is missing required key 'title'\n"
+        "    id: demo\n"
+        "    ^");
+}
+
+TEST_CASE("a missing required field is named", "[spec]") {
+  CHECK(errors(replace(kGood, "    call: f(&T{})\n", "")) ==
+        "s.yaml:17:5: variant is missing required key 'call'\n"
+        "      - name: fix\n"
+        "        ^");
+}
+
+TEST_CASE("a wrong type says what was expected", "[spec]") {
+  CHECK(errors(replace(kGood, "entry: 3", "entry: three")) ==
+        "s.yaml:2:8: entry: expected an integer from 1 to 999, got 'three'\n"
+        "    entry: three\n"
+        "           ^");
+  CHECK(errors(replace(kGood, "results: [int]\n  - name: fix", "results: int\n  - name: fix")) ==
+        "s.yaml:16:14: results: expected a list, got 'int'\n"
+        "        results: int\n"
+        "                 ^");
+}
+
+TEST_CASE("ids that could escape gosrc/ are rejected", "[spec]") {
+  for (const char* bad : {"../evil", "a/b", "Demo", "-x", "a b"}) {
+    std::string msg = errors(replace(kGood, "id: demo", std::string("id: \"") + bad + "\""));
+    CHECK_THAT(msg, Catch::StartsWith("s.yaml:1:5: id: '" + std::string(bad) + "' is not a valid id: use 1 to 64 of a-z"));
+  }
+  CHECK_THAT(errors(replace(kGood, "  - name: fix", "  - name: ../fix")),
+             Catch::StartsWith("s.yaml:17:11: name: '../fix' is not a valid id"));
+}
+
+TEST_CASE("references to variants and markers must exist", "[spec]") {
+  CHECK(errors(replace(kGood, "        marker: param", "        marker: parm")) ==
+        "s.yaml:30:17: marker: no line of variant 'bug' (nor of its setup or the common code) carries '// @parm'\n"
+        "            marker: parm\n"
+        "                    ^");
+  CHECK(errors(replace(kGood, "        than: bug", "        than: bgu")) ==
+        "s.yaml:39:15: than: no variant named 'bgu' in this scenario (did you mean 'bug'?)\n"
+        "            than: bgu\n"
+        "                  ^");
+}
+
+TEST_CASE("a malformed minimum Go version is rejected", "[spec]") {
+  CHECK(errors(replace(kGood, "min_go: \"1.20\"", "min_go: \"go1.20\"")) ==
+        "s.yaml:22:13: min_go: expected a Go version like \"1.21\" or \"1.20.3\", got 'go1.20'\n"
+        "        min_go: \"go1.20\"\n"
+        "                ^");
+  CHECK_THAT(errors(replace(kGood, "min_go: \"1.20\"", "min_go: 1.x")),
+             Catch::StartsWith("s.yaml:22:13: min_go: expected a Go version"));
+}
+
+TEST_CASE("expectation kinds and their keys are checked", "[spec]") {
+  CHECK(errors(replace(kGood, "kind: allocs", "kind: alloc")) ==
+        "s.yaml:32:15: kind: unknown expectation kind 'alloc' (did you mean 'allocs'?)\n"
+        "          - kind: alloc\n"
+        "                  ^");
+  CHECK(errors(replace(kGood, "        tolerance: 10%\n", "")) ==
+        "s.yaml:32:9: allocs expectation: 'approx' needs a 'tolerance' (like 10% or 16)\n"
+        "          - kind: allocs\n"
+        "            ^");
+  CHECK(errors(replace(kGood, "matches: \"moved to heap: t\"", "matches: \"moved (to\"")) ==
+        "s.yaml:31:18: matches: not a valid regular expression: Mismatched '(' and ')' in regular expression\n"
+        "            matches: \"moved (to\"\n"
+        "                     ^");
+}
+
+TEST_CASE("Go code may not carry its own package clause or imports", "[spec]") {
+  CHECK_THAT(errors(replace(kGood, "      func f(t *T) int { return t.n }", "      import \"fmt\"")),
+             Catch::StartsWith("s.yaml:19:7: code: write Go code without a package clause or imports"));
+}
+
+TEST_CASE("a non-UTF-8 file is named with the place of the first bad byte", "[spec]") {
+  CHECK(errors("id: demo\ntitle: caf\xe9\n") ==
+        "s.yaml:2:11: file is not valid UTF-8\n"
+        "    title: caf\\xe9\n"
+        "              ^");
+}
+
+TEST_CASE("duplicate names within a file", "[spec]") {
+  CHECK_THAT(errors(replace(kGood, "  - name: fix", "  - name: bug")),
+             Catch::StartsWith("s.yaml:17:11: duplicate variant name 'bug' (first at line 7)"));
+  CHECK_THAT(errors(replace(kGood, "entry: 3", "entry: 3\nentry: 4")),
+             Catch::StartsWith("s.yaml:3:1: duplicate key 'entry' in scenario (first at line 2)"));
+}
+
+TEST_CASE("load_scenarios checks the directory as a whole", "[spec]") {
+  MemoryFileSystem fs;
+  SECTION("an empty directory") {
+    fs.make_dirs("scenarios", nullptr);
+    auto r = load_scenarios(fs, "scenarios");
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].format() == "scenarios: no scenario specs (*.yaml) in this directory; see README.md for the format");
+  }
+  SECTION("a missing directory") {
+    auto r = load_scenarios(fs, "nowhere");
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].format() == "nowhere: cannot list: No such file or directory");
+  }
+  SECTION("duplicate ids across files, and every file's errors reported") {
+    fs.files["scenarios/a.yaml"] = kGood;
+    fs.files["scenarios/b.yaml"] = replace(kGood, "entry: 3", "entry: 4");
+    fs.files["scenarios/c.yaml"] = "id: [";
+    fs.files["scenarios/notes.txt"] = "ignored";
+    auto r = load_scenarios(fs, "scenarios");
+    REQUIRE(r.errors.size() == 2);
+    CHECK(r.errors[0].format() ==
+          "scenarios/b.yaml:1:5: duplicate scenario id 'demo': scenarios/a.yaml:1 already uses it\n"
+          "    id: demo\n"
+          "        ^");
+    CHECK_THAT(r.errors[1].format(), Catch::StartsWith("scenarios/c.yaml:1:1: YAML syntax error: end of sequence flow not found"));
+    REQUIRE(r.scenarios.size() == 1);
+  }
+}
+
+TEST_CASE("the committed scenarios load without errors", "[spec]") {
+  RealFileSystem fs;
+  auto r = load_scenarios(fs, test::source_dir() + "/scenarios");
+  for (const auto& e : r.errors) FAIL(e.format());
+  CHECK(r.scenarios.size() >= 3);
+}
