@@ -1,0 +1,3 @@
+module escapeharness
+
+go 1.19
