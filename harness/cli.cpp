@@ -247,11 +247,22 @@ int cmd_list(const std::vector<std::string>& args, CliContext& ctx) {
   return kExitOk;
 }
 
+/// Writes the reports as one set: all or none replace the previous ones.
 bool write_reports(CliContext& ctx, const std::string& out, const Results& r, const std::string* json_text,
                    std::string* err) {
   if (!ctx.fs.make_dirs(out, err)) return false;
-  if (json_text && !ctx.fs.write(join_path(out, "results.json"), *json_text, err)) return false;
-  return ctx.fs.write(join_path(out, "EVIDENCE.md"), evidence_markdown(r), err);
+  std::vector<std::pair<std::string, std::string>> files;
+  if (json_text) files.emplace_back(join_path(out, "results.json"), *json_text);
+  files.emplace_back(join_path(out, "EVIDENCE.md"), evidence_markdown(r));
+  return ctx.fs.write_all(files, err);
+}
+
+/// Temporary files a killed run left in `dir`; they are never reports.
+void remove_stale_temporaries(CliContext& ctx, const std::string& dir) {
+  std::string err;
+  if (auto names = ctx.fs.list(dir, &err))
+    for (const auto& n : *names)
+      if (is_temporary_file(n)) ctx.fs.remove(join_path(dir, n), &err);
 }
 
 int cmd_report(const std::vector<std::string>& args, CliContext& ctx) {
@@ -332,10 +343,16 @@ int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
     return kExitBadInput;
   }
 
+  remove_stale_temporaries(ctx, o.out);
+
   if (o.go.empty()) o.go.push_back("go");
   std::vector<Toolchain> toolchains;
   for (const auto& spec : o.go) {
     auto tc = probe_toolchain(ctx.processes, spec, ctx.env, &err);
+    if (int sig = interrupt_signal()) {
+      fmt::print(ctx.err, "escape-harness run: interrupted by signal {}; reports in {} left as they were\n", sig, o.out);
+      return 128 + sig;
+    }
     if (!tc) {
       fmt::print(ctx.err, "escape-harness run: {}\n", err);
       return kExitToolchain;

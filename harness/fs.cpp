@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -74,19 +76,23 @@ bool RealFileSystem::make_dirs(const std::string& dir, std::string* err) {
   return true;
 }
 
-bool RealFileSystem::write(const std::string& path, std::string_view content, std::string* err) {
-  // Write beside the target so rename() stays within one file system.
+namespace {
+
+/// Writes `content` to a new temporary file beside `path` and syncs it; the
+/// temporary's name on success.
+std::optional<std::string> stage(const std::string& path, std::string_view content, std::string* err) {
+  // Beside the target so rename() stays within one file system.
   std::string tmp = path + ".tmp-XXXXXX";
   int fd = ::mkstemp(tmp.data());
   if (fd < 0) {
     *err = fmt::format("{}: cannot write: {}", path, std::strerror(errno));
-    return false;
+    return std::nullopt;
   }
   auto fail = [&](const char* what) {
     *err = fmt::format("{}: cannot {}: {}", path, what, std::strerror(errno));
     ::close(fd);
     ::unlink(tmp.c_str());
-    return false;
+    return std::nullopt;
   };
   std::size_t done = 0;
   while (done < content.size()) {
@@ -95,17 +101,47 @@ bool RealFileSystem::write(const std::string& path, std::string_view content, st
     if (n < 0) return fail("write");
     done += static_cast<std::size_t>(n);
   }
-  if (::fchmod(fd, 0644) != 0) return fail("set mode of");
+  if (::fchmod(fd, 0644) != 0) return fail("set the mode of");
   if (::fsync(fd) != 0) return fail("sync");
   if (::close(fd) != 0) {
     *err = fmt::format("{}: cannot close: {}", path, std::strerror(errno));
     ::unlink(tmp.c_str());
-    return false;
+    return std::nullopt;
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    *err = fmt::format("{}: cannot rename into place: {}", path, std::strerror(errno));
-    ::unlink(tmp.c_str());
-    return false;
+  return tmp;
+}
+
+}  // namespace
+
+bool is_temporary_file(std::string_view name) {
+  auto at = name.rfind(".tmp-");
+  return at != std::string_view::npos && name.size() - at == 11;
+}
+
+bool RealFileSystem::write(const std::string& path, std::string_view content, std::string* err) {
+  return write_all({{path, std::string(content)}}, err);
+}
+
+bool RealFileSystem::write_all(const std::vector<std::pair<std::string, std::string>>& files, std::string* err) {
+  std::vector<std::string> staged;
+  for (const auto& [path, content] : files) {
+    auto tmp = stage(path, content, err);
+    if (!tmp) {
+      for (const auto& t : staged) ::unlink(t.c_str());
+      return false;
+    }
+    staged.push_back(*tmp);
+  }
+  // Fault injection for the test that kills a run between writing and
+  // renaming: the previous files must survive byte for byte.
+  if (const char* f = std::getenv("ESCAPE_HARNESS_TEST_FAULT"); f && std::string_view(f) == "kill-before-rename")
+    ::raise(SIGKILL);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (::rename(staged[i].c_str(), files[i].first.c_str()) != 0) {
+      *err = fmt::format("{}: cannot rename into place: {}", files[i].first, std::strerror(errno));
+      for (std::size_t j = i; j < staged.size(); ++j) ::unlink(staged[j].c_str());
+      return false;
+    }
   }
   return true;
 }
@@ -172,6 +208,16 @@ bool MemoryFileSystem::write(const std::string& path, std::string_view content, 
     return false;
   }
   files[path] = std::string(content);
+  return true;
+}
+
+bool MemoryFileSystem::write_all(const std::vector<std::pair<std::string, std::string>>& batch, std::string* err) {
+  for (const auto& [path, _] : batch)
+    if (std::find(fail_writes.begin(), fail_writes.end(), path) != fail_writes.end()) {
+      *err = fmt::format("{}: cannot write: Permission denied", path);
+      return false;
+    }
+  for (const auto& [path, content] : batch) files[path] = content;
   return true;
 }
 

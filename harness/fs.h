@@ -29,6 +29,11 @@ class FileSystem {
   virtual bool make_dirs(const std::string& dir, std::string* err) = 0;
   /// Replaces `path` atomically (temporary file + rename); parents must exist.
   virtual bool write(const std::string& path, std::string_view content, std::string* err) = 0;
+  /// Replaces several files as one step as far as a file system allows:
+  /// every file is first written to a temporary beside its target, and only
+  /// when all are written are they renamed into place. A failure while
+  /// writing leaves every target as it was.
+  virtual bool write_all(const std::vector<std::pair<std::string, std::string>>& files, std::string* err) = 0;
   /// Removes a file (not a directory); a missing file is not an error.
   virtual bool remove(const std::string& path, std::string* err) = 0;
 
@@ -49,6 +54,7 @@ class RealFileSystem : public FileSystem {
   bool exists(const std::string& path) const override;
   bool make_dirs(const std::string& dir, std::string* err) override;
   bool write(const std::string& path, std::string_view content, std::string* err) override;
+  bool write_all(const std::vector<std::pair<std::string, std::string>>& files, std::string* err) override;
   bool remove(const std::string& path, std::string* err) override;
   std::unique_ptr<Lock> lock(const std::string& path, std::string* err) override;
 };
@@ -62,6 +68,7 @@ class MemoryFileSystem : public FileSystem {
   bool exists(const std::string& path) const override;
   bool make_dirs(const std::string& dir, std::string* err) override;
   bool write(const std::string& path, std::string_view content, std::string* err) override;
+  bool write_all(const std::vector<std::pair<std::string, std::string>>& files, std::string* err) override;
   bool remove(const std::string& path, std::string* err) override;
   std::unique_ptr<Lock> lock(const std::string& path, std::string* err) override;
 
@@ -71,6 +78,10 @@ class MemoryFileSystem : public FileSystem {
   /// Paths whose write fails, to test error paths.
   std::vector<std::string> fail_writes;
 };
+
+/// True for the temporary files write() and write_all() create ("x.tmp-AbC123"),
+/// which a killed run can leave behind.
+bool is_temporary_file(std::string_view name);
 
 /// Joins path parts with '/', without doubling separators.
 std::string join_path(std::string_view a, std::string_view b);

@@ -38,6 +38,18 @@ bool too_old(const Toolchain& tc, const std::optional<GoVersion>& min) {
 
 }  // namespace
 
+std::string failure_excerpt(std::string_view text) {
+  // The first panic or fatal error and a few lines after it, else the end.
+  for (std::string_view marker : {"panic: ", "fatal error: ", "--- FAIL"}) {
+    auto at = text.find(marker);
+    if (at == std::string_view::npos) continue;
+    std::size_t end = at;
+    for (int i = 0; i < 4 && end != std::string_view::npos; ++i) end = text.find('\n', end + 1);
+    return trim(text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
+  }
+  return trim(tail_lines(text, 8));
+}
+
 std::string tail_lines(std::string_view text, int n) {
   while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
   std::size_t pos = text.size();
@@ -178,8 +190,7 @@ VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, co
   ProcessResult f = run(facts);
   if (!f.ok()) {
     o.status = RunStatus::error;
-    o.reason = fmt::format("the test binary failed ({}): {}", f.describe(facts.timeout),
-                           trim(tail_lines(f.out + f.err, 8)));
+    o.reason = fmt::format("the test binary failed ({}): {}", f.describe(facts.timeout), failure_excerpt(f.out + f.err));
     return o;
   }
   HarnessFacts hf = parse_harness_facts(f.out);
@@ -210,7 +221,7 @@ VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, co
     ProcessResult mr = run(m);
     if (!mr.ok()) {
       o.status = RunStatus::error;
-      o.reason = fmt::format("the memory-profile run failed ({}): {}", mr.describe(m.timeout), trim(tail_lines(mr.out + mr.err, 8)));
+      o.reason = fmt::format("the memory-profile run failed ({}): {}", mr.describe(m.timeout), failure_excerpt(mr.out + mr.err));
       return o;
     }
     Command pp = go_command(tc, {"tool", "pprof", "-traces", "-sample_index=alloc_objects", bin, prof}, opt_.run_timeout);
@@ -271,7 +282,7 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
       VariantObservation& o = obs[n];
       if (!r.ok()) {
         o.status = RunStatus::error;
-        o.reason = fmt::format("a timing run failed ({}): {}", r.describe(c.timeout), trim(tail_lines(r.out + r.err, 8)));
+        o.reason = fmt::format("a timing run failed ({}): {}", r.describe(c.timeout), failure_excerpt(r.out + r.err));
         o.samples.clear();
         failed.insert(n);
         continue;

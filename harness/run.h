@@ -80,4 +80,8 @@ std::string utc_now_iso8601();
 /// The last `n` lines of `text`, for error messages.
 std::string tail_lines(std::string_view text, int n);
 
+/// What to quote of a failed test binary's output: the first panic or fatal
+/// error with the lines after it, else the last lines.
+std::string failure_excerpt(std::string_view text);
+
 }  // namespace eh

@@ -1,0 +1,236 @@
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "cli.h"
+#include "fs.h"
+#include "process.h"
+#include "results_json.h"
+#include "test_util.h"
+#include "toolchain.h"
+
+extern char** environ;
+
+using namespace eh;
+using namespace std::chrono_literals;
+
+// Faults, each with the real harness binary: hangs, panics, a go killed by a
+// signal, interrupts, a kill while the reports are written, unwritable and
+// contended output directories, missing and wrong toolchains.
+
+namespace {
+
+struct TempDir {
+  TempDir() {
+    char tmpl[] = "/tmp/eh-fault-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+void write(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// A spec with one variant whose call is `call` (Go, with `code` around it).
+std::string spec(const std::string& id, int entry, const std::string& code, const std::string& call,
+                 const std::string& imports = "[]") {
+  return "id: " + id + "\nentry: " + std::to_string(entry) + "\ntitle: " + id + "\nvariants:\n  - name: bug\n    imports: " +
+         imports + "\n    code: |\n" + code + "    call: " + call +
+         "\nclaims:\n  - id: c\n    aspect: symptom\n    text: t\n    expect:\n"
+         "      - {kind: allocs, variant: bug, at_least: 0}\n";
+}
+
+const std::string kGood = spec("good", 1, "      func f() int { return 1 }\n", "f()");
+const std::string kHang =
+    spec("hang", 2, "      func f() { time.Sleep(time.Hour) }\n", "f()", "[time]");
+const std::string kPanic = spec("boom", 3, "      func f() { panic(\"boom\") }\n", "f()");
+
+ProcessResult harness(std::vector<std::string> args, const std::string& cwd,
+                      std::map<std::string, std::string> env = current_environment()) {
+  SystemProcessRunner r;
+  Command c;
+  c.argv = {ESCAPE_HARNESS_BINARY};
+  for (auto& a : args) c.argv.push_back(std::move(a));
+  c.cwd = cwd;
+  c.env = std::move(env);
+  c.timeout = 10min;
+  return r.run(c);
+}
+
+/// Pids of processes whose command line mentions `needle`.
+std::vector<pid_t> processes_mentioning(const std::string& needle) {
+  std::vector<pid_t> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = read(e.path().string() + "/cmdline");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    std::string stat = read(e.path().string() + "/stat");
+    bool zombie = stat.find(") Z ") != std::string::npos;
+    if (!zombie && cmdline.find(needle) != std::string::npos && std::stoi(name) != ::getpid())
+      out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+/// Starts the harness without waiting for it.
+pid_t spawn_harness(std::vector<std::string> args, const std::string& cwd) {
+  std::vector<std::string> argv = {ESCAPE_HARNESS_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  std::string old = std::filesystem::current_path();
+  std::filesystem::current_path(cwd);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
+  std::filesystem::current_path(old);
+  posix_spawn_file_actions_destroy(&fa);
+  REQUIRE(rc == 0);
+  return pid;
+}
+
+}  // namespace
+
+TEST_CASE("a hanging benchmark is killed with its process group; the other scenarios are judged", "[fault]") {
+  TempDir d;
+  write(d.path + "/scenarios/a.yaml", kGood);
+  write(d.path + "/scenarios/b.yaml", kHang);
+  auto r = harness({"run", "--quick", "--timeout", "3", "--out", "out", "--work", "work"}, d.path);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == kExitClaimErrors);
+  CHECK_THAT(r.out, Catch::Contains("error: entry 2 c (go") &&
+                        Catch::Contains("variant 'bug': the test binary failed (timed out after 3s (process group killed))"));
+  CHECK_THAT(r.out, Catch::Contains("0 refuted, 0 inconclusive, 0 skipped, 1 error"));
+  CHECK(processes_mentioning(d.path + "/work").empty());
+}
+
+TEST_CASE("a variant that panics is an error quoting the panic", "[fault]") {
+  TempDir d;
+  write(d.path + "/scenarios/a.yaml", kPanic);
+  auto r = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == kExitClaimErrors);
+  CHECK_THAT(r.out, Catch::Contains("variant 'bug': the test binary failed (exit status 2): panic: boom"));
+}
+
+TEST_CASE("a go killed by a signal is reported as such", "[fault]") {
+  TempDir d;
+  write(d.path + "/scenarios/a.yaml", kGood);
+  write(d.path + "/fakego/bin/go",
+        "#!/bin/sh\ncase \"$1\" in\n  env) printf 'go1.26.8\\nlinux\\namd64\\n/x\\n' ;;\n  *) kill -KILL $$ ;;\nesac\n");
+  std::filesystem::permissions(d.path + "/fakego/bin/go", std::filesystem::perms::owner_all);
+  auto r = harness({"run", "--quick", "--go", d.path + "/fakego", "--out", "out", "--work", "work"}, d.path);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == kExitClaimErrors);
+  CHECK_THAT(r.out, Catch::Contains("variant 'bug': `go test -c` killed by signal 9 (Killed)"));
+}
+
+TEST_CASE("SIGTERM or SIGINT mid-run kills the children and keeps the previous reports", "[fault]") {
+  for (int sig : {SIGTERM, SIGINT}) {
+    TempDir d;
+    write(d.path + "/scenarios/a.yaml", kHang);
+    write(d.path + "/out/results.json", "previous results\n");
+    write(d.path + "/out/EVIDENCE.md", "previous evidence\n");
+    pid_t pid = spawn_harness({"run", "--quick", "--timeout", "120", "--out", "out", "--work", "work"}, d.path);
+    // Wait until the hanging test binary runs.
+    std::string binary = d.path + "/work/bin/";
+    bool running = false;
+    for (int i = 0; i < 600 && !running; ++i) {
+      std::this_thread::sleep_for(100ms);
+      for (pid_t p : processes_mentioning(binary)) running |= p != pid;
+    }
+    REQUIRE(running);
+    ::kill(pid, sig);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 128 + sig);
+    CHECK(read(d.path + "/out/results.json") == "previous results\n");
+    CHECK(read(d.path + "/out/EVIDENCE.md") == "previous evidence\n");
+    CHECK(processes_mentioning(d.path + "/work").empty());
+  }
+}
+
+TEST_CASE("a run killed while writing the reports leaves the previous ones byte-identical", "[fault]") {
+  TempDir d;
+  write(d.path + "/scenarios/a.yaml", kGood);
+  write(d.path + "/out/results.json", "previous results\n");
+  write(d.path + "/out/EVIDENCE.md", "previous evidence\n");
+  auto env = current_environment();
+  env["ESCAPE_HARNESS_TEST_FAULT"] = "kill-before-rename";
+  auto r = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path, env);
+  CHECK(r.outcome == Outcome::signaled);
+  CHECK(r.signal == SIGKILL);
+  CHECK(read(d.path + "/out/results.json") == "previous results\n");
+  CHECK(read(d.path + "/out/EVIDENCE.md") == "previous evidence\n");
+  // The next run clears the temporaries the killed one left, and succeeds.
+  auto again = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path);
+  CHECK(again.ok());
+  for (const auto& e : std::filesystem::directory_iterator(d.path + "/out"))
+    CHECK_FALSE(is_temporary_file(e.path().filename().string()));
+  CHECK(read(d.path + "/out/results.json") != "previous results\n");
+}
+
+TEST_CASE("an output directory that cannot be written is refused before anything runs", "[fault]") {
+  TempDir d;
+  write(d.path + "/scenarios/a.yaml", kGood);
+  write(d.path + "/file", "not a directory");
+  auto r = harness({"run", "--quick", "--out", "file/out"}, d.path);
+  CHECK(r.exit_code == kExitBadInput);
+  CHECK(r.err == "escape-harness run: output directory: file/out: cannot create directory: Not a directory\n");
+}
+
+TEST_CASE("two runs on one output directory: the second refuses", "[fault]") {
+  TempDir d;
+  write(d.path + "/scenarios/a.yaml", kGood);
+  std::filesystem::create_directories(d.path + "/out");
+  RealFileSystem fs;
+  std::string err;
+  auto held = fs.lock(d.path + "/out/.escape-harness.lock", &err);
+  REQUIRE(held);
+  auto r = harness({"run", "--quick", "--out", "out"}, d.path);
+  CHECK(r.exit_code == kExitBadInput);
+  CHECK(r.err ==
+        "escape-harness run: out/.escape-harness.lock: another escape-harness run holds this lock; wait for it or use "
+        "another --out\n");
+}
+
+TEST_CASE("no go, or not a go, exits 3 with what to do", "[fault]") {
+  TempDir d;
+  write(d.path + "/scenarios/a.yaml", kGood);
+  auto env = current_environment();
+  env["PATH"] = "/nonexistent";
+  auto r = harness({"run", "--quick", "--out", "out"}, d.path, env);
+  CHECK(r.exit_code == kExitToolchain);
+  CHECK(r.err ==
+        "escape-harness run: go: not found on PATH. Install Go (https://go.dev/dl/, or `apt-get install golang-go`), put "
+        "its bin directory on PATH, or pass --go /path/to/go\n");
+  r = harness({"run", "--quick", "--out", "out", "--go", "/bin/true"}, d.path);
+  CHECK(r.exit_code == kExitToolchain);
+  CHECK(r.err ==
+        "escape-harness run: /bin/true: not a go command: `/bin/true env GOVERSION GOOS GOARCH GOROOT` printed nothing\n");
+}
