@@ -39,7 +39,8 @@ bool pprof_value(std::string_view s, std::int64_t& out) {
   if (ec != std::errc() || p == s.data()) return false;
   std::string_view unit = s.substr(static_cast<std::size_t>(p - s.data()));
   double scale = unit.empty() ? 1 : unit == "k" ? 1e3 : unit == "M" ? 1e6 : unit == "G" ? 1e9 : 0;
-  if (scale == 0 || v < 0) return false;
+  // Anything not a count that fits in 64 bits is not a value pprof printed.
+  if (scale == 0 || !(v >= 0) || v * scale >= 9.2e18) return false;
   out = static_cast<std::int64_t>(v * scale + 0.5);
   return true;
 }

@@ -1,0 +1,70 @@
+#include "fuzz_entries.h"
+
+#include <cstdlib>
+
+#include "generate.h"
+#include "parse_bench.h"
+#include "parse_facts.h"
+#include "parse_m.h"
+#include "spec_loader.h"
+
+namespace eh::fuzz {
+namespace {
+
+void check(bool ok) {
+  if (!ok) std::abort();
+}
+
+}  // namespace
+
+void spec_loader(std::string_view data) {
+  std::vector<InputError> errors;
+  auto s = parse_scenario("fuzz.yaml", std::string(data), errors);
+  for (const auto& e : errors) {
+    check(!e.format().empty());
+    check(e.pos.line >= 0 && e.pos.column >= 0);
+  }
+  check(s.has_value() == errors.empty());
+  if (!s) return;
+  // A spec that loads must generate, and every generated line must map back
+  // into the spec's range or nowhere.
+  GeneratedModule m = generate({*s});
+  for (const auto& f : m.files) {
+    int lines = 1;
+    for (char c : f.content) lines += c == '\n';
+    for (int l = 1; l <= lines; ++l)
+      if (auto p = m.to_spec(f.path, l, 1)) check(p->pos.line >= 1);
+  }
+  for (const auto& c : s->claims)
+    for (const auto& e : c.expect) check(!e.describe().empty());
+}
+
+void parse_m(std::string_view data) {
+  for (const auto& l : parse_compiler_output(data)) {
+    check(l.line > 0 && l.column >= 0 && !l.file.empty() && !l.message.empty());
+  }
+}
+
+void parse_bench(std::string_view data) {
+  for (const auto& r : parse_bench_output(data)) check(r.iterations > 0 && r.procs > 0 && !r.name.empty());
+}
+
+void parse_profile(std::string_view data) {
+  for (const auto& s : parse_pprof_traces(data)) check(!s.stack.empty() && s.objects >= 0);
+  auto f = parse_harness_facts(data);
+  if (f.counts) {
+    check(f.counts->calls > 0);
+    (void)f.counts->allocs_per_call().to_string();
+  }
+  for (const auto& s : f.sites) check(!s.stack.empty());
+}
+
+Entry entry(std::string_view target) {
+  if (target == "spec_loader") return spec_loader;
+  if (target == "parse_m") return parse_m;
+  if (target == "parse_bench") return parse_bench;
+  if (target == "parse_profile") return parse_profile;
+  return nullptr;
+}
+
+}  // namespace eh::fuzz
