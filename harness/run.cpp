@@ -32,6 +32,12 @@ std::string normalise(std::string path) {
   return path;
 }
 
+/// "<what> (<how it ended>): <excerpt of its output>", the excerpt only when there is one.
+std::string failure(std::string_view what, const ProcessResult& r, std::chrono::milliseconds timeout) {
+  std::string excerpt = failure_excerpt(r.out + r.err);
+  return fmt::format("{} ({}){}{}", what, r.describe(timeout), excerpt.empty() ? "" : ": ", excerpt);
+}
+
 bool too_old(const Toolchain& tc, const std::optional<GoVersion>& min) {
   return min && tc.parsed && *tc.parsed < *min;
 }
@@ -190,7 +196,7 @@ VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, co
   ProcessResult f = run(facts);
   if (!f.ok()) {
     o.status = RunStatus::error;
-    o.reason = fmt::format("the test binary failed ({}): {}", f.describe(facts.timeout), failure_excerpt(f.out + f.err));
+    o.reason = failure("the test binary failed", f, facts.timeout);
     return o;
   }
   HarnessFacts hf = parse_harness_facts(f.out);
@@ -221,7 +227,7 @@ VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, co
     ProcessResult mr = run(m);
     if (!mr.ok()) {
       o.status = RunStatus::error;
-      o.reason = fmt::format("the memory-profile run failed ({}): {}", mr.describe(m.timeout), failure_excerpt(mr.out + mr.err));
+      o.reason = failure("the memory-profile run failed", mr, m.timeout);
       return o;
     }
     Command pp = go_command(tc, {"tool", "pprof", "-traces", "-sample_index=alloc_objects", bin, prof}, opt_.run_timeout);
@@ -282,7 +288,7 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
       VariantObservation& o = obs[n];
       if (!r.ok()) {
         o.status = RunStatus::error;
-        o.reason = fmt::format("a timing run failed ({}): {}", r.describe(c.timeout), failure_excerpt(r.out + r.err));
+        o.reason = failure("a timing run failed", r, c.timeout);
         o.samples.clear();
         failed.insert(n);
         continue;

@@ -1,0 +1,234 @@
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "cli.h"
+#include "fs.h"
+#include "process.h"
+#include "spec_loader.h"
+#include "test_util.h"
+#include "toolchain.h"
+
+extern char** environ;
+
+using namespace eh;
+using namespace std::chrono_literals;
+
+// README.md's "Errors" section lists every class of bad input and fault with
+// the exact message the harness gives. This test reproduces each one and
+// compares; ESCAPE_HARNESS_UPDATE_GOLDEN=1 rewrites the section instead.
+
+namespace {
+
+const std::string kSpec = R"(id: demo
+entry: 3
+title: Demo
+variants:
+  - name: bug
+    code: |
+      func f(t int) *int { // @param
+      	return &t
+      }
+    call: f(1)
+    results: ["*int"]
+    min_go: "1.20"
+claims:
+  - id: moves
+    aspect: symptom
+    text: t moves to the heap.
+    expect:
+      - kind: diagnostic
+        variant: bug
+        marker: param
+        matches: "moved to heap: t"
+)";
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+
+/// The messages for specs in a scenarios/ directory of memory files.
+std::string spec_errors(std::map<std::string, std::string> files) {
+  MemoryFileSystem fs;
+  fs.make_dirs("scenarios", nullptr);
+  for (auto& [name, text] : files) fs.files["scenarios/" + name] = text;
+  std::string out;
+  for (const auto& e : load_scenarios(fs, "scenarios").errors) out += (out.empty() ? "" : "\n") + e.format();
+  return out;
+}
+
+struct TempDir {
+  TempDir() {
+    char tmpl[] = "/tmp/eh-readme-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+void write(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string one_variant(const std::string& code, const std::string& imports = "[]") {
+  return "id: demo\nentry: 3\ntitle: Demo\nvariants:\n  - name: bug\n    imports: " + imports + "\n    code: |\n" + code +
+         "    call: f()\nclaims:\n  - id: c\n    aspect: symptom\n    text: t\n    expect:\n"
+         "      - {kind: allocs, variant: bug, at_least: 0}\n";
+}
+
+ProcessResult harness(const std::string& cwd, std::vector<std::string> args,
+                      std::map<std::string, std::string> env = current_environment()) {
+  SystemProcessRunner r;
+  Command c;
+  c.argv = {ESCAPE_HARNESS_BINARY};
+  c.argv.insert(c.argv.end(), args.begin(), args.end());
+  c.cwd = cwd;
+  c.env = std::move(env);
+  c.timeout = 10min;
+  return r.run(c);
+}
+
+/// The reason of the first claim error in a run's summary ("  error: entry N id (goX): REASON").
+std::string claim_error(const ProcessResult& r) {
+  auto at = r.out.find("  error: ");
+  REQUIRE(at != std::string::npos);
+  auto colon = r.out.find("): ", at);
+  auto end = r.out.find('\n', colon);
+  return r.out.substr(colon + 3, end - colon - 3);
+}
+
+std::string run_error(const std::string& code, std::vector<std::string> extra = {}, const std::string& imports = "[]") {
+  TempDir d;
+  write(d.path + "/scenarios/03-demo.yaml", one_variant(code, imports));
+  std::vector<std::string> args = {"run", "--quick", "--out", "out", "--work", "work"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return claim_error(harness(d.path, args));
+}
+
+/// Every class, in README order: heading and message.
+std::vector<std::pair<std::string, std::string>> all_messages() {
+  std::vector<std::pair<std::string, std::string>> m;
+  auto add = [&](std::string h, std::string msg) { m.emplace_back(std::move(h), std::move(msg)); };
+  // Specs: each stops the run before anything runs (exit 2); every error of every file is listed.
+  add("YAML syntax error", spec_errors({{"03-demo.yaml", replace(kSpec, "    results: [\"*int\"]", "    results: [\"*int\"")}}));
+  add("Unknown key", spec_errors({{"03-demo.yaml", replace(kSpec, "    call: f(1)", "    cal: f(1)")}}));
+  add("Wrong type", spec_errors({{"03-demo.yaml", replace(kSpec, "entry: 3", "entry: three")}}));
+  add("Missing required field", spec_errors({{"03-demo.yaml", replace(kSpec, "title: Demo\n", "")}}));
+  add("Duplicate scenario id across files",
+      spec_errors({{"03-demo.yaml", kSpec}, {"04-demo.yaml", replace(kSpec, "entry: 3", "entry: 4")}}));
+  add("Id outside [a-z0-9-]", spec_errors({{"03-demo.yaml", replace(kSpec, "id: demo", "id: ../demo")}}));
+  add("Marker absent from the code", spec_errors({{"03-demo.yaml", replace(kSpec, "marker: param", "marker: params")}}));
+  add("Expectation naming a variant that does not exist",
+      spec_errors({{"03-demo.yaml", replace(kSpec, "        variant: bug", "        variant: bgu")}}));
+  add("Malformed minimum Go version", spec_errors({{"03-demo.yaml", replace(kSpec, "\"1.20\"", "\"1.2O\"")}}));
+  add("Empty scenarios directory", spec_errors({}));
+  add("File that is not UTF-8", spec_errors({{"03-demo.yaml", replace(kSpec, "title: Demo", "title: D\xe9mo")}}));
+
+  // Toolchain and run.
+  {
+    TempDir d;
+    write(d.path + "/scenarios/03-demo.yaml", kSpec);
+    auto env = current_environment();
+    env["PATH"] = "/nonexistent";
+    add("go not found (exit 3)", harness(d.path, {"run", "--out", "out"}, env).err);
+    add("A toolchain path that is not a go binary (exit 3)", harness(d.path, {"run", "--out", "out", "--go", "/bin/true"}).err);
+  }
+  add("Generated code that does not compile (the claims are `error`, exit 1)",
+      run_error("      func f() int {\n      \treturn undefinedThing\n      }\n"));
+  add("A benchmark that hangs (`--timeout`; the process group is killed)",
+      run_error("      func f() { time.Sleep(time.Hour) }\n", {"--timeout", "2"}, "[time]"));
+  add("A variant that panics", run_error("      func f() { panic(\"boom\") }\n"));
+  {
+    TempDir d;
+    write(d.path + "/scenarios/03-demo.yaml", one_variant("      func f() {}\n"));
+    write(d.path + "/go/bin/go", "#!/bin/sh\ncase \"$1\" in\n  env) printf 'go1.26.8\\nlinux\\namd64\\n/x\\n' ;;\n  *) kill -KILL $$ ;;\nesac\n");
+    std::filesystem::permissions(d.path + "/go/bin/go", std::filesystem::perms::owner_all);
+    add("go killed by a signal", claim_error(harness(d.path, {"run", "--quick", "--go", d.path + "/go", "--out", "out", "--work", "work"})));
+  }
+  {
+    TempDir d;
+    write(d.path + "/scenarios/03-demo.yaml", one_variant("      func f() { time.Sleep(time.Hour) }\n", "[time]"));
+    std::vector<std::string> argv = {ESCAPE_HARNESS_BINARY, "run", "--quick", "--out", "out", "--work", "work"};
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    std::string errfile = d.path + "/stderr";
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, errfile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    auto old = std::filesystem::current_path();
+    std::filesystem::current_path(d.path);
+    pid_t pid = 0;
+    REQUIRE(posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ) == 0);
+    std::filesystem::current_path(old);
+    posix_spawn_file_actions_destroy(&fa);
+    // Wait for the test binary to run, then interrupt.
+    for (int i = 0; i < 600 && !std::filesystem::exists(d.path + "/work/bin"); ++i) std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(1500ms);
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::ifstream in(errfile);
+    std::string line, last;
+    while (std::getline(in, line)) last = line;
+    add("SIGINT or SIGTERM mid-run (exit 130 or 143; children killed; reports untouched)", last + "\n");
+  }
+  {
+    TempDir d;
+    write(d.path + "/scenarios/03-demo.yaml", kSpec);
+    write(d.path + "/reports", "a file, not a directory");
+    add("An output directory that cannot be written (exit 2, before anything runs)",
+        harness(d.path, {"run", "--out", "reports/out"}).err);
+  }
+  {
+    TempDir d;
+    write(d.path + "/scenarios/03-demo.yaml", kSpec);
+    std::filesystem::create_directories(d.path + "/reports");
+    RealFileSystem fs;
+    std::string err;
+    auto held = fs.lock(d.path + "/reports/.escape-harness.lock", &err);
+    add("Two runs on the same output directory (exit 2)", harness(d.path, {"run", "--out", "reports"}).err);
+  }
+  return m;
+}
+
+std::string section(const std::vector<std::pair<std::string, std::string>>& messages) {
+  std::string out;
+  for (const auto& [heading, msg] : messages) {
+    std::string body = msg;
+    while (!body.empty() && body.back() == '\n') body.pop_back();
+    out += "#### " + heading + "\n\n```\n" + body + "\n```\n\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("README's Errors section gives the exact message of every class", "[readme]") {
+  const std::string begin = "<!-- errors:begin (generated by tests/readme_errors_test.cpp) -->\n";
+  const std::string end = "<!-- errors:end -->";
+  std::string readme = test::read_repo_file("README.md");
+  auto b = readme.find(begin), e = readme.find(end);
+  REQUIRE(b != std::string::npos);
+  REQUIRE(e != std::string::npos);
+  std::string want = section(all_messages());
+  if (std::getenv("ESCAPE_HARNESS_UPDATE_GOLDEN")) {
+    readme.replace(b + begin.size(), e - b - begin.size(), want);
+    std::ofstream(test::source_dir() + "/README.md", std::ios::binary) << readme;
+  }
+  CHECK(readme.substr(b + begin.size(), e - b - begin.size()) == want);
+}
