@@ -2,8 +2,8 @@
 
 #include <cmath>
 #include <fmt/format.h>
-#include <regex>
 
+#include "pattern.h"
 #include "stats.h"
 
 namespace eh {
@@ -177,13 +177,12 @@ ExpectationVerdict judge_diagnostic(const Scenario& s, const Expectation& e, con
     return v;
   }
   int spec_line = m.block->first_line + m.line - 1;
-  std::regex re(e.matches, std::regex::ECMAScript);
   std::vector<std::string> on_line;
   bool matched = false;
   for (const auto& d : o->diagnostics) {
     if (d.pos.file != m.block->file || d.pos.line != spec_line) continue;
     on_line.push_back(d.message);
-    if (std::regex_search(d.message, re)) matched = true;
+    if (pattern_search(e.matches, d.message)) matched = true;
   }
   v.expected = fmt::format("{} -m message matching /{}/ at {}:{} (@{})", e.present ? "a" : "no", e.matches,
                            m.block->file, spec_line, e.marker);

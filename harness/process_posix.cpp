@@ -54,8 +54,17 @@ void unregister_group(std::size_t slot) {
 /// Child side: a process group of its own, default signal mask, and every
 /// inherited descriptor above stderr closed on exec (pipes of other children
 /// started concurrently must not leak into this one, or their readers would
-/// never see end-of-file).
+/// never see end-of-file). Also sets the environment execve() gets: Boost
+/// 1.74's bp::environment reads past the end of short entries when looking
+/// keys up (AddressSanitizer finds it), so the array is built here instead.
 struct ChildSetup : bp::extend::handler {
+  explicit ChildSetup(char** envp) : envp_(envp) {}
+  char** envp_;
+
+  template <class Executor>
+  void on_setup(Executor& e) const {
+    e.env = envp_;
+  }
   template <class Executor>
   void on_exec_setup(Executor&) const {
     ::setpgid(0, 0);
@@ -171,8 +180,11 @@ ProcessResult SystemProcessRunner::run(const Command& cmd) {
 
   asio::io_context io;
   bp::async_pipe out_pipe(io), err_pipe(io);
-  bp::environment env;
-  for (const auto& [k, v] : cmd.env) env[k] = v;
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : cmd.env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
   std::vector<std::string> args(cmd.argv.begin() + 1, cmd.argv.end());
 
   std::unique_ptr<bp::child> child;
@@ -182,8 +194,8 @@ ProcessResult SystemProcessRunner::run(const Command& cmd) {
     std::error_code ec;
     std::string cwd = cmd.cwd.empty() ? std::string(".") : cmd.cwd;
     child = std::make_unique<bp::child>(bp::exe = cmd.argv[0], bp::args = args, bp::std_in < bp::null,
-                                        bp::std_out > out_pipe, bp::std_err > err_pipe, env,
-                                        bp::start_dir = cwd, ChildSetup{}, ec);
+                                        bp::std_out > out_pipe, bp::std_err > err_pipe, bp::start_dir = cwd,
+                                        ChildSetup{envp.data()}, ec);
     if (ec) {
       r.error = fmt::format("{}: {}", cmd.argv[0], ec.message());
       return r;

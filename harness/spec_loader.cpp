@@ -1,11 +1,12 @@
 #include "spec_loader.h"
 
+#include "pattern.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
-#include <regex>
 #include <set>
 
 namespace eh {
@@ -586,11 +587,8 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
     if (f.count("matches"))
       if (auto x = string(f["matches"].second, "matches")) {
         e.matches = *x;
-        try {
-          std::regex re(e.matches, std::regex::ECMAScript);
-        } catch (const std::regex_error& ex) {
-          error(f["matches"].second, fmt::format("matches: not a valid regular expression: {}", ex.what()));
-        }
+        if (auto why = pattern_error(e.matches))
+          error(f["matches"].second, fmt::format("matches: not a valid regular expression: {}", *why));
       }
     if (f.count("present"))
       if (auto x = boolean(f["present"].second, "present")) e.present = *x;

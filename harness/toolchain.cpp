@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
-#include <regex>
 #include <sys/stat.h>
 
 extern char** environ;
@@ -11,10 +10,8 @@ extern char** environ;
 namespace eh {
 namespace {
 
-bool is_version_spec(const std::string& s) {
-  static const std::regex re(R"(go[0-9]+\.[0-9]+(\.[0-9]+|rc[0-9]+|beta[0-9]+)?)");
-  return std::regex_match(s, re);
-}
+/// "go1.27.3", "go1.22rc1": a release to run through GOTOOLCHAIN.
+bool is_version_spec(const std::string& s) { return s.starts_with("go") && GoVersion::parse(s).has_value(); }
 
 bool is_dir(const std::string& p) {
   struct stat st;

@@ -228,7 +228,9 @@ TEST_CASE("README's Errors section gives the exact message of every class", "[re
   std::string want = section(all_messages());
   if (std::getenv("ESCAPE_HARNESS_UPDATE_GOLDEN")) {
     readme.replace(b + begin.size(), e - b - begin.size(), want);
-    std::ofstream(test::source_dir() + "/README.md", std::ios::binary) << readme;
+    std::string path = test::source_dir();
+    path += "/README.md";
+    std::ofstream(path, std::ios::binary) << readme;
   }
   CHECK(readme.substr(b + begin.size(), e - b - begin.size()) == want);
 }
