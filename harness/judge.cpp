@@ -171,21 +171,22 @@ ExpectationVerdict judge_diagnostic(const Scenario& s, const Expectation& e, con
   if (!o) return v;
   const Variant* var = s.find_variant(e.variant);
   MarkerRef m = var ? s.find_marker(*var, e.marker) : MarkerRef{};
-  if (!m.block) {
+  if (!m.found()) {
     v.verdict = Verdict::error;
     v.reason = fmt::format("marker @{} not found in variant '{}'", e.marker, e.variant);
     return v;
   }
-  int spec_line = m.block->first_line + m.line - 1;
+  const std::string& file = m.is_call ? var->call_pos.file : m.block->file;
+  int spec_line = m.is_call ? var->call_pos.line : m.block->first_line + m.line - 1;
   std::vector<std::string> on_line;
   bool matched = false;
   for (const auto& d : o->diagnostics) {
-    if (d.pos.file != m.block->file || d.pos.line != spec_line) continue;
+    if (d.pos.file != file || d.pos.line != spec_line) continue;
     on_line.push_back(d.message);
     if (pattern_search(e.matches, d.message)) matched = true;
   }
-  v.expected = fmt::format("{} -m message matching /{}/ at {}:{} (@{})", e.present ? "a" : "no", e.matches,
-                           m.block->file, spec_line, e.marker);
+  v.expected = fmt::format("{} -m message matching /{}/ at {}:{} (@{})", e.present ? "a" : "no", e.matches, file,
+                           spec_line, e.marker);
   if (on_line.empty()) {
     v.observed = "no -m message on that line";
   } else {
@@ -218,7 +219,7 @@ ExpectationVerdict judge_site(const Expectation& e, const Observations& obs) {
     calls = o->pprof_calls;
   }
   std::int64_t matched = 0, total = 0;
-  std::map<std::string, std::int64_t> tops;  // innermost frame -> objects, for the observation
+  std::map<std::string, std::int64_t> tops;  // allocating frame -> objects, for the observation
   for (const auto& site : *sites) {
     total += site.objects;
     tops[allocating_frame(site)] += site.objects;
@@ -228,51 +229,122 @@ ExpectationVerdict judge_site(const Expectation& e, const Observations& obs) {
         break;
       }
   }
-  v.expected = fmt::format("{} {} on the allocating stacks{}", e.function,
-                           e.present ? "present" : "absent",
-                           e.view == SiteView::pprof ? " (as go tool pprof -traces shows them)" : "");
+  const std::string where = e.view == SiteView::pprof ? " (as go tool pprof -traces shows them)" : "";
+  Rational got(matched, calls);
   std::string frames;
   for (const auto& [f, n] : tops) frames += fmt::format("{}{} {}/op", frames.empty() ? "" : ", ", f, format_rate(Rational(n, calls)));
-  v.observed = fmt::format("{} of {} allocs/op from stacks with {}; innermost frames: {}", format_rate(Rational(matched, calls)),
+  v.observed = fmt::format("{} of {} allocs/op from stacks with {}; allocating frames: {}", format_rate(got),
                            format_rate(Rational(total, calls)), e.function, frames.empty() ? "none (no allocations)" : frames);
-  v.verdict = (matched > 0) == e.present ? Verdict::confirmed : Verdict::refuted;
+  bool ok;
+  if (e.has_amount) {
+    const char* op = e.compare == Compare::exactly ? "=" : e.compare == Compare::at_least ? ">=" : "<=";
+    v.expected = fmt::format("{} {} allocs/op from stacks with {}{}", op, e.value.to_string(), e.function, where);
+    ok = e.compare == Compare::exactly ? got == e.value : e.compare == Compare::at_least ? got >= e.value : got <= e.value;
+  } else {
+    v.expected = fmt::format("{} {} on the allocating stacks{}", e.function, e.present ? "present" : "absent", where);
+    ok = (matched > 0) == e.present;
+  }
+  v.verdict = ok ? Verdict::confirmed : Verdict::refuted;
+  // A toolchain whose profile drops the allocator's runtime caller cannot
+  // show a runtime function that calls the allocator directly: a runtime
+  // pattern that is not seen proves nothing there.
+  if (e.view == SiteView::full && e.function.starts_with("runtime.") && o->allocator_frames == false && matched == 0) {
+    v.verdict = Verdict::inconclusive;
+    v.reason = "this toolchain's memory profile drops the runtime function that called the allocator, so runtime.* "
+               "frames may be missing";
+  }
   return v;
+}
+
+/// Two variants' timing samples, summarised: medians with intervals, the U
+/// test, and the relative change of `variant` against `than`.
+struct TimingPair {
+  stats::MedianInterval a, b;
+  std::optional<stats::UTest> u;
+  double change = 0;
+
+  std::string p() const { return u ? fmt::format("{:.3g}", u->p) : std::string("n/a"); }
+};
+
+/// The pair for a timing expectation, or nothing with `v` set: skipped in
+/// quick mode, the variants' own verdict when they did not run, error
+/// without samples. `v.observed` gets the numbers.
+std::optional<TimingPair> timing_pair(const Expectation& e, const Observations& obs, const JudgeOptions& opt,
+                                      ExpectationVerdict& v) {
+  if (opt.quick) {
+    v.verdict = Verdict::skipped;
+    v.reason = "quick mode";
+    return std::nullopt;
+  }
+  const VariantObservation* a = usable(obs, e.variant, v);
+  if (!a) return std::nullopt;
+  const VariantObservation* b = usable(obs, e.than, v);
+  if (!b) return std::nullopt;
+  auto ma = stats::median_ci(a->samples), mb = stats::median_ci(b->samples);
+  if (!ma || !mb) {
+    v.verdict = Verdict::error;
+    v.reason = fmt::format("no timing samples ({} of {}, {} of {})", a->samples.size(), e.variant, b->samples.size(), e.than);
+    return std::nullopt;
+  }
+  TimingPair t{*ma, *mb, stats::mann_whitney_u(a->samples, b->samples), (ma->median - mb->median) / mb->median};
+  v.observed = fmt::format("{} {:.4g} ns/op [{:.4g}, {:.4g}] vs {} {:.4g} ns/op [{:.4g}, {:.4g}] ({:+.1f}%), p = {}, n = {}+{}",
+                           e.variant, t.a.median, t.a.lo, t.a.hi, e.than, t.b.median, t.b.lo, t.b.hi, t.change * 100,
+                           t.p(), a->samples.size(), b->samples.size());
+  return t;
 }
 
 ExpectationVerdict judge_faster(const Expectation& e, const Observations& obs, const JudgeOptions& opt) {
   ExpectationVerdict v;
-  if (opt.quick) {
-    v.verdict = Verdict::skipped;
-    v.reason = "quick mode";
-    return v;
-  }
-  const VariantObservation* a = usable(obs, e.variant, v);
-  if (!a) return v;
-  const VariantObservation* b = usable(obs, e.than, v);
-  if (!b) return v;
-  auto ma = stats::median_ci(a->samples), mb = stats::median_ci(b->samples);
   v.expected = e.by_at_least ? fmt::format("median ns/op of {} below {} by >= {}%, p < {}", e.variant, e.than,
                                            (*e.by_at_least * Rational(100)).to_string(), opt.alpha)
                              : fmt::format("median ns/op of {} below {}, p < {}", e.variant, e.than, opt.alpha);
-  if (!ma || !mb) {
-    v.verdict = Verdict::error;
-    v.reason = fmt::format("no timing samples ({} of {}, {} of {})", a->samples.size(), e.variant, b->samples.size(), e.than);
-    return v;
-  }
-  auto u = stats::mann_whitney_u(a->samples, b->samples);
-  double change = (ma->median - mb->median) / mb->median;
-  v.observed = fmt::format("{} {:.4g} ns/op [{:.4g}, {:.4g}] vs {} {:.4g} ns/op [{:.4g}, {:.4g}] ({:+.1f}%), p = {}, n = {}+{}",
-                           e.variant, ma->median, ma->lo, ma->hi, e.than, mb->median, mb->lo, mb->hi, change * 100,
-                           u ? fmt::format("{:.3g}", u->p) : std::string("n/a"), a->samples.size(), b->samples.size());
-  if (!u || u->p >= opt.alpha) {
+  auto t = timing_pair(e, obs, opt, v);
+  if (!t) return v;
+  if (!t->u || t->u->p >= opt.alpha) {
     v.verdict = Verdict::inconclusive;
-    v.reason = u ? fmt::format("no significant difference (p = {:.3g} >= {})", u->p, opt.alpha)
-                 : std::string("all samples equal: no ranking");
+    v.reason = t->u ? fmt::format("no significant difference (p = {} >= {})", t->p(), opt.alpha)
+                    : std::string("all samples equal: no ranking");
     return v;
   }
-  bool faster = ma->median < mb->median;
-  bool enough = !e.by_at_least || -change >= e.by_at_least->to_double();
+  bool faster = t->a.median < t->b.median;
+  bool enough = !e.by_at_least || -t->change >= e.by_at_least->to_double();
   v.verdict = faster && enough ? Verdict::confirmed : Verdict::refuted;
+  return v;
+}
+
+ExpectationVerdict judge_similar(const Expectation& e, const Observations& obs, const JudgeOptions& opt) {
+  ExpectationVerdict v;
+  double within = e.by_at_least->to_double();
+  v.expected = fmt::format("median ns/op of {} within {}% of {}", e.variant, (*e.by_at_least * Rational(100)).to_string(),
+                           e.than);
+  auto t = timing_pair(e, obs, opt, v);
+  if (!t) return v;
+  // Within the margin is similar, significant or not; beyond it, only a
+  // significant difference refutes.
+  if (std::abs(t->change) <= within) {
+    v.verdict = Verdict::confirmed;
+  } else if (t->u && t->u->p < opt.alpha) {
+    v.verdict = Verdict::refuted;
+  } else {
+    v.verdict = Verdict::inconclusive;
+    v.reason = fmt::format("medians differ by {:+.1f}% but not significantly (p = {})", t->change * 100, t->p());
+  }
+  return v;
+}
+
+ExpectationVerdict judge_holds(const Expectation& e, const Observations& obs) {
+  ExpectationVerdict v;
+  const VariantObservation* o = usable(obs, e.variant, v);
+  if (!o) return v;
+  v.expected = fmt::format("{} is true", e.expr);
+  auto it = o->holds.find(e.expr);
+  if (it == o->holds.end()) {
+    v.verdict = Verdict::error;
+    v.reason = fmt::format("variant '{}': TestEscapeHarness printed no value for {}", e.variant, e.expr);
+    return v;
+  }
+  v.observed = fmt::format("{} is {}", e.expr, it->second ? "true" : "false");
+  v.verdict = it->second ? Verdict::confirmed : Verdict::refuted;
   return v;
 }
 
@@ -288,6 +360,8 @@ ExpectationVerdict judge_expectation(const Scenario& s, const Expectation& e, co
     case ExpectKind::diagnostic: v = judge_diagnostic(s, e, obs); break;
     case ExpectKind::site: v = judge_site(e, obs); break;
     case ExpectKind::faster: v = judge_faster(e, obs, opt); break;
+    case ExpectKind::holds: v = judge_holds(e, obs); break;
+    case ExpectKind::similar: v = judge_similar(e, obs, opt); break;
   }
   v.expectation = e.describe();
   return v;

@@ -2,6 +2,7 @@
 // What running one variant on one toolchain showed: the parsed, mapped
 // output of the go commands (run.h produces it, judge.h reads it). Plain data.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ struct VariantObservation {
   std::vector<Diagnostic> diagnostics;
   std::optional<AllocCounts> counts;      // exact, from TestEscapeHarness
   std::vector<AllocSite> sites;           // allocating stacks, runtime frames included
+  std::optional<bool> allocator_frames;   // whether `sites` show the allocator's runtime caller
+  std::map<std::string, bool> holds;      // `holds` expressions and their values
   std::optional<BenchResult> bench;       // one go test -bench result (ns/op, B/op, allocs/op)
   std::optional<std::vector<AllocSite>> pprof_sites;  // what go tool pprof -traces shows
   std::int64_t pprof_calls = 0;           // calls behind pprof_sites

@@ -67,6 +67,14 @@ HarnessFacts parse_harness_facts(std::string_view text) {
       if (number(field(rest, "calls"), c.calls) && c.calls > 0 && number(field(rest, "mallocs"), c.mallocs) &&
           number(field(rest, "bytes"), c.bytes))
         out.counts = c;
+    } else if (rest.starts_with("profile ")) {
+      if (auto v = field(rest, "allocator-frames"); v && (*v == "true" || *v == "false")) out.allocator_frames = *v == "true";
+    } else if (rest.starts_with("holds ")) {
+      // "holds value=true expr=<Go text to the end of the line>"
+      auto value = field(rest, "value");
+      auto at = rest.find(" expr=");
+      if (value && (*value == "true" || *value == "false") && at != std::string_view::npos)
+        out.holds[std::string(rest.substr(at + 6))] = *value == "true";
     } else if (rest.starts_with("site ")) {
       AllocSite s;
       auto stack = field(rest, "stack");

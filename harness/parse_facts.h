@@ -3,6 +3,7 @@
 // stacks `go tool pprof -traces` prints for a memory profile.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,12 @@ struct AllocSite {
 struct HarnessFacts {
   std::optional<AllocCounts> counts;
   std::vector<AllocSite> sites;
+  /// Whether the profile records the runtime function that called the
+  /// allocator (runtime.newobject, runtime.convT64, ...); some toolchains
+  /// drop that frame. Unknown when the line is missing.
+  std::optional<bool> allocator_frames;
+  /// The value of each `holds` expression, by its Go text.
+  std::map<std::string, bool> holds;
 };
 
 /// The "escape-harness: counts ..." and "escape-harness: site ..." lines of

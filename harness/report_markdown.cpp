@@ -126,6 +126,16 @@ std::string evidence_markdown(const Results& r) {
     out += fmt::format("<a id=\"{}\"></a>\n\n## Entry {}: {}\n\n", anchor(s), s.entry, s.title);
     if (!s.summary.empty()) out += s.summary + "\n\n";
     out += fmt::format("Spec: [`{}`](../{}) · generated Go: [`gosrc/{}/`](../gosrc/{}/)\n\n", s.file, s.file, s.id, s.id);
+    // Code the harness wrote where the catalog had none, or changed: say so first.
+    for (const auto& v : s.variants) {
+      if (!v.reconstructed.empty())
+        out += fmt::format("> **Reconstructed** `{}`: {}\n>\n", v.name, v.reconstructed);
+      if (!v.adapted.empty()) out += fmt::format("> **Adapted** `{}`: {}\n>\n", v.name, v.adapted);
+    }
+    if (out.ends_with(">\n")) {
+      out.resize(out.size() - 2);
+      out += "\n";
+    }
 
     out += "### Claims\n\n";
     for (const auto& c : s.claims) {
@@ -145,10 +155,10 @@ std::string evidence_markdown(const Results& r) {
            "|---|---|---:|---:|---:|---|---|\n";
     for (const auto& v : s.variants) {
       std::string notes;
-      if (!v.about.empty()) notes += v.about;
-      if (!v.reconstructed.empty()) notes += fmt::format("{}*reconstructed:* {}", notes.empty() ? "" : " ", v.reconstructed);
-      if (!v.adapted.empty()) notes += fmt::format("{}*adapted:* {}", notes.empty() ? "" : " ", v.adapted);
-      if (!v.min_go.empty()) notes += fmt::format("{}needs Go {}", notes.empty() ? "" : " ", v.min_go);
+      if (!v.reconstructed.empty()) notes += "*reconstructed* ";
+      if (!v.adapted.empty()) notes += "*adapted* ";
+      notes += v.about;
+      if (!v.min_go.empty()) notes += fmt::format("{}(needs Go {})", notes.empty() ? "" : " ", v.min_go);
       for (const auto& [tc, o] : v.results) {
         if (o.status != RunStatus::ok) {
           out += fmt::format("| `{}` | {} | {} | | | | {} {} |\n", v.name, tc, o.status == RunStatus::skipped ? "skipped" : "**error**",

@@ -106,6 +106,12 @@ ojson observation_json(const VariantObservation& o) {
                       {"code", x.code}});
   j["diagnostics"] = d;
   j["sites"] = sites_json(o.sites);
+  if (o.allocator_frames) j["allocator_frames"] = *o.allocator_frames;
+  if (!o.holds.empty()) {
+    ojson h = ojson::object();
+    for (const auto& [expr, value] : o.holds) h[expr] = value;
+    j["holds"] = h;
+  }
   if (o.pprof_sites) j["pprof"] = ojson{{"calls", o.pprof_calls}, {"sites", sites_json(*o.pprof_sites)}};
   if (!o.samples.empty()) j["samples_ns_per_op"] = o.samples;
   return j;
@@ -139,6 +145,9 @@ VariantObservation observation_from(const json& j) {
     o.diagnostics.push_back(std::move(d));
   }
   o.sites = sites_from(j.at("sites"));
+  if (j.contains("allocator_frames")) o.allocator_frames = j.at("allocator_frames").get<bool>();
+  if (j.contains("holds"))
+    for (const auto& [expr, value] : j.at("holds").items()) o.holds[expr] = value.get<bool>();
   if (j.contains("pprof")) {
     o.pprof_calls = j.at("pprof").at("calls").get<std::int64_t>();
     o.pprof_sites = sites_from(j.at("pprof").at("sites"));

@@ -38,8 +38,14 @@ std::string failure(std::string_view what, const ProcessResult& r, std::chrono::
   return fmt::format("{} ({}){}{}", what, r.describe(timeout), excerpt.empty() ? "" : ": ", excerpt);
 }
 
-bool too_old(const Toolchain& tc, const std::optional<GoVersion>& min) {
-  return min && tc.parsed && *tc.parsed < *min;
+/// Why `v` does not run on `tc`, or "" when it does.
+std::string version_gate(const Toolchain& tc, const Variant& v) {
+  if (!tc.parsed) return "";  // a devel toolchain: assume it is new enough
+  if (v.min_go && *tc.parsed < *v.min_go)
+    return fmt::format("needs Go {} or newer; {} is older", v.min_go->to_string(), tc.version);
+  if (v.before_go && !(*tc.parsed < *v.before_go))
+    return fmt::format("shows Go before {} only; {} is not older", v.before_go->to_string(), tc.version);
+  return "";
 }
 
 }  // namespace
@@ -166,9 +172,9 @@ std::string Runner::build_error(const ProcessResult& r, const Command& c) const 
 
 VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, const GoPackage& p, const Toolchain& tc) {
   VariantObservation o;
-  if (too_old(tc, v.min_go)) {
+  if (std::string why = version_gate(tc, v); !why.empty()) {
     o.status = RunStatus::skipped;
-    o.reason = fmt::format("needs Go {} or newer; {} is older", v.min_go->to_string(), tc.version);
+    o.reason = why;
     return o;
   }
   std::string bin = binary_path(tc, p);
@@ -202,6 +208,8 @@ VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, co
   HarnessFacts hf = parse_harness_facts(f.out);
   o.counts = hf.counts;
   o.sites = std::move(hf.sites);
+  o.allocator_frames = hf.allocator_frames;
+  o.holds = std::move(hf.holds);
   for (auto& br : parse_bench_output(f.out))
     if (br.name == p.benchmark) o.bench = std::move(br);
   if (!o.counts) {
@@ -265,7 +273,7 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
   std::vector<std::string> names;
   for (const auto& c : s.claims)
     for (const auto& e : c.expect)
-      if (e.kind == ExpectKind::faster)
+      if (e.kind == ExpectKind::faster || e.kind == ExpectKind::similar)
         for (const auto& n : {e.variant, e.than})
           if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   // Only variants whose facts ran can be timed.

@@ -1,5 +1,6 @@
 #include "spec.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace eh {
@@ -45,7 +46,17 @@ const Variant* Scenario::find_variant(const std::string& name) const {
   return nullptr;
 }
 
+std::vector<std::string> Scenario::holds_expressions(const std::string& variant) const {
+  std::vector<std::string> out;
+  for (const auto& c : claims)
+    for (const auto& e : c.expect)
+      if (e.kind == ExpectKind::holds && e.variant == variant && std::find(out.begin(), out.end(), e.expr) == out.end())
+        out.push_back(e.expr);
+  return out;
+}
+
 MarkerRef Scenario::find_marker(const Variant& variant, const std::string& marker) const {
+  if (marker == "call") return MarkerRef{nullptr, 0, true};
   for (const CodeBlock* b : {&variant.code, &variant.setup, &common})
     if (int line = marker_in(*b, marker); line > 0) return {b, line};
   return {};
@@ -59,6 +70,8 @@ std::string_view to_string(ExpectKind k) {
     case ExpectKind::diagnostic: return "diagnostic";
     case ExpectKind::site: return "site";
     case ExpectKind::faster: return "faster";
+    case ExpectKind::holds: return "holds";
+    case ExpectKind::similar: return "similar";
   }
   return "?";
 }
@@ -113,9 +126,18 @@ std::string Expectation::describe() const {
       return fmt::format("{} of {} < {}{}", unit(metric), variant, than, by(unit(metric)));
     case ExpectKind::diagnostic:
       return fmt::format("-m on {} @{} {} /{}/", variant, marker, present ? "matches" : "does not match", matches);
-    case ExpectKind::site:
+    case ExpectKind::site: {
+      std::string view_note = view == SiteView::pprof ? " (pprof view)" : "";
+      if (has_amount) {
+        const char* op = compare == Compare::exactly ? "=" : compare == Compare::at_least ? ">=" : "<=";
+        return fmt::format("allocs/op of {} under {} {} {}{}", variant, function, op, value.to_string(), view_note);
+      }
       return fmt::format("{} {} for allocations of {}{}", function, present ? "accounts" : "does not account", variant,
-                         view == SiteView::pprof ? " (pprof view)" : "");
+                         view_note);
+    }
+    case ExpectKind::holds: return fmt::format("{} holds in {}", expr, variant);
+    case ExpectKind::similar:
+      return fmt::format("ns/op of {} within {}% of {}", variant, (*by_at_least * Rational(100)).to_string(), than);
     case ExpectKind::faster:
       return fmt::format("ns/op of {} < {}{}", variant, than, by("ns/op"));
   }

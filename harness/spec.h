@@ -39,6 +39,8 @@ enum class ExpectKind {
   diagnostic,  // a -gcflags=-m message on a marked line
   site,        // a function accounts (or not) for a variant's allocations
   faster,      // one variant's ns/op is lower than another's
+  holds,       // a Go boolean expression, evaluated in the variant's package, is true
+  similar,     // two variants' ns/op medians are within a relative margin
 };
 
 enum class Compare { exactly, at_least, at_most, approx };
@@ -60,13 +62,14 @@ struct Expectation {
   SourcePos than_pos;
   SourcePos marker_pos;
 
-  // allocs, bytes
+  // allocs, bytes; site with an amount (has_amount)
   Compare compare = Compare::exactly;
+  bool has_amount = false;
   Rational value;
   Rational tolerance;           // approx: absolute, or a fraction of value
   bool tolerance_relative = false;
 
-  // fewer, faster
+  // fewer, faster, similar (`within` in by_at_least, relative)
   Metric metric = Metric::allocs;
   std::string than;
   std::optional<Rational> by_at_least;  // per call, or (by_relative) a fraction of `than`'s value
@@ -81,6 +84,9 @@ struct Expectation {
   // site
   std::string function;  // glob over function names: '*' any run, '?' one char
   SiteView view = SiteView::full;
+
+  // holds
+  std::string expr;  // Go, evaluated once after the counted calls
 
   /// One line saying what this expects, for reports: "allocs/op of bug >= 1".
   std::string describe() const;
@@ -114,8 +120,14 @@ struct Variant {
   std::vector<std::string> results;  // Go types of the call's results, stored in sinks
   Boundary boundary = Boundary::noinline;
   int calls = 10000;  // calls counted for exact allocations per call
-  int warmup = 1;     // calls made before counting starts
-  std::optional<GoVersion> min_go;
+  /// Calls made before counting starts; by default as many as are counted.
+  /// The runtime warms some caches at random (a type assertion's cache is
+  /// built on about 1 call in 1024), so one warm-up call is not enough for
+  /// the steady state.
+  std::optional<int> warmup;
+  int warmup_calls() const { return warmup.value_or(calls); }
+  std::optional<GoVersion> min_go;     // runs on this version and newer
+  std::optional<GoVersion> before_go;  // runs only on versions older than this
   std::string reconstructed;  // why the code was written here, when the catalog lost it
   std::string adapted;        // what was changed from the catalog's code, and why
 
@@ -123,10 +135,14 @@ struct Variant {
 
 /// Where a comment marker `// ... @name` sits: which block and which line of
 /// it (1-based). Markers are looked up in the variant's code, then its setup,
-/// then the scenario's common code.
+/// then the scenario's common code. The marker `call` names the variant's
+/// call line (block == nullptr, is_call).
 struct MarkerRef {
   const CodeBlock* block = nullptr;
   int line = 0;
+  bool is_call = false;
+
+  bool found() const { return block || is_call; }
 };
 
 /// True when `line` carries `@marker` inside a // comment.
@@ -146,6 +162,8 @@ struct Scenario {
   std::vector<Claim> claims;
 
   const Variant* find_variant(const std::string& name) const;
+  /// The `holds` expressions that name `variant`, in spec order, each once.
+  std::vector<std::string> holds_expressions(const std::string& variant) const;
   /// The marker's place for `variant`, or a null block when absent.
   MarkerRef find_marker(const Variant& variant, const std::string& marker) const;
 };

@@ -14,11 +14,12 @@ namespace {
 
 const std::vector<std::string> kScenarioKeys = {"id",      "entry",    "title",  "summary",
                                                 "imports", "common",   "variants", "claims"};
-const std::vector<std::string> kVariantKeys = {"name",   "about",   "code",    "setup",         "imports",
-                                               "call",   "results", "boundary", "calls",        "warmup",
-                                               "min_go", "reconstructed", "adapted"};
+const std::vector<std::string> kVariantKeys = {"name",   "about",     "code",          "setup",  "imports",
+                                               "call",   "results",   "boundary",      "calls",  "warmup",
+                                               "min_go", "before_go", "reconstructed", "adapted"};
 const std::vector<std::string> kClaimKeys = {"id", "text", "aspect", "expect"};
-const std::vector<std::string> kExpectationKinds = {"allocs", "bytes", "fewer", "diagnostic", "site", "faster"};
+const std::vector<std::string> kExpectationKinds = {"allocs", "bytes",  "fewer",  "diagnostic",
+                                                    "site",   "faster", "holds", "similar"};
 
 // Keys each expectation kind accepts besides `kind`.
 const std::map<std::string, std::vector<std::string>> kExpectationKeys = {
@@ -26,8 +27,10 @@ const std::map<std::string, std::vector<std::string>> kExpectationKeys = {
     {"bytes", {"variant", "exactly", "at_least", "at_most", "approx", "tolerance"}},
     {"fewer", {"variant", "than", "metric", "by_at_least"}},
     {"diagnostic", {"variant", "marker", "matches", "present"}},
-    {"site", {"variant", "function", "present", "view"}},
+    {"site", {"variant", "function", "present", "view", "exactly", "at_least", "at_most"}},
     {"faster", {"variant", "than", "by_at_least"}},
+    {"holds", {"variant", "expr"}},
+    {"similar", {"variant", "than", "within"}},
 };
 
 int edit_distance(std::string_view a, std::string_view b) {
@@ -447,16 +450,20 @@ std::optional<Variant> Parser::variant(const YAML::Node& n) {
     if (auto x = integer(f["calls"].second, "calls", 1, 10'000'000)) v.calls = static_cast<int>(*x);
   if (f.count("warmup"))
     if (auto x = integer(f["warmup"].second, "warmup", 0, 1'000'000)) v.warmup = static_cast<int>(*x);
-  if (f.count("min_go")) {
-    const YAML::Node& m = f["min_go"].second;
-    if (auto x = string(m, "min_go")) {
+  for (const char* key : {"min_go", "before_go"}) {
+    if (!f.count(key)) continue;
+    const YAML::Node& m = f[key].second;
+    if (auto x = string(m, key)) {
       auto ver = GoVersion::parse(*x);
       if (!ver || x->starts_with("go"))
-        error(m, fmt::format("min_go: expected a Go version like \"1.21\" or \"1.20.3\", got '{}'", *x));
+        error(m, fmt::format("{}: expected a Go version like \"1.21\" or \"1.20.3\", got '{}'", key, *x));
       else
-        v.min_go = ver;
+        (std::string_view(key) == "min_go" ? v.min_go : v.before_go) = ver;
     }
   }
+  if (v.min_go && v.before_go && !(*v.min_go < *v.before_go))
+    error(f["before_go"].second, fmt::format("before_go: {} is not after min_go {}: no Go version runs this variant",
+                                             v.before_go->to_string(), v.min_go->to_string()));
   if (f.count("reconstructed"))
     if (auto x = string(f["reconstructed"].second, "reconstructed")) v.reconstructed = *x;
   if (f.count("adapted"))
@@ -535,17 +542,23 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
   };
   take_ref("variant", e.variant, e.variant_pos);
 
-  if (*k == "allocs" || *k == "bytes") {
-    e.kind = *k == "allocs" ? ExpectKind::allocs : ExpectKind::bytes;
-    require(f, n, what, {"variant"});
+  // exactly / at_least / at_most / approx: how many were given.
+  auto amounts = [&]() {
     int n_cmp = 0;
     for (auto [key, cmp] : {std::pair{"exactly", Compare::exactly}, std::pair{"at_least", Compare::at_least},
                             std::pair{"at_most", Compare::at_most}, std::pair{"approx", Compare::approx}}) {
       if (!f.count(key)) continue;
       ++n_cmp;
       e.compare = cmp;
+      e.has_amount = true;
       if (auto x = number(f[key].second, key, false, nullptr)) e.value = *x;
     }
+    return n_cmp;
+  };
+  if (*k == "allocs" || *k == "bytes") {
+    e.kind = *k == "allocs" ? ExpectKind::allocs : ExpectKind::bytes;
+    require(f, n, what, {"variant"});
+    int n_cmp = amounts();
     if (n_cmp != 1)
       error(n, fmt::format("{} needs exactly one of exactly, at_least, at_most, approx", what));
     if (f.count("tolerance")) {
@@ -605,6 +618,33 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
         else if (*x == "pprof") e.view = SiteView::pprof;
         else error(f["view"].second, fmt::format("view: expected 'full' or 'pprof', got '{}'", *x));
       }
+    if (int n_cmp = amounts(); n_cmp > 1)
+      error(n, fmt::format("{} takes at most one of exactly, at_least, at_most", what));
+    else if (n_cmp == 1 && f.count("present"))
+      error(f["present"].first, "present: a site expectation takes either 'present' or an amount, not both");
+  } else if (*k == "similar") {
+    e.kind = ExpectKind::similar;
+    require(f, n, what, {"variant", "than", "within"});
+    take_ref("than", e.than, e.than_pos);
+    if (f.count("within")) {
+      bool pct = false;
+      if (auto x = number(f["within"].second, "within", true, &pct)) {
+        if (!pct) error(f["within"].second, "within: a 'similar' expectation takes a percentage, like 10%");
+        e.by_at_least = *x;
+        e.by_relative = true;
+      }
+    }
+    if (!e.variant.empty() && e.variant == e.than)
+      error(f["than"].second, fmt::format("than: a variant cannot be compared with itself ('{}')", e.than));
+  } else if (*k == "holds") {
+    e.kind = ExpectKind::holds;
+    require(f, n, what, {"variant", "expr"});
+    if (f.count("expr"))
+      if (auto x = string(f["expr"].second, "expr")) {
+        e.expr = *x;
+        if (e.expr.empty() || e.expr.find('\n') != std::string::npos)
+          error(f["expr"].second, "expr: expected one line of Go, a boolean expression like 'pinned()'");
+      }
   }
   if (errors_.size() != before) return std::nullopt;
   return e;
@@ -621,10 +661,11 @@ void Parser::check_references(Scenario& s) {
   for (const auto& c : s.claims)
     for (const auto& e : c.expect) {
       if (!known(e.variant, e.variant_pos, "variant")) continue;
-      if (e.kind == ExpectKind::fewer || e.kind == ExpectKind::faster) known(e.than, e.than_pos, "than");
+      if (e.kind == ExpectKind::fewer || e.kind == ExpectKind::faster || e.kind == ExpectKind::similar)
+        known(e.than, e.than_pos, "than");
       if (e.kind == ExpectKind::diagnostic) {
         const Variant& v = *s.find_variant(e.variant);
-        if (!s.find_marker(v, e.marker).block)
+        if (!s.find_marker(v, e.marker).found())
           error(e.marker_pos, fmt::format("marker: no line of variant '{}' (nor of its setup or the common code) "
                                           "carries '// @{}'",
                                           v.name, e.marker));

@@ -154,13 +154,77 @@ TEST_CASE("allocation sites match frames by glob", "[judge]") {
   auto v = judge_expectation(s, e, obs, {});
   CHECK(v.verdict == Verdict::confirmed);
   CHECK(v.observed ==
-        "1 of 2 allocs/op from stacks with runtime.convT*; innermost frames: runtime.convT64 1/op, runtime.newobject 1/op");
+        "1 of 2 allocs/op from stacks with runtime.convT*; allocating frames: runtime.convT64 1/op, runtime.newobject 1/op");
   e.present = false;
   CHECK(judge_expectation(s, e, obs, {}).verdict == Verdict::refuted);
   e.view = SiteView::pprof;
   v = judge_expectation(s, e, obs, {});
   CHECK(v.verdict == Verdict::error);
   CHECK(v.reason == "variant 'bug': no memory profile was read through go tool pprof");
+}
+
+TEST_CASE("site amounts count objects per call under a function", "[judge]") {
+  Scenario s = scenario();
+  VariantObservation o = counted(100, 300, 4800);
+  o.sites = {AllocSite{200, 3200, {"runtime.newobject", "fmt.Errorf", "p.read", "p.harnessLoop"}},
+             AllocSite{100, 1600, {"runtime.newobject", "p.read", "p.harnessLoop"}}};
+  Expectation e;
+  e.kind = ExpectKind::site;
+  e.variant = "bug";
+  e.function = "fmt.Errorf";
+  e.has_amount = true;
+  e.compare = Compare::exactly;
+  e.value = Rational(2);
+  auto v = judge_expectation(s, e, {{"bug", o}}, {});
+  CHECK(v.verdict == Verdict::confirmed);
+  CHECK(v.expected == "= 2 allocs/op from stacks with fmt.Errorf");
+  e.compare = Compare::at_least;
+  e.value = Rational(3);
+  CHECK(judge_expectation(s, e, {{"bug", o}}, {}).verdict == Verdict::refuted);
+}
+
+TEST_CASE("a profile without the allocator's caller cannot rule runtime frames out", "[judge]") {
+  Scenario s = scenario();
+  VariantObservation o = counted(100, 100, 800);
+  o.sites = {AllocSite{100, 800, {"p.call", "p.harnessLoop"}}};  // convT64 dropped by the toolchain
+  o.allocator_frames = false;
+  Expectation e;
+  e.kind = ExpectKind::site;
+  e.variant = "bug";
+  e.function = "runtime.convT*";
+  auto v = judge_expectation(s, e, {{"bug", o}}, {});
+  CHECK(v.verdict == Verdict::inconclusive);
+  CHECK_THAT(v.reason, Catch::StartsWith("this toolchain's memory profile drops the runtime function"));
+  e.present = false;
+  CHECK(judge_expectation(s, e, {{"bug", o}}, {}).verdict == Verdict::inconclusive);
+  // Functions outside the runtime never call the allocator directly.
+  e.function = "p.call";
+  e.present = true;
+  CHECK(judge_expectation(s, e, {{"bug", o}}, {}).verdict == Verdict::confirmed);
+  // With the allocator's callers recorded, absence is a refutation.
+  o.allocator_frames = true;
+  e.function = "runtime.convT*";
+  CHECK(judge_expectation(s, e, {{"bug", o}}, {}).verdict == Verdict::refuted);
+}
+
+TEST_CASE("holds reads the printed value of a Go expression", "[judge]") {
+  Scenario s = scenario();
+  VariantObservation o = counted(1, 0, 0);
+  o.holds["pinned()"] = true;
+  o.holds["freed()"] = false;
+  Expectation e;
+  e.kind = ExpectKind::holds;
+  e.variant = "bug";
+  e.expr = "pinned()";
+  auto v = judge_expectation(s, e, {{"bug", o}}, {});
+  CHECK(v.verdict == Verdict::confirmed);
+  CHECK(v.observed == "pinned() is true");
+  e.expr = "freed()";
+  CHECK(judge_expectation(s, e, {{"bug", o}}, {}).verdict == Verdict::refuted);
+  e.expr = "other()";
+  v = judge_expectation(s, e, {{"bug", o}}, {});
+  CHECK(v.verdict == Verdict::error);
+  CHECK(v.reason == "variant 'bug': TestEscapeHarness printed no value for other()");
 }
 
 TEST_CASE("timing needs a significant difference", "[judge]") {

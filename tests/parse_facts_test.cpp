@@ -34,6 +34,17 @@ TEST_CASE("harness lines are found after output without a newline", "[parse_fact
   CHECK(f.sites[0].stack == std::vector<std::string>{"runtime.newobject", "p.f", "p.harnessLoop"});
 }
 
+TEST_CASE("profile calibration and holds lines", "[parse_facts]") {
+  HarnessFacts f = parse_harness_facts(
+      "escape-harness: profile allocator-frames=false\n"
+      "escape-harness: holds value=true expr=pinned(items, \"a b\")\n"
+      "escape-harness: holds value=maybe expr=x\n");
+  CHECK(f.allocator_frames == false);
+  REQUIRE(f.holds.size() == 1);
+  CHECK(f.holds.at("pinned(items, \"a b\")"));
+  CHECK_FALSE(parse_harness_facts("escape-harness: profile other=1\n").allocator_frames);
+}
+
 TEST_CASE("go tool pprof -traces output", "[parse_facts]") {
   auto sites = parse_pprof_traces(test::fixture("pprof_traces_go1.26.8_map-growth_bug.txt"));
   REQUIRE_FALSE(sites.empty());

@@ -167,6 +167,31 @@ TEST_CASE("a malformed minimum Go version is rejected", "[spec]") {
              Catch::StartsWith("s.yaml:22:13: min_go: expected a Go version"));
 }
 
+TEST_CASE("a variant's Go version window must be open", "[spec]") {
+  CHECK(errors(replace(kGood, "    min_go: \"1.20\"", "    min_go: \"1.20\"\n    before_go: \"1.20\"")) ==
+        "s.yaml:23:16: before_go: 1.20 is not after min_go 1.20: no Go version runs this variant\n"
+        "        before_go: \"1.20\"\n"
+        "                   ^");
+}
+
+TEST_CASE("site and holds expectations", "[spec]") {
+  std::string site = replace(kGood, "      - kind: allocs\n        variant: bug\n        approx: 1\n        tolerance: 10%",
+                             "      - kind: site\n        variant: bug\n        function: fmt.Errorf\n        at_least: 2");
+  std::vector<InputError> errs;
+  auto s = parse_scenario("s.yaml", site, errs);
+  REQUIRE(s);
+  CHECK(s->claims[0].expect[1].describe() == "allocs/op of bug under fmt.Errorf >= 2");
+  CHECK_THAT(errors(replace(site, "        at_least: 2", "        at_least: 2\n        present: true")),
+             Catch::StartsWith("s.yaml:36:9: present: a site expectation takes either 'present' or an amount"));
+  std::string holds = replace(site, "        function: fmt.Errorf\n        at_least: 2", "        function: x");
+  holds = replace(holds, "      - kind: fewer", "      - kind: holds\n        variant: bug\n        expr: ok()\n      - kind: fewer");
+  errs.clear();
+  s = parse_scenario("s.yaml", holds, errs);
+  REQUIRE(s);
+  CHECK(s->holds_expressions("bug") == std::vector<std::string>{"ok()"});
+  CHECK(s->claims[0].expect[2].describe() == "ok() holds in bug");
+}
+
 TEST_CASE("expectation kinds and their keys are checked", "[spec]") {
   CHECK(errors(replace(kGood, "kind: allocs", "kind: alloc")) ==
         "s.yaml:32:15: kind: unknown expectation kind 'alloc' (did you mean 'allocs'?)\n"
