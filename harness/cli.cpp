@@ -9,7 +9,11 @@
 #include <set>
 
 #include "generate.h"
+#include "compare.h"
+#include "matrix.h"
+#include "merge.h"
 #include "report_markdown.h"
+#include "report_matrix.h"
 #include "results_json.h"
 #include "run.h"
 #include "spec_loader.h"
@@ -28,6 +32,8 @@ const char* kUsage =
     "  gen      write the generated Go programs (gosrc/) only\n"
     "  list     list scenarios: ids, entry numbers, titles, claims\n"
     "  report   rewrite the Markdown reports from a results.json\n"
+    "  check    run (or read results), then compare verdicts with a baseline\n"
+    "  merge    merge results.json files from separate runs into one\n"
     "\n"
     "`escape-harness <command> --help` describes each command's options.\n"
     "Exit status: 0 every claim judged; 1 some claims are `error`; 2 bad input\n"
@@ -38,12 +44,15 @@ const char* kRunUsage =
     "\n"
     "Loads the scenario specs, generates a Go test program per variant, builds and\n"
     "runs it with the go toolchain, judges every claim, and writes\n"
-    "<out>/results.json and <out>/EVIDENCE.md.\n"
+    "<out>/results.json, <out>/EVIDENCE.md and <out>/MATRIX.md.\n"
     "\n"
     "options:\n"
     "  --only ID          run only this scenario (repeatable)\n"
-    "  --go SPEC          the go to use: a go binary, a GOROOT, or a version such as\n"
-    "                     go1.27.3 (run via GOTOOLCHAIN); default: go on PATH\n"
+    "  --go SPEC          a go to use (repeatable): a go binary, a GOROOT, or a\n"
+    "                     version such as go1.27.3 (run via GOTOOLCHAIN);\n"
+    "                     default: go on PATH\n"
+    "  --matrix           use every toolchain listed in the matrix file\n"
+    "  --matrix-file FILE the matrix file (default: scenarios/toolchains.txt)\n"
     "  --out DIR          where reports are written (default: reports)\n"
     "  --scenarios DIR    where the specs are (default: scenarios)\n"
     "  --quick            skip timing samples: timing claims are `skipped`\n"
@@ -67,8 +76,27 @@ const char* kListUsage =
 const char* kReportUsage =
     "usage: escape-harness report [--results FILE] [--out DIR]\n"
     "\n"
-    "Rewrites <out>/EVIDENCE.md from a results.json (default: reports/results.json,\n"
-    "out: the directory of the results file). No toolchain runs.\n";
+    "Rewrites <out>/EVIDENCE.md and <out>/MATRIX.md from a results.json (default:\n"
+    "reports/results.json, out: the directory of the results file). No toolchain runs.\n";
+
+const char* kCheckUsage =
+    "usage: escape-harness check --baseline FILE [--results FILE | run options]\n"
+    "\n"
+    "Does a run exactly as `run` would (same options, reports written to --out) and\n"
+    "compares its verdicts, per claim and toolchain, with a recorded results.json.\n"
+    "With --results FILE it compares that file instead of running. Timing verdicts\n"
+    "skipped by --quick on either side are not compared.\n"
+    "Exit status: 0 every verdict matches; 1 a verdict changed, or a toolchain of\n"
+    "this run has no baseline (each change is printed with the old and new\n"
+    "numbers); 2 bad input; 3 the toolchain cannot be run.\n";
+
+const char* kMergeUsage =
+    "usage: escape-harness merge A.json B.json ... [--out DIR]\n"
+    "\n"
+    "Merges results.json files from separate runs (one toolchain per CI job, say)\n"
+    "into <out>/results.json (default out: reports) and rewrites the reports. Two\n"
+    "files with results for the same toolchain, or a scenario generated from\n"
+    "different code, are an error: nothing is overwritten.\n";
 
 struct Options {
   std::vector<std::string> only;
@@ -78,7 +106,11 @@ struct Options {
   std::string gosrc = "gosrc";
   std::string work;
   std::string results;
+  std::string baseline;
+  std::string matrix_file;
+  std::vector<std::string> positional;
   bool quick = false;
+  bool matrix = false;
   bool help = false;
   int samples = 10;
   int timeout_s = 120;
@@ -100,17 +132,20 @@ bool parse_options(const std::vector<std::string>& args, const std::set<std::str
       o.help = true;
       continue;
     }
+    if (!a.starts_with("-") && allowed.count("FILE...")) {
+      o.positional.push_back(a);
+      continue;
+    }
     if (!allowed.count(a)) {
       *err = a.starts_with("-") ? fmt::format("unknown option '{}'", a) : fmt::format("unexpected argument '{}'", a);
       return false;
     }
-    bool flag = a == "--quick";
-    if (flag) {
+    if (a == "--quick" || a == "--matrix") {
       if (has_value) {
         *err = fmt::format("{} takes no value", a);
         return false;
       }
-      o.quick = true;
+      (a == "--quick" ? o.quick : o.matrix) = true;
       continue;
     }
     if (!has_value) {
@@ -140,6 +175,8 @@ bool parse_options(const std::vector<std::string>& args, const std::set<std::str
     else if (a == "--gosrc") o.gosrc = value;
     else if (a == "--work") o.work = value;
     else if (a == "--results") o.results = value;
+    else if (a == "--baseline") o.baseline = value;
+    else if (a == "--matrix-file") o.matrix_file = value;
     else if (a == "--samples") {
       if (!number(2, 1000, o.samples)) return false;
     } else if (a == "--timeout") {
@@ -254,6 +291,7 @@ bool write_reports(CliContext& ctx, const std::string& out, const Results& r, co
   std::vector<std::pair<std::string, std::string>> files;
   if (json_text) files.emplace_back(join_path(out, "results.json"), *json_text);
   files.emplace_back(join_path(out, "EVIDENCE.md"), evidence_markdown(r));
+  files.emplace_back(join_path(out, "MATRIX.md"), matrix_markdown(r));
   return ctx.fs.write_all(files, err);
 }
 
@@ -296,7 +334,7 @@ int cmd_report(const std::vector<std::string>& args, CliContext& ctx) {
     fmt::print(ctx.err, "escape-harness report: {}\n", err);
     return kExitBadInput;
   }
-  fmt::print(ctx.out, "wrote {}\n", join_path(o.out, "EVIDENCE.md"));
+  fmt::print(ctx.out, "wrote {}, {}\n", join_path(o.out, "EVIDENCE.md"), join_path(o.out, "MATRIX.md"));
   return kExitOk;
 }
 
@@ -316,48 +354,89 @@ std::string default_work_dir(const CliContext& ctx, const std::string& out) {
   return join_path(cache, "escape-harness/work-" + fnv1a_hex(absolute(out)).substr(0, 12));
 }
 
-int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
-  Options o;
+const std::set<std::string> kRunOptions = {"--only",    "--go",      "--matrix", "--matrix-file", "--out",
+                                           "--scenarios", "--quick", "--samples", "--timeout",     "--work"};
+
+/// The options each command takes ("FILE..." for positional arguments).
+std::set<std::string> command_options(std::string_view cmd) {
+  if (cmd == "run") return kRunOptions;
+  if (cmd == "check") {
+    auto o = kRunOptions;
+    o.insert({"--baseline", "--results"});
+    return o;
+  }
+  if (cmd == "gen") return {"--scenarios", "--gosrc"};
+  if (cmd == "list") return {"--scenarios"};
+  if (cmd == "report") return {"--results", "--out"};
+  if (cmd == "merge") return {"FILE...", "--out"};
+  return {};
+}
+
+/// The toolchain specs to probe: --go ones, then the matrix file's.
+bool toolchain_specs(CliContext& ctx, Options& o, std::string_view cmd) {
+  if (o.matrix || !o.matrix_file.empty()) {
+    std::string file = o.matrix_file.empty() ? kDefaultMatrixFile : o.matrix_file, err;
+    auto text = ctx.fs.read(file, &err);
+    if (!text) {
+      fmt::print(ctx.err, "escape-harness {}: {}\n", cmd, err);
+      return false;
+    }
+    std::vector<InputError> errors;
+    for (auto& spec : parse_matrix(file, *text, errors)) o.go.push_back(spec);
+    for (const auto& e : errors) fmt::print(ctx.err, "{}\n", e.format());
+    if (!errors.empty()) return false;
+  }
+  if (o.go.empty()) o.go.push_back("go");
+  return true;
+}
+
+/// What `run` does, for `run` and `check`: the exit status, and the results
+/// when the run got as far as judging.
+struct RunOutcome {
+  int status = kExitOk;
+  std::optional<Results> results;
+};
+
+RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd) {
   std::string err;
-  if (!parse_options(args, {"--only", "--go", "--out", "--scenarios", "--quick", "--samples", "--timeout", "--work"}, o,
-                     &err)) {
-    fmt::print(ctx.err, "escape-harness run: {}\n{}", err, kRunUsage);
-    return kExitBadInput;
-  }
-  if (o.help) {
-    fmt::print(ctx.out, "{}", kRunUsage);
-    return kExitOk;
-  }
   auto scenarios = load(ctx, o.scenarios);
-  if (!scenarios) return kExitBadInput;
-  if (!select_only(ctx, *scenarios, o.only)) return kExitBadInput;
+  if (!scenarios) return {kExitBadInput, {}};
+  if (!select_only(ctx, *scenarios, o.only)) return {kExitBadInput, {}};
+  if (!toolchain_specs(ctx, o, cmd)) return {kExitBadInput, {}};
 
   if (!ctx.fs.make_dirs(o.out, &err)) {
-    fmt::print(ctx.err, "escape-harness run: output directory: {}\n", err);
-    return kExitBadInput;
+    fmt::print(ctx.err, "escape-harness {}: output directory: {}\n", cmd, err);
+    return {kExitBadInput, {}};
   }
   // The lock also proves the directory writable before anything runs.
   auto lock = ctx.fs.lock(join_path(o.out, ".escape-harness.lock"), &err);
   if (!lock) {
-    fmt::print(ctx.err, "escape-harness run: {}; wait for it or use another --out\n", err);
-    return kExitBadInput;
+    fmt::print(ctx.err, "escape-harness {}: {}; wait for it or use another --out\n", cmd, err);
+    return {kExitBadInput, {}};
   }
-
   remove_stale_temporaries(ctx, o.out);
 
-  if (o.go.empty()) o.go.push_back("go");
+  auto interrupted = [&](int sig) {
+    fmt::print(ctx.err, "escape-harness {}: interrupted by signal {}; reports in {} left as they were\n", cmd, sig,
+               o.out);
+    return RunOutcome{128 + sig, {}};
+  };
   std::vector<Toolchain> toolchains;
   for (const auto& spec : o.go) {
     auto tc = probe_toolchain(ctx.processes, spec, ctx.env, &err);
-    if (int sig = interrupt_signal()) {
-      fmt::print(ctx.err, "escape-harness run: interrupted by signal {}; reports in {} left as they were\n", sig, o.out);
-      return 128 + sig;
-    }
+    if (int sig = interrupt_signal()) return interrupted(sig);
     if (!tc) {
-      fmt::print(ctx.err, "escape-harness run: {}\n", err);
-      return kExitToolchain;
+      fmt::print(ctx.err, "escape-harness {}: {}\n", cmd, err);
+      return {kExitToolchain, {}};
     }
-    fmt::print(ctx.err, "toolchain {}: {} ({})\n", spec, tc->label(), tc->go);
+    for (const auto& other : toolchains)
+      if (other.version == tc->version) {
+        fmt::print(ctx.err, "escape-harness {}: --go {} and --go {} both run {}; give each toolchain once\n", cmd,
+                   other.requested, spec, tc->version);
+        return {kExitBadInput, {}};
+      }
+    fmt::print(ctx.err, "toolchain {}: {} ({}{})\n", spec, tc->label(), tc->go,
+               tc->gotoolchain == "local" ? "" : ", GOTOOLCHAIN=" + tc->gotoolchain);
     toolchains.push_back(*tc);
   }
 
@@ -371,8 +450,8 @@ int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
   ro.timing_samples = o.samples;
   Runner runner(ctx.processes, ctx.fs, module, ro);
   if (!runner.prepare(&err)) {
-    fmt::print(ctx.err, "escape-harness run: work directory: {}\n", err);
-    return kExitBadInput;
+    fmt::print(ctx.err, "escape-harness {}: work directory: {}\n", cmd, err);
+    return {kExitBadInput, {}};
   }
 
   Results results;
@@ -381,6 +460,7 @@ int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
   results.quick = o.quick;
   std::string cpu = cpu_model(ctx.fs);
   for (const auto& tc : toolchains) results.toolchains.push_back(ToolchainInfo{tc.version, tc.goos, tc.goarch, cpu});
+  sort_toolchains(results);
   for (const auto& s : *scenarios) results.scenarios.push_back(make_record(s, module.scenario_hash(s.id)));
 
   JudgeOptions jo;
@@ -395,15 +475,12 @@ int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
       add_toolchain_results(results.scenarios[i], s, tc.version, obs, jo);
     }
   }
-  if (int sig = interrupt_signal()) {
-    fmt::print(ctx.err, "escape-harness run: interrupted by signal {}; reports in {} left as they were\n", sig, o.out);
-    return 128 + sig;
-  }
+  if (int sig = interrupt_signal()) return interrupted(sig);
 
   std::string json = results_to_json(results);
   if (!write_reports(ctx, o.out, results, &json, &err)) {
-    fmt::print(ctx.err, "escape-harness run: cannot write the reports: {}\n", err);
-    return kExitClaimErrors;
+    fmt::print(ctx.err, "escape-harness {}: cannot write the reports: {}\n", cmd, err);
+    return {kExitClaimErrors, std::move(results)};
   }
 
   // Summary: counts per verdict, the refuted claims, where the reports are.
@@ -423,12 +500,122 @@ int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
   fmt::print(ctx.out, "claims: {}\n", line);
   for (const auto& r : refuted) fmt::print(ctx.out, "  refuted: {}\n", r);
   for (const auto& e : errors) fmt::print(ctx.out, "  error: {}\n", e);
-  fmt::print(ctx.out, "reports: {}, {} ({} go processes)\n", join_path(o.out, "results.json"),
-             join_path(o.out, "EVIDENCE.md"), toolchains.size() + static_cast<std::size_t>(runner.processes_started()));
-  return errors.empty() ? kExitOk : kExitClaimErrors;
+  fmt::print(ctx.out, "reports: {}, {}, {} ({} go processes)\n", join_path(o.out, "results.json"),
+             join_path(o.out, "EVIDENCE.md"), join_path(o.out, "MATRIX.md"),
+             toolchains.size() + static_cast<std::size_t>(runner.processes_started()));
+  return {errors.empty() ? kExitOk : kExitClaimErrors, std::move(results)};
+}
+
+int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
+  Options o;
+  std::string err;
+  if (!parse_options(args, kRunOptions, o, &err)) {
+    fmt::print(ctx.err, "escape-harness run: {}\n{}", err, kRunUsage);
+    return kExitBadInput;
+  }
+  if (o.help) {
+    fmt::print(ctx.out, "{}", kRunUsage);
+    return kExitOk;
+  }
+  return run_catalog(o, ctx, "run").status;
+}
+
+std::optional<Results> read_results(CliContext& ctx, const std::string& path, std::string_view cmd) {
+  std::string err;
+  auto text = ctx.fs.read(path, &err);
+  if (!text) {
+    fmt::print(ctx.err, "escape-harness {}: {}\n", cmd, err);
+    return std::nullopt;
+  }
+  auto r = results_from_json(*text, &err);
+  if (!r) fmt::print(ctx.err, "escape-harness {}: {}: {}\n", cmd, path, err);
+  return r;
+}
+
+int cmd_check(const std::vector<std::string>& args, CliContext& ctx) {
+  Options o;
+  std::string err;
+  if (!parse_options(args, command_options("check"), o, &err)) {
+    fmt::print(ctx.err, "escape-harness check: {}\n{}", err, kCheckUsage);
+    return kExitBadInput;
+  }
+  if (o.help) {
+    fmt::print(ctx.out, "{}", kCheckUsage);
+    return kExitOk;
+  }
+  if (o.baseline.empty()) {
+    fmt::print(ctx.err, "escape-harness check: --baseline FILE is required\n{}", kCheckUsage);
+    return kExitBadInput;
+  }
+  auto baseline = read_results(ctx, o.baseline, "check");
+  if (!baseline) return kExitBadInput;
+  std::optional<Results> current;
+  if (!o.results.empty()) {
+    current = read_results(ctx, o.results, "check");
+    if (!current) return kExitBadInput;
+  } else {
+    RunOutcome r = run_catalog(o, ctx, "check");
+    if (!r.results) return r.status;
+    current = std::move(r.results);
+  }
+  Comparison c = compare_results(*baseline, *current);
+  fmt::print(ctx.out, "{}", format_comparison(c, o.baseline));
+  return c.drift() ? kExitClaimErrors : kExitOk;
+}
+
+int cmd_merge(const std::vector<std::string>& args, CliContext& ctx) {
+  Options o;
+  std::string err;
+  if (!parse_options(args, command_options("merge"), o, &err)) {
+    fmt::print(ctx.err, "escape-harness merge: {}\n{}", err, kMergeUsage);
+    return kExitBadInput;
+  }
+  if (o.help) {
+    fmt::print(ctx.out, "{}", kMergeUsage);
+    return kExitOk;
+  }
+  if (o.positional.size() < 2) {
+    fmt::print(ctx.err, "escape-harness merge: give two or more results.json files\n{}", kMergeUsage);
+    return kExitBadInput;
+  }
+  std::vector<NamedResults> inputs;
+  for (const auto& path : o.positional) {
+    auto r = read_results(ctx, path, "merge");
+    if (!r) return kExitBadInput;
+    inputs.push_back(NamedResults{path, std::move(*r)});
+  }
+  auto merged = merge_results(inputs, &err);
+  if (!merged) {
+    fmt::print(ctx.err, "escape-harness merge: {}\n", err);
+    return kExitBadInput;
+  }
+  std::string json = results_to_json(*merged);
+  auto lock = ctx.fs.make_dirs(o.out, &err) ? ctx.fs.lock(join_path(o.out, ".escape-harness.lock"), &err) : nullptr;
+  if (!lock || !write_reports(ctx, o.out, *merged, &json, &err)) {
+    fmt::print(ctx.err, "escape-harness merge: {}\n", err);
+    return kExitBadInput;
+  }
+  std::string tcs;
+  for (const auto& t : merged->toolchains) tcs += (tcs.empty() ? "" : ", ") + t.version;
+  fmt::print(ctx.out, "merged {} files ({}) into {}\n", inputs.size(), tcs, join_path(o.out, "results.json"));
+  return kExitOk;
 }
 
 }  // namespace
+
+bool valid_command_line(const std::vector<std::string>& args, std::string* err) {
+  if (args.empty()) {
+    *err = "no command";
+    return false;
+  }
+  auto allowed = command_options(args[0]);
+  if (allowed.empty()) {
+    *err = fmt::format("unknown command '{}'", args[0]);
+    return false;
+  }
+  Options o;
+  return parse_options(std::vector<std::string>(args.begin() + 1, args.end()), allowed, o, err);
+}
 
 int run_cli(const std::vector<std::string>& args, CliContext& ctx) {
   if (args.empty()) {
@@ -449,6 +636,8 @@ int run_cli(const std::vector<std::string>& args, CliContext& ctx) {
   if (cmd == "gen") return cmd_gen(rest, ctx);
   if (cmd == "list") return cmd_list(rest, ctx);
   if (cmd == "report") return cmd_report(rest, ctx);
+  if (cmd == "check") return cmd_check(rest, ctx);
+  if (cmd == "merge") return cmd_merge(rest, ctx);
   fmt::print(ctx.err, "escape-harness: unknown command '{}'\n{}", cmd, kUsage);
   return kExitBadInput;
 }

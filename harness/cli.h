@@ -33,4 +33,9 @@ struct CliContext {
 /// Runs one command line (without the program name); returns the exit status.
 int run_cli(const std::vector<std::string>& args, CliContext& ctx);
 
+/// Whether a command line (without the program name) names a command and
+/// only options that command takes, without running it; *err says why not.
+/// Scripts and CI workflows are tested with it.
+bool valid_command_line(const std::vector<std::string>& args, std::string* err);
+
 }  // namespace eh

@@ -45,7 +45,12 @@ bool glob_match(std::string_view p, std::string_view t) {
   return pi == p.size();
 }
 
-std::string format_rate(const Rational& r) { return r.to_string(4); }
+std::string format_rate(const Rational& r) {
+  std::string exact = r.to_string(4);
+  // A fraction with no short decimal reads better as one, marked as rounded.
+  if (exact.find('/') != std::string::npos) return "~" + r.to_decimal(4);
+  return exact;
+}
 
 const std::string& allocating_frame(const AllocSite& site) {
   static const std::string none;
@@ -248,7 +253,8 @@ ExpectationVerdict judge_site(const Expectation& e, const Observations& obs) {
   // A toolchain whose profile drops the allocator's runtime caller cannot
   // show a runtime function that calls the allocator directly: a runtime
   // pattern that is not seen proves nothing there.
-  if (e.view == SiteView::full && e.function.starts_with("runtime.") && o->allocator_frames == false && matched == 0) {
+  if (e.view == SiteView::full && e.function.starts_with("runtime.") && o->allocator_frames == false && matched == 0 &&
+      total > 0) {
     v.verdict = Verdict::inconclusive;
     v.reason = "this toolchain's memory profile drops the runtime function that called the allocator, so runtime.* "
                "frames may be missing";

@@ -62,7 +62,8 @@ bool glob_match(std::string_view pattern, std::string_view text);
 /// runtime.newobject, runtime.convT64 or runtime.growslice.
 const std::string& allocating_frame(const AllocSite& site);
 
-/// "2", "0.006", "1/3": an exact per-call rate for reports.
+/// "2", "0.006", "~0.3333": a per-call rate for reports, exact when it has
+/// a decimal of at most 4 places, else rounded and marked with '~'.
 std::string format_rate(const Rational& r);
 
 }  // namespace eh

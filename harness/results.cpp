@@ -1,5 +1,7 @@
 #include "results.h"
 
+#include <algorithm>
+
 #include "stats.h"
 
 namespace eh {
@@ -37,6 +39,15 @@ void add_toolchain_results(ScenarioRecord& record, const Scenario& s, const std:
     record.claims[i].verdicts[toolchain] = judge_claim(s, s.claims[i], obs, opt);
   for (auto& v : record.variants)
     if (auto it = obs.find(v.name); it != obs.end()) v.results[toolchain] = it->second;
+}
+
+void sort_toolchains(Results& r) {
+  std::stable_sort(r.toolchains.begin(), r.toolchains.end(), [](const ToolchainInfo& a, const ToolchainInfo& b) {
+    auto va = GoVersion::parse(a.version), vb = GoVersion::parse(b.version);
+    if (va && vb) return *va < *vb;
+    if (va || vb) return va.has_value();
+    return a.version < b.version;
+  });
 }
 
 std::optional<double> ns_per_op(const VariantObservation& o) {

@@ -73,6 +73,9 @@ ScenarioRecord make_record(const Scenario& s, const std::string& source_hash);
 void add_toolchain_results(ScenarioRecord& record, const Scenario& s, const std::string& toolchain,
                            const Observations& obs, const JudgeOptions& opt);
 
+/// Orders toolchains oldest first (by Go version; unparseable ones last).
+void sort_toolchains(Results& r);
+
 /// ns/op to show for an observation: the median of the timing samples when
 /// there are any, else the single benchmark result.
 std::optional<double> ns_per_op(const VariantObservation& o);

@@ -265,14 +265,11 @@ std::optional<Results> results_from_json(const std::string& text, std::string* e
         c.text = cj.at("text").get<std::string>();
         c.aspect = aspect_from(cj.value("aspect", "symptom"));
         const json& ev = cj.contains("evidence") ? cj.at("evidence") : json::object();
+        // "verdicts" is the documented contract and wins; "evidence" adds the detail.
         for (const auto& [tc, v] : cj.at("verdicts").items()) {
-          if (ev.contains(tc)) {
-            c.verdicts[tc] = verdict_from_json(ev.at(tc));
-          } else {
-            ClaimVerdict cv;
-            cv.verdict = verdict_from(v.get<std::string>());
-            c.verdicts[tc] = cv;
-          }
+          ClaimVerdict cv = ev.contains(tc) ? verdict_from_json(ev.at(tc)) : ClaimVerdict{};
+          cv.verdict = verdict_from(v.get<std::string>());
+          c.verdicts[tc] = cv;
         }
         s.claims.push_back(std::move(c));
       }

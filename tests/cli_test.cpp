@@ -92,7 +92,7 @@ TEST_CASE("run judges every claim and writes both reports", "[cli]") {
   REQUIRE(h.run({"run", "--quick"}) == kExitOk);
   CHECK(h.out.str() ==
         "claims: 2 confirmed, 0 refuted, 0 inconclusive, 0 skipped, 0 error\n"
-        "reports: reports/results.json, reports/EVIDENCE.md (5 go processes)\n");
+        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md (5 go processes)\n");
   std::string err;
   auto r = results_from_json(h.fs.files.at("reports/results.json"), &err);
   REQUIRE(r);
@@ -133,7 +133,7 @@ TEST_CASE("a variant that does not compile is an error mapped to the spec; the r
         "undefined: tt (generated demo/bug/code.go:9:9)\n"
         "  error: entry 3 fix-helps (go1.26.8): variant 'bug': does not compile: scenarios/03-demo.yaml:10:15: "
         "undefined: tt (generated demo/bug/code.go:9:9)\n"
-        "reports: reports/results.json, reports/EVIDENCE.md (4 go processes)\n");
+        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md (4 go processes)\n");
   CHECK(h.fs.files.count("reports/results.json"));
 }
 
@@ -170,7 +170,7 @@ TEST_CASE("usage errors exit 2", "[cli]") {
 }
 
 TEST_CASE("help on every command", "[cli]") {
-  for (const char* cmd : {"run", "gen", "list", "report"}) {
+  for (const char* cmd : {"run", "gen", "list", "report", "check", "merge"}) {
     Harness h;
     CHECK(h.run({cmd, "--help"}) == kExitOk);
     CHECK_THAT(h.out.str(), Catch::StartsWith(std::string("usage: escape-harness ") + cmd));
@@ -233,4 +233,42 @@ TEST_CASE("report rewrites EVIDENCE.md from results.json alone", "[cli]") {
   CHECK(h.go.commands.size() == ran);
   h.fs.files["bad.json"] = "{}";
   CHECK(h.run({"report", "--results", "bad.json"}) == kExitBadInput);
+}
+
+TEST_CASE("check compares a run with a baseline and exits 1 on drift", "[cli]") {
+  Harness h;
+  REQUIRE(h.run({"run", "--quick"}) == kExitOk);
+  h.fs.files["baseline.json"] = h.fs.files.at("reports/results.json");
+  h.out.str("");
+  CHECK(h.run({"check", "--quick", "--baseline", "baseline.json", "--out", "ci"}) == kExitOk);
+  CHECK_THAT(h.out.str(), Catch::EndsWith("no drift: 2 verdicts match baseline.json\n"));
+  // Change one verdict in the baseline by hand.
+  std::string& b = h.fs.files.at("baseline.json");
+  auto at = b.find("\"go1.26.8\": \"confirmed\"");
+  REQUIRE(at != std::string::npos);
+  b.replace(at, std::string("\"go1.26.8\": \"confirmed\"").size(), "\"go1.26.8\": \"refuted\"");
+  h.out.str("");
+  CHECK(h.run({"check", "--baseline", "baseline.json", "--results", "reports/results.json"}) == kExitClaimErrors);
+  CHECK_THAT(h.out.str(), Catch::StartsWith("drift: 1 change against baseline.json\n"
+                                            "  entry 3 moves on go1.26.8: refuted -> confirmed\n"));
+  CHECK(h.run({"check", "--results", "reports/results.json"}) == kExitBadInput);  // no baseline
+}
+
+TEST_CASE("merge writes one results file from several and refuses overlaps", "[cli]") {
+  Harness h;
+  REQUIRE(h.run({"run", "--quick", "--out", "a"}) == kExitOk);
+  h.out.str("");
+  CHECK(h.run({"merge", "a/results.json", "a/results.json", "--out", "m"}) == kExitBadInput);
+  CHECK(h.err.str().find("both a/results.json and a/results.json have results for go1.26.8") != std::string::npos);
+  CHECK(h.run({"merge", "a/results.json"}) == kExitBadInput);
+}
+
+TEST_CASE("--matrix reads the toolchains file; each toolchain once", "[cli]") {
+  Harness h;
+  h.fs.files["scenarios/toolchains.txt"] = "go\ngo1.26.8\n";
+  CHECK(h.run({"run", "--quick", "--matrix"}) == kExitBadInput);
+  CHECK_THAT(h.err.str(), Catch::Contains("--go go and --go go1.26.8 both run go1.26.8; give each toolchain once"));
+  h.fs.files["scenarios/toolchains.txt"] = "go\n";
+  CHECK(h.run({"run", "--quick", "--matrix"}) == kExitOk);
+  CHECK(h.run({"run", "--quick", "--matrix-file", "missing.txt"}) == kExitBadInput);
 }

@@ -6,6 +6,7 @@
 
 #include "generate.h"
 #include "report_markdown.h"
+#include "report_matrix.h"
 #include "results_json.h"
 #include "spec_loader.h"
 #include "test_util.h"
@@ -79,6 +80,7 @@ TEST_CASE("reports/ is what the committed scenarios and results produce", "[fres
     CHECK(rec->source_hash == m.scenario_hash(s.id));
     CHECK(rec->claims.size() == s.claims.size());
   }
-  INFO("reports/EVIDENCE.md differs from what results.json gives: run build/escape-harness report");
+  INFO("reports/EVIDENCE.md or MATRIX.md differs from what results.json gives: run build/escape-harness report");
   CHECK(test::read_repo_file("reports/EVIDENCE.md") == evidence_markdown(*results));
+  CHECK(test::read_repo_file("reports/MATRIX.md") == matrix_markdown(*results));
 }

@@ -128,3 +128,45 @@ TEST_CASE("the committed gosrc/ runs with plain go test, no C++ involved", "[int
   CHECK(res.ok());
   CHECK_THAT(res.out, Catch::Contains("escape-harness: counts calls="));
 }
+
+TEST_CASE("merging three single-toolchain runs equals one run on the matrix", "[integration][matrix]") {
+  TempDir d;
+  auto run = [&](std::vector<std::string> extra, const std::string& out) {
+    std::vector<std::string> args = {"run", "--quick", "--only", "param-address", "--out", d.path + "/" + out,
+                                      "--work", d.path + "/work-" + out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = harness(args);
+    INFO(r.out << r.err);
+    REQUIRE(r.ok());
+  };
+  run({"--go", "go"}, "a");
+  run({"--go", "go1.27.3"}, "b");
+  run({"--go", "/usr/lib/go-1.19/bin/go"}, "c");
+  run({"--matrix"}, "all");
+  auto m = harness({"merge", d.path + "/a/results.json", d.path + "/b/results.json", d.path + "/c/results.json", "--out",
+                    d.path + "/merged"});
+  INFO(m.out << m.err);
+  REQUIRE(m.ok());
+  Results merged = read_results(d.path + "/merged/results.json");
+  Results all = read_results(d.path + "/all/results.json");
+  REQUIRE(merged.toolchains.size() == 3);
+  REQUIRE(merged.toolchains == all.toolchains);
+  const ScenarioRecord& ms = merged.scenarios.at(0);
+  const ScenarioRecord& as = all.scenarios.at(0);
+  for (std::size_t i = 0; i < as.claims.size(); ++i)
+    for (const auto& [tc, v] : as.claims[i].verdicts) {
+      INFO(as.claims[i].id << " on " << tc);
+      CHECK(ms.claims[i].verdicts.at(tc).verdict == v.verdict);
+    }
+  for (std::size_t i = 0; i < as.variants.size(); ++i)
+    for (const auto& [tc, o] : as.variants[i].results) {
+      INFO(as.variants[i].name << " on " << tc);
+      const auto& mo = ms.variants[i].results.at(tc);
+      CHECK(mo.status == o.status);
+      CHECK(mo.counts == o.counts);
+    }
+  // And the drift check agrees: no change between the two.
+  auto c = harness({"check", "--baseline", d.path + "/all/results.json", "--results", d.path + "/merged/results.json"});
+  CHECK(c.ok());
+  CHECK_THAT(c.out, Catch::StartsWith("no drift:"));
+}

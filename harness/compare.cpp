@@ -1,0 +1,102 @@
+#include "compare.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <set>
+
+#include "report_markdown.h"
+
+namespace eh {
+namespace {
+
+bool quick_skip(const ClaimVerdict& v) { return v.verdict == Verdict::skipped && v.reason == "quick mode"; }
+
+}  // namespace
+
+Comparison compare_results(const Results& baseline, const Results& run) {
+  Comparison c;
+  std::set<std::string> base_tc, run_tc;
+  for (const auto& t : baseline.toolchains) base_tc.insert(t.version);
+  for (const auto& t : run.toolchains) run_tc.insert(t.version);
+  for (const auto& t : run_tc)
+    if (!base_tc.count(t)) c.only_in_run.push_back(t);
+  for (const auto& t : base_tc)
+    if (!run_tc.count(t)) c.only_in_baseline.push_back(t);
+
+  auto note = [&](const ScenarioRecord& s, const std::string& claim, const std::string& tc, const ClaimVerdict* old,
+                  const ClaimVerdict* now) {
+    c.changes.push_back(VerdictChange{s.entry, s.id, claim, tc, old ? std::string(to_string(old->verdict)) : "",
+                                      now ? std::string(to_string(now->verdict)) : "", old ? key_number(*old) : "",
+                                      now ? key_number(*now) : ""});
+  };
+  for (const auto& s : run.scenarios) {
+    const ScenarioRecord* b = baseline.scenario(s.id);
+    for (const auto& claim : s.claims) {
+      const ClaimRecord* bc = nullptr;
+      if (b)
+        for (const auto& x : b->claims)
+          if (x.id == claim.id) bc = &x;
+      for (const auto& [tc, v] : claim.verdicts) {
+        if (!base_tc.count(tc)) continue;  // reported as a toolchain without baseline
+        auto it = bc ? bc->verdicts.find(tc) : decltype(bc->verdicts.end()){};
+        if (!bc || it == bc->verdicts.end()) {
+          note(s, claim.id, tc, nullptr, &v);
+          continue;
+        }
+        if (quick_skip(v) || quick_skip(it->second)) {
+          ++c.not_compared_quick;
+          continue;
+        }
+        ++c.compared;
+        if (it->second.verdict != v.verdict) note(s, claim.id, tc, &it->second, &v);
+      }
+    }
+  }
+  // Claims the baseline has on toolchains this run covered, but the run lacks.
+  for (const auto& b : baseline.scenarios) {
+    const ScenarioRecord* s = run.scenario(b.id);
+    for (const auto& claim : b.claims) {
+      const ClaimRecord* rc = nullptr;
+      if (s)
+        for (const auto& x : s->claims)
+          if (x.id == claim.id) rc = &x;
+      for (const auto& [tc, v] : claim.verdicts)
+        if (run_tc.count(tc) && (!rc || !rc->verdicts.count(tc)) && s) note(b, claim.id, tc, &v, nullptr);
+    }
+  }
+  std::sort(c.changes.begin(), c.changes.end(), [](const VerdictChange& x, const VerdictChange& y) {
+    return std::tie(x.entry, x.scenario, x.claim, x.toolchain) < std::tie(y.entry, y.scenario, y.claim, y.toolchain);
+  });
+  return c;
+}
+
+std::string format_comparison(const Comparison& c, const std::string& baseline_name) {
+  std::string out;
+  if (!c.drift()) {
+    out += fmt::format("no drift: {} verdicts match {}\n", c.compared, baseline_name);
+  } else {
+    out += fmt::format("drift: {} change{} against {}\n", c.changes.size() + c.only_in_run.size(),
+                       c.changes.size() + c.only_in_run.size() == 1 ? "" : "s", baseline_name);
+    for (const auto& ch : c.changes) {
+      std::string what = ch.old_verdict.empty()   ? fmt::format("new claim, {}", ch.new_verdict)
+                         : ch.new_verdict.empty() ? fmt::format("{} -> not judged in this run", ch.old_verdict)
+                                                  : fmt::format("{} -> {}", ch.old_verdict, ch.new_verdict);
+      out += fmt::format("  entry {} {} on {}: {}\n", ch.entry, ch.claim, ch.toolchain, what);
+      if (!ch.old_number.empty()) out += fmt::format("      was: {}\n", ch.old_number);
+      if (!ch.new_number.empty()) out += fmt::format("      now: {}\n", ch.new_number);
+    }
+    for (const auto& t : c.only_in_run)
+      out += fmt::format("  toolchain {}: in this run only, no baseline to compare with\n", t);
+  }
+  if (c.not_compared_quick)
+    out += fmt::format("not compared: {} timing verdict{} (quick mode)\n", c.not_compared_quick,
+                       c.not_compared_quick == 1 ? "" : "s");
+  if (!c.only_in_baseline.empty()) {
+    std::string list;
+    for (const auto& t : c.only_in_baseline) list += (list.empty() ? "" : ", ") + t;
+    out += fmt::format("not run: {} (in the baseline only)\n", list);
+  }
+  return out;
+}
+
+}  // namespace eh

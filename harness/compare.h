@@ -1,0 +1,38 @@
+#pragma once
+// check: a run's verdicts against a recorded baseline, per claim and
+// toolchain. Pure: Results in, a list of differences out.
+
+#include <string>
+#include <vector>
+
+#include "results.h"
+
+namespace eh {
+
+struct VerdictChange {
+  int entry = 0;
+  std::string scenario;
+  std::string claim;
+  std::string toolchain;
+  std::string old_verdict;  // "" when the claim is new
+  std::string new_verdict;  // "" when the claim is gone
+  std::string old_number;
+  std::string new_number;
+};
+
+struct Comparison {
+  std::vector<VerdictChange> changes;
+  std::vector<std::string> only_in_run;       // toolchains with no baseline: a difference
+  std::vector<std::string> only_in_baseline;  // toolchains this run did not cover: reported
+  int compared = 0;           // verdicts compared
+  int not_compared_quick = 0; // timing verdicts skipped in quick mode on one side
+
+  bool drift() const { return !changes.empty() || !only_in_run.empty(); }
+};
+
+Comparison compare_results(const Results& baseline, const Results& run);
+
+/// The readable report of a comparison, as `check` prints it.
+std::string format_comparison(const Comparison& c, const std::string& baseline_name);
+
+}  // namespace eh

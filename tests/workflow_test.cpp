@@ -1,0 +1,88 @@
+#include <catch2/catch.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+#include <sstream>
+
+#include "cli.h"
+#include "results_json.h"
+#include "test_util.h"
+
+using namespace eh;
+
+// .github/workflows/matrix.yml cannot run here; this keeps it consistent with
+// the CLI (every escape-harness command line in it parses) and with the
+// committed baseline (its Go versions are the baseline's toolchains).
+
+namespace {
+
+/// The escape-harness command lines in a shell script: arguments after
+/// "build/escape-harness", split on blanks (the workflow quotes nothing).
+std::vector<std::vector<std::string>> harness_commands(const std::string& script) {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream lines(script);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto at = line.find("build/escape-harness ");
+    if (at == std::string::npos) continue;
+    std::istringstream words(line.substr(at + std::string("build/escape-harness ").size()));
+    std::vector<std::string> args;
+    for (std::string w; words >> w;) args.push_back(w);
+    out.push_back(args);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the GitHub Actions matrix workflow matches the CLI and the baseline", "[workflow]") {
+  YAML::Node wf = YAML::Load(test::read_repo_file(".github/workflows/matrix.yml"));
+  YAML::Node run = wf["jobs"]["run"];
+  REQUIRE(run);
+  std::set<std::string> versions;
+  for (const auto& v : run["strategy"]["matrix"]["go"]) versions.insert("go" + v.as<std::string>());
+
+  std::string err;
+  auto baseline = results_from_json(test::read_repo_file("reports/results.json"), &err);
+  REQUIRE(baseline);
+  std::set<std::string> baseline_versions;
+  for (const auto& t : baseline->toolchains) baseline_versions.insert(t.version);
+  CHECK(versions == baseline_versions);
+
+  bool setup_go = false;
+  int commands = 0;
+  for (const auto& job : {run, wf["jobs"]["drift"]}) {
+    REQUIRE(job);
+    for (const auto& step : job["steps"]) {
+      if (step["uses"] && step["uses"].as<std::string>().starts_with("actions/setup-go@")) {
+        setup_go = true;
+        CHECK(step["with"]["go-version"].as<std::string>() == "${{ matrix.go }}");
+      }
+      if (!step["run"]) continue;
+      for (const auto& args : harness_commands(step["run"].as<std::string>())) {
+        INFO(step["run"].as<std::string>());
+        CHECK(valid_command_line(args, &err));
+        INFO(err);
+        ++commands;
+      }
+    }
+  }
+  CHECK(setup_go);
+  CHECK(commands == 3);  // run, merge, check
+  CHECK(wf["jobs"]["drift"]["needs"].as<std::string>() == "run");
+  // The merge step names one artifact per matrix version.
+  std::string merge = wf["jobs"]["drift"]["steps"][4]["run"].as<std::string>();
+  for (const auto& v : versions) CHECK(merge.find("results-" + v + "/results.json") != std::string::npos);
+}
+
+TEST_CASE("valid_command_line knows each command's options", "[workflow]") {
+  std::string err;
+  CHECK(valid_command_line({"run", "--quick", "--go", "go", "--out", "out"}, &err));
+  CHECK(valid_command_line({"merge", "a.json", "b.json", "--out", "m"}, &err));
+  CHECK(valid_command_line({"check", "--baseline", "b.json", "--results", "r.json"}, &err));
+  CHECK_FALSE(valid_command_line({"run", "--baseline", "b.json"}, &err));
+  CHECK(err == "unknown option '--baseline'");
+  CHECK_FALSE(valid_command_line({"verify"}, &err));
+  CHECK(err == "unknown command 'verify'");
+}
