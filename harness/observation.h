@@ -11,6 +11,7 @@
 #include "parse_bench.h"
 #include "parse_facts.h"
 #include "source.h"
+#include "why.h"
 
 namespace eh {
 
@@ -24,6 +25,20 @@ struct Diagnostic {
   std::string code;         // the source line, trimmed
 
   friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
+};
+
+/// Where a variant's calls allocate, summed over the stacks that allocate
+/// there: the innermost frame outside the runtime, and the runtime function
+/// that asked for the memory.
+struct AllocPlace {
+  std::string function;   // "escapeharness/x/bug.index", "fmt.errorf"
+  std::string allocator;  // "runtime.newobject"
+  std::string where;      // "code line 4:7" in the variant's code, or "fmt/errors.go:42"
+  SourcePos spec;         // in the spec, for the variant's own code; line 0 otherwise
+  std::int64_t objects = 0;
+  int chain = -1;         // index in `chains` of the escape that explains it, or -1
+
+  friend bool operator==(const AllocPlace&, const AllocPlace&) = default;
 };
 
 enum class RunStatus {
@@ -44,6 +59,9 @@ struct VariantObservation {
   std::optional<std::vector<AllocSite>> pprof_sites;  // what go tool pprof -traces shows
   std::int64_t pprof_calls = 0;           // calls behind pprof_sites
   std::vector<double> samples;            // ns/op, one per timing run
+  std::vector<WhyChain> chains;           // why things escape in the variant's code (-m=2, -json)
+  std::vector<AllocPlace> places;         // where its calls allocate, with the chain explaining each
+  std::string chains_note;                // why there are no chains, when the routes could not run
 };
 
 }  // namespace eh

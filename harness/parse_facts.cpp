@@ -85,6 +85,14 @@ HarnessFacts parse_harness_facts(std::string_view text) {
         if (e > b) s.stack.emplace_back(stack->substr(b, e - b));
         b = e + 1;
       }
+      if (auto at = field(rest, "at")) {
+        auto colon = at->rfind(':');
+        std::int64_t line = 0;
+        if (colon != std::string_view::npos && number(at->substr(colon + 1), line) && line > 0) {
+          s.at_file = std::string(at->substr(0, colon));
+          s.at_line = static_cast<int>(line);
+        }
+      }
       if (!s.stack.empty()) out.sites.push_back(std::move(s));
     }
   }

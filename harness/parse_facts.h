@@ -29,6 +29,8 @@ struct AllocSite {
   std::int64_t objects = 0;
   std::int64_t bytes = 0;
   std::vector<std::string> stack;
+  std::string at_file;  // the allocating line: innermost frame outside the runtime
+  int at_line = 0;
   friend bool operator==(const AllocSite&, const AllocSite&) = default;
 };
 

@@ -69,6 +69,93 @@ std::string top_frames(const VariantObservation& o) {
   return out;
 }
 
+/// "code line 2:26", "common line 5:3", "the call": a place in the variant's own code.
+std::string where(Region region, int code_line, int column) {
+  if (region == Region::call) return "the call";
+  const char* block = region == Region::common ? "common" : region == Region::setup ? "setup" : "code";
+  return column > 0 ? fmt::format("{} line {}:{}", block, code_line, column) : fmt::format("{} line {}", block, code_line);
+}
+
+void write_steps(std::string& out, const std::vector<WhyStep>& steps, std::string_view indent) {
+  for (const auto& st : steps) {
+    out += fmt::format("{}- {}", indent, code_span(st.text));
+    if (st.pos.line > 0) out += fmt::format(" — {}", where(st.region, st.code_line, st.pos.column));
+    else if (!st.generated.empty()) out += fmt::format(" — {} (harness code)", st.generated);
+    out += "\n";
+  }
+}
+
+void write_chain(std::string& out, const WhyChain& c) {
+  if (c.package.empty()) {
+    out += fmt::format("- {} at {} ([{}:{}](../{}#L{}))", code_span(c.subject), where(c.region, c.code_line, c.pos.column),
+                       c.pos.file, c.pos.line, c.pos.file, c.pos.line);
+    if (c.routes == Routes::m2_only) out += " — explained by -m=2 only";
+    if (c.routes == Routes::json_only) out += " — in the JSON log only";
+  } else {
+    out += fmt::format("- {} at `{}:{}`", code_span(c.subject), c.pos.file, c.pos.line);
+  }
+  out += "\n";
+  for (const auto& st : c.steps) {
+    out += fmt::format("  - {}", code_span(st.text));
+    if (!c.package.empty() && st.pos.line > 0) out += fmt::format(" — `{}:{}`", st.pos.file, st.pos.line);
+    else if (st.pos.line > 0) out += fmt::format(" — {}", where(st.region, st.code_line, st.pos.column));
+    else if (!st.generated.empty()) out += fmt::format(" — {} (harness code)", st.generated);
+    out += "\n";
+  }
+  if (c.routes == Routes::disagree) {
+    out += "  - the JSON optimisation log explains it differently:\n";
+    for (const auto& st : c.json_steps)
+      out += fmt::format("    - {}{}\n", code_span(st.text),
+                         st.pos.line > 0 ? " — " + where(st.region, st.code_line, st.pos.column) : std::string());
+  }
+}
+
+/// The why-chains of one variant on one toolchain, in a collapsible block:
+/// the escapes in its own code (-m=2 and the JSON log, compared), then the
+/// allocations its calls make in other packages, each with the chain -m=2
+/// gives for that line of that package, or why there is none.
+std::string why_block(const VariantRecord& v, const std::string& tc, const VariantObservation& o) {
+  bool allocates = o.counts && o.counts->mallocs > 0;
+  std::vector<const WhyChain*> own;
+  for (const auto& c : o.chains)
+    if (c.package.empty()) own.push_back(&c);
+  if (own.empty() && !allocates) return "";
+  int disagree = 0;
+  for (const auto* c : own) disagree += c->routes != Routes::both;
+  std::string out = fmt::format("<details><summary><code>{}</code> on {}: {} allocs/op; {} escape{} in its code{}</summary>\n\n",
+                                v.name, tc, o.counts ? format_rate(o.counts->allocs_per_call()) : "-", own.size(),
+                                own.size() == 1 ? "" : "s",
+                                disagree ? fmt::format(" ({} explained differently by -m=2 and the JSON log)", disagree) : "");
+  for (const auto* c : own) write_chain(out, *c);
+  if (!own.empty() && !disagree) out += "\n-m=2 and the JSON optimisation log give the same chains.\n\n";
+  // Each place the calls allocate, with the escape that explains it.
+  if (!o.places.empty() && o.counts) {
+    out += "Where the calls allocate:\n\n";
+    for (const auto& pl : o.places) {
+      out += fmt::format("- {}/op by `{}` in `{}` at {}", format_rate(Rational(pl.objects, o.counts->calls)),
+                         pl.allocator, pl.function, pl.spec.line > 0 ? pl.where : code_span(pl.where));
+      if (pl.chain < 0) {
+        out += " — the runtime allocates here itself (growing a map or slice, converting); no escape to explain\n";
+      } else if (o.chains[static_cast<std::size_t>(pl.chain)].package.empty()) {
+        out += fmt::format(" — {} above\n", code_span(o.chains[static_cast<std::size_t>(pl.chain)].subject));
+      } else {
+        out += ":\n";
+        std::string chain;
+        write_chain(chain, o.chains[static_cast<std::size_t>(pl.chain)]);
+        for (std::size_t b = 0; b < chain.size();) {  // indented under the place
+          auto nl = chain.find('\n', b);
+          out += "  " + chain.substr(b, nl - b + 1);
+          b = nl + 1;
+        }
+      }
+    }
+    out += "\n";
+  }
+  if (!o.chains_note.empty()) out += fmt::format("({})\n\n", o.chains_note);
+  out += "</details>\n\n";
+  return out;
+}
+
 }  // namespace
 
 std::string format_ns(double ns) {
@@ -183,6 +270,11 @@ std::string evidence_markdown(const Results& r) {
     if (!lines.empty())
       out += "\n### Compiler (`-gcflags=-m`)\n\n| variant | toolchain | spec line | code | message |\n"
              "|---|---|---|---|---|\n" + lines;
+    std::string why;
+    for (const auto& v : s.variants)
+      for (const auto& [tc, o] : v.results)
+        if (o.status == RunStatus::ok) why += why_block(v, tc, o);
+    if (!why.empty()) out += "\n### Why it escapes\n\n" + why;
     out += "\n";
   }
   return out;

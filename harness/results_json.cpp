@@ -55,7 +55,14 @@ Verdict verdict_from(const std::string& s) {
 
 ojson sites_json(const std::vector<AllocSite>& sites) {
   ojson a = ojson::array();
-  for (const auto& s : sites) a.push_back(ojson{{"objects", s.objects}, {"bytes", s.bytes}, {"stack", s.stack}});
+  for (const auto& s : sites) {
+    ojson j{{"objects", s.objects}, {"bytes", s.bytes}, {"stack", s.stack}};
+    if (s.at_line > 0) {
+      j["at_file"] = s.at_file;
+      j["at_line"] = s.at_line;
+    }
+    a.push_back(j);
+  }
   return a;
 }
 
@@ -63,7 +70,41 @@ std::vector<AllocSite> sites_from(const json& a) {
   std::vector<AllocSite> out;
   for (const auto& s : a)
     out.push_back(AllocSite{s.at("objects").get<std::int64_t>(), s.at("bytes").get<std::int64_t>(),
-                            s.at("stack").get<std::vector<std::string>>()});
+                            s.at("stack").get<std::vector<std::string>>(), s.value("at_file", ""),
+                            s.value("at_line", 0)});
+  return out;
+}
+
+ojson steps_json(const std::vector<WhyStep>& steps) {
+  ojson a = ojson::array();
+  for (const auto& s : steps) {
+    ojson sj{{"text", s.text}};
+    if (!s.generated.empty()) sj["generated"] = s.generated;
+    if (s.pos.line > 0) {
+      sj["file"] = s.pos.file;
+      sj["line"] = s.pos.line;
+      sj["column"] = s.pos.column;
+      sj["region"] = to_string(s.region);
+      sj["code_line"] = s.code_line;
+    }
+    a.push_back(sj);
+  }
+  return a;
+}
+
+std::vector<WhyStep> steps_from(const json& a) {
+  std::vector<WhyStep> out;
+  for (const auto& sj : a) {
+    WhyStep s;
+    s.text = sj.at("text").get<std::string>();
+    s.generated = sj.value("generated", "");
+    if (sj.contains("line")) {
+      s.pos = SourcePos{sj.at("file").get<std::string>(), sj.at("line").get<int>(), sj.at("column").get<int>()};
+      s.region = region_from(sj.at("region").get<std::string>());
+      s.code_line = sj.at("code_line").get<int>();
+    }
+    out.push_back(std::move(s));
+  }
   return out;
 }
 
@@ -114,6 +155,28 @@ ojson observation_json(const VariantObservation& o) {
   }
   if (o.pprof_sites) j["pprof"] = ojson{{"calls", o.pprof_calls}, {"sites", sites_json(*o.pprof_sites)}};
   if (!o.samples.empty()) j["samples_ns_per_op"] = o.samples;
+  if (!o.chains.empty()) {
+    ojson cs = ojson::array();
+    for (const auto& c : o.chains) {
+      ojson cj{{"package", c.package}, {"subject", c.subject}, {"file", c.pos.file},         {"line", c.pos.line},
+               {"column", c.pos.column}, {"region", to_string(c.region)}, {"code_line", c.code_line},
+               {"generated", c.generated}, {"routes", to_string(c.routes)}, {"steps", steps_json(c.steps)}};
+      if (!c.json_steps.empty()) cj["json_steps"] = steps_json(c.json_steps);
+      cs.push_back(cj);
+    }
+    j["chains"] = cs;
+  }
+  if (!o.places.empty()) {
+    ojson ps = ojson::array();
+    for (const auto& pl : o.places) {
+      ojson pj{{"function", pl.function}, {"allocator", pl.allocator}, {"where", pl.where}, {"objects", pl.objects},
+               {"chain", pl.chain}};
+      if (pl.spec.line > 0) pj["spec"] = ojson{{"file", pl.spec.file}, {"line", pl.spec.line}};
+      ps.push_back(pj);
+    }
+    j["places"] = ps;
+  }
+  if (!o.chains_note.empty()) j["chains_note"] = o.chains_note;
   return j;
 }
 
@@ -153,6 +216,32 @@ VariantObservation observation_from(const json& j) {
     o.pprof_sites = sites_from(j.at("pprof").at("sites"));
   }
   if (j.contains("samples_ns_per_op")) o.samples = j.at("samples_ns_per_op").get<std::vector<double>>();
+  if (j.contains("chains"))
+    for (const auto& cj : j.at("chains")) {
+      WhyChain c;
+      c.package = cj.value("package", "");
+      c.subject = cj.at("subject").get<std::string>();
+      c.pos = SourcePos{cj.at("file").get<std::string>(), cj.at("line").get<int>(), cj.at("column").get<int>()};
+      c.region = region_from(cj.at("region").get<std::string>());
+      c.code_line = cj.at("code_line").get<int>();
+      c.generated = cj.at("generated").get<std::string>();
+      c.routes = routes_from(cj.at("routes").get<std::string>());
+      c.steps = steps_from(cj.at("steps"));
+      if (cj.contains("json_steps")) c.json_steps = steps_from(cj.at("json_steps"));
+      o.chains.push_back(std::move(c));
+    }
+  if (j.contains("places"))
+    for (const auto& pj : j.at("places")) {
+      AllocPlace pl;
+      pl.function = pj.at("function").get<std::string>();
+      pl.allocator = pj.at("allocator").get<std::string>();
+      pl.where = pj.at("where").get<std::string>();
+      pl.objects = pj.at("objects").get<std::int64_t>();
+      pl.chain = pj.at("chain").get<int>();
+      if (pj.contains("spec")) pl.spec = SourcePos{pj.at("spec").at("file").get<std::string>(), pj.at("spec").at("line").get<int>(), 0};
+      o.places.push_back(std::move(pl));
+    }
+  o.chains_note = j.value("chains_note", "");
   return o;
 }
 

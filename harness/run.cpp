@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "parse_chains.h"
 #include "parse_m.h"
 
 namespace eh {
@@ -218,6 +219,8 @@ VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, co
     return o;
   }
 
+  explain_variant(p, tc, o);
+
   bool wants_pprof = false;
   for (const auto& c : s.claims)
     for (const auto& e : c.expect)
@@ -256,6 +259,117 @@ VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, co
     o.pprof_calls = n + 1;
   }
   return o;
+}
+
+void Runner::explain_variant(const GoPackage& p, const Toolchain& tc, VariantObservation& o) {
+  // The compiler writes the log only when it compiles; a build served from
+  // the cache writes nothing, so a fresh directory name forces the compile.
+  std::string root = join_path(opt_.work_dir, "gosrc") + "/";
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::string dir = join_path(opt_.work_dir, fmt::format("optlog/{}/{}/{}{}", tc.version, p.scenario, p.variant,
+                                                          attempt ? "-again" : ""));
+    std::string err;
+    if (!fs_.make_dirs(dir, &err)) {
+      o.chains_note = err;
+      return;
+    }
+    Command c = go_command(tc, {"build", fmt::format("-gcflags=-m=2 '-json=0,file://{}'", dir), "./" + p.dir},
+                           opt_.compile_timeout);
+    ProcessResult r = run(c);
+    if (!r.ok()) {
+      o.chains_note = fmt::format("the -m=2 build failed ({})", r.describe(c.timeout));
+      return;
+    }
+    // DIR/<import path, URL-escaped>/<file>.json
+    std::string escaped;
+    for (char ch : p.import_path) escaped += ch == '/' ? std::string("%2F") : std::string(1, ch);
+    std::string json;
+    if (auto names = fs_.list(join_path(dir, escaped), &err))
+      for (const auto& n : *names)
+        if (n.ends_with(".json"))
+          if (auto text = fs_.read(join_path(join_path(dir, escaped), n), &err)) json += *text;
+    if (json.empty() && attempt == 0) continue;
+    o.chains = explain(parse_m2_chains(r.err), parse_json_log_chains(json, root), module_);
+    if (json.empty()) o.chains_note = "the JSON optimisation log was not written";
+    break;
+  }
+  explain_dependencies(p, tc, o);
+  locate_allocations(p, tc, o);
+}
+
+void Runner::explain_dependencies(const GoPackage& p, const Toolchain& tc, VariantObservation& o) {
+  // Where the calls allocate outside the variant's package (fmt.Errorf,
+  // time.Time.Format): compile those packages with -m=2 for their chains.
+  std::vector<AllocPoint> points;
+  std::set<std::string> packages;
+  for (const auto& site : o.sites) {
+    if (site.at_line <= 0) continue;
+    for (const auto& f : site.stack) {
+      if (f.starts_with("runtime.") || f.starts_with("internal/runtime/")) continue;
+      std::string pkg = package_of(f);
+      if (pkg != p.import_path) {
+        points.push_back(AllocPoint{pkg, f, site.at_file, site.at_line});
+        packages.insert(pkg);
+      }
+      break;
+    }
+  }
+  if (points.empty()) return;
+  std::vector<std::string> args = {"build"};
+  for (const auto& pkg : packages) args.push_back(fmt::format("-gcflags={}=-m=2", pkg));
+  args.push_back("./" + p.dir);
+  Command c = go_command(tc, args, opt_.compile_timeout);
+  ProcessResult r = run(c);
+  if (!r.ok()) {
+    o.chains_note = fmt::format("the -m=2 build of {} failed ({})", *packages.begin(), r.describe(c.timeout));
+    return;
+  }
+  for (auto& w : explain_points(parse_m2_chains(r.err), points, tc.goroot)) o.chains.push_back(std::move(w));
+}
+
+void Runner::locate_allocations(const GoPackage& p, const Toolchain& tc, VariantObservation& o) const {
+  const std::string root = join_path(opt_.work_dir, "gosrc") + "/";
+  const std::string goroot_src = tc.goroot + "/src/";
+  if (!o.counts) return;
+  for (const auto& site : o.sites) {
+    if (site.at_line <= 0) continue;
+    AllocPlace place;
+    for (const auto& f : site.stack)
+      if (!f.starts_with("runtime.") && !f.starts_with("internal/runtime/")) {
+        place.function = f;
+        break;
+      }
+    place.allocator = allocating_frame(site);
+    place.objects = site.objects;
+    std::string generated;  // "x/bug/code.go:4" for the variant's own code
+    if (site.at_file.starts_with(root)) {
+      std::string rel = site.at_file.substr(root.size());
+      generated = fmt::format("{}:{}:", rel, site.at_line);
+      if (auto sp = module_.to_spec(rel, site.at_line, 0)) {
+        place.spec = sp->pos;
+        const char* block = sp->region == Region::common ? "common" : sp->region == Region::setup ? "setup"
+                          : sp->region == Region::call   ? "call"   : "code";
+        place.where = sp->region == Region::call ? "the call" : fmt::format("{} line {}", block, sp->code_line);
+      } else {
+        place.where = fmt::format("{}:{} (harness code)", rel, site.at_line);
+      }
+    } else {
+      std::string file = site.at_file.starts_with(goroot_src) ? site.at_file.substr(goroot_src.size()) : site.at_file;
+      place.where = fmt::format("{}:{}", file, site.at_line);
+    }
+    for (std::size_t i = 0; i < o.chains.size() && place.chain < 0; ++i) {
+      const WhyChain& c = o.chains[i];
+      bool here = c.package.empty() ? !generated.empty() && c.generated.starts_with(generated)
+                                    : c.generated.starts_with(fmt::format("{}:{}:", site.at_file, site.at_line));
+      if (here) place.chain = static_cast<int>(i);
+    }
+    auto same = std::find_if(o.places.begin(), o.places.end(), [&](const AllocPlace& x) {
+      return x.where == place.where && x.allocator == place.allocator && x.function == place.function;
+    });
+    if (same != o.places.end()) same->objects += place.objects;
+    else o.places.push_back(std::move(place));
+  }
+  (void)p;
 }
 
 Observations Runner::facts(const Scenario& s, const Toolchain& tc, const ProgressFn& progress) {

@@ -61,6 +61,11 @@ class Runner {
   std::string binary_path(const Toolchain& tc, const GoPackage& p) const;
   /// Compiler lines of `text` that map to the spec, as Diagnostics.
   std::vector<Diagnostic> map_diagnostics(const std::string& text) const;
+  /// Why-chains of one variant: a build with -m=2 and the JSON optimisation log.
+  void explain_variant(const GoPackage& p, const Toolchain& tc, VariantObservation& o);
+  void explain_dependencies(const GoPackage& p, const Toolchain& tc, VariantObservation& o);
+  /// Fills o.places from o.sites and o.chains.
+  void locate_allocations(const GoPackage& p, const Toolchain& tc, VariantObservation& o) const;
   /// A build failure's messages mapped to spec lines, for the error reason.
   std::string build_error(const ProcessResult& r, const Command& c) const;
 

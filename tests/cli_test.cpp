@@ -72,6 +72,13 @@ struct Harness {
                               "demo/bug/code.go:8:8: moved to heap: t\n"
                               "demo/bug/harness_test.go:16:6: can inline harnessLoop\n"));
     go.on({"test", "-c", "./demo/fix"}, test::exited(0, "", "demo/fix/code.go:8:8: leaking param: t to result ~r0 level=0\n"));
+    // The -m=2 build for why-chains; no JSON log is written here, so each
+    // variant builds twice (the second time under a fresh log directory).
+    go.on({"build", "-gcflags=-m=2", "./demo/bug"},
+          test::exited(0, "", "demo/bug/code.go:8:8: t escapes to heap in f:\n"
+                              "demo/bug/code.go:8:8:   flow: ~r0 ← &t:\n"
+                              "demo/bug/code.go:8:8:     from &t (address-of) at demo/bug/code.go:9:9\n"));
+    go.on({"build", "./demo/fix"}, test::exited(0));
     go.on({"/demo/bug.test", "-test.run"},
           test::exited(0, "\nescape-harness: counts calls=10000 mallocs=10000 bytes=80000\n"
                           "escape-harness: site objects=10000 bytes=80000 stack=runtime.newobject;escapeharness/demo/bug.f;"
@@ -92,7 +99,7 @@ TEST_CASE("run judges every claim and writes both reports", "[cli]") {
   REQUIRE(h.run({"run", "--quick"}) == kExitOk);
   CHECK(h.out.str() ==
         "claims: 2 confirmed, 0 refuted, 0 inconclusive, 0 skipped, 0 error\n"
-        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md (5 go processes)\n");
+        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md (9 go processes)\n");
   std::string err;
   auto r = results_from_json(h.fs.files.at("reports/results.json"), &err);
   REQUIRE(r);
@@ -104,6 +111,12 @@ TEST_CASE("run judges every claim and writes both reports", "[cli]") {
   REQUIRE(d.size() == 1);  // the harness's own lines are not the spec's
   CHECK(d[0].pos == SourcePos{"scenarios/03-demo.yaml", 9, 14});
   CHECK(d[0].code == "func f(t T) *T { // @param");
+  // The -m=2 chain, mapped to the spec (the JSON log route found nothing).
+  const auto& chains = s.variants[0].results.at("go1.26.8").chains;
+  REQUIRE(chains.size() == 1);
+  CHECK(chains[0].subject == "t escapes to heap");
+  CHECK(chains[0].routes == Routes::m2_only);
+  CHECK(chains[0].steps[1].pos == SourcePos{"scenarios/03-demo.yaml", 10, 15});
   CHECK(h.fs.files.count("reports/EVIDENCE.md"));
   // The generated module went to the work directory, not to gosrc/.
   bool wrote_module = false;
@@ -133,7 +146,7 @@ TEST_CASE("a variant that does not compile is an error mapped to the spec; the r
         "undefined: tt (generated demo/bug/code.go:9:9)\n"
         "  error: entry 3 fix-helps (go1.26.8): variant 'bug': does not compile: scenarios/03-demo.yaml:10:15: "
         "undefined: tt (generated demo/bug/code.go:9:9)\n"
-        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md (4 go processes)\n");
+        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md (6 go processes)\n");
   CHECK(h.fs.files.count("reports/results.json"));
 }
 

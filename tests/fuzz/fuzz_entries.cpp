@@ -4,6 +4,7 @@
 
 #include "generate.h"
 #include "parse_bench.h"
+#include "parse_chains.h"
 #include "parse_facts.h"
 #include "parse_m.h"
 #include "spec_loader.h"
@@ -43,6 +44,7 @@ void parse_m(std::string_view data) {
   for (const auto& l : parse_compiler_output(data)) {
     check(l.line > 0 && l.column >= 0 && !l.file.empty() && !l.message.empty());
   }
+  for (const auto& c : parse_m2_chains(data)) check(c.line > 0 && !c.subject.empty());
 }
 
 void parse_bench(std::string_view data) {
@@ -57,6 +59,7 @@ void parse_profile(std::string_view data) {
     (void)f.counts->allocs_per_call().to_string();
   }
   for (const auto& s : f.sites) check(!s.stack.empty());
+  for (const auto& c : parse_json_log_chains(data, "/")) check(c.line > 0);
 }
 
 Entry entry(std::string_view target) {

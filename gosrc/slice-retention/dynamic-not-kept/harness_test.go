@@ -78,7 +78,7 @@ func TestEscapeHarness(t *testing.T) {
 	sort.Strings(stacks)
 	for _, stack := range stacks {
 		if objects := after[stack][0] - before[stack][0]; objects > 0 {
-			fmt.Printf("escape-harness: site objects=%d bytes=%d stack=%s\n", objects,
+			fmt.Printf("escape-harness: site objects=%d bytes=%d %s\n", objects,
 				after[stack][1]-before[stack][1], stack)
 		}
 	}
@@ -97,6 +97,7 @@ func harnessCalibrate() {
 
 type harnessRecord struct {
 	frames         []string // function names, innermost first
+	at             string   // file:line of the innermost frame outside the runtime
 	objects, bytes int64
 }
 
@@ -115,15 +116,20 @@ func harnessRecords() []harnessRecord {
 	out := make([]harnessRecord, 0, len(records))
 	for _, r := range records {
 		var names []string
+		at := ""
 		frames := runtime.CallersFrames(r.Stack())
 		for {
 			frame, more := frames.Next()
 			names = append(names, frame.Function)
+			if at == "" && !strings.HasPrefix(frame.Function, "runtime.") &&
+				!strings.HasPrefix(frame.Function, "internal/runtime/") {
+				at = fmt.Sprintf("%s:%d", frame.File, frame.Line)
+			}
 			if !more {
 				break
 			}
 		}
-		out = append(out, harnessRecord{names, r.AllocObjects, r.AllocBytes})
+		out = append(out, harnessRecord{names, at, r.AllocObjects, r.AllocBytes})
 	}
 	return out
 }
@@ -132,15 +138,16 @@ func harnessFuncName(f interface{}) string {
 	return runtime.FuncForPC(reflect.ValueOf(f).Pointer()).Name()
 }
 
-// harnessProfile sums the profile's allocations by stack, keeping the stacks
-// that pass through harnessLoop and cutting them there.
+// harnessProfile sums the profile's allocations by stack and allocating line
+// ("at=FILE:LINE stack=F;G;..."), keeping the stacks that pass through
+// harnessLoop and cutting them there.
 func harnessProfile() map[string][2]int64 {
 	loop := harnessFuncName(harnessLoop)
 	sums := make(map[string][2]int64)
 	for _, r := range harnessRecords() {
 		for i, name := range r.frames {
 			if name == loop {
-				key := strings.Join(r.frames[:i+1], ";")
+				key := "at=" + r.at + " stack=" + strings.Join(r.frames[:i+1], ";")
 				sums[key] = [2]int64{sums[key][0] + r.objects, sums[key][1] + r.bytes}
 				break
 			}
