@@ -13,7 +13,11 @@
 #include "matrix.h"
 #include "merge.h"
 #include "report_markdown.h"
+#include "report_errata.h"
 #include "report_matrix.h"
+#include "report_exports.h"
+#include "report_svg.h"
+#include "report_text.h"
 #include "results_json.h"
 #include "run.h"
 #include "spec_loader.h"
@@ -33,6 +37,7 @@ const char* kUsage =
     "  list     list scenarios: ids, entry numbers, titles, claims\n"
     "  report   rewrite the Markdown reports from a results.json\n"
     "  check    run (or read results), then compare verdicts with a baseline\n"
+    "  show     print one scenario's evidence from a results.json\n"
     "  merge    merge results.json files from separate runs into one\n"
     "\n"
     "`escape-harness <command> --help` describes each command's options.\n"
@@ -60,7 +65,10 @@ const char* kRunUsage =
     "  --timeout SECONDS  limit for each test-binary run (default: 120;\n"
     "                     compiles get 5 minutes or this, whichever is longer)\n"
     "  --work DIR         where the module is built (default: a directory under\n"
-    "                     $XDG_CACHE_HOME/escape-harness, one per output directory)\n";
+    "                     $XDG_CACHE_HOME/escape-harness, one per output directory)\n"
+    "  --export-benchstat FILE  the samples in the Go benchmark format, for benchstat\n"
+    "  --export-junit FILE      a JUnit XML test case per claim and toolchain\n"
+    "                     (exports are rewritten after every scenario)\n";
 
 const char* kGenUsage =
     "usage: escape-harness gen [--scenarios DIR] [--gosrc DIR]\n"
@@ -90,6 +98,12 @@ const char* kCheckUsage =
     "this run has no baseline (each change is printed with the old and new\n"
     "numbers); 2 bad input; 3 the toolchain cannot be run.\n";
 
+const char* kShowUsage =
+    "usage: escape-harness show ID [--results FILE]\n"
+    "\n"
+    "Prints one scenario's evidence (claims with verdicts and numbers, the variant\n"
+    "table, the why-chains) from a results.json (default: reports/results.json).\n";
+
 const char* kMergeUsage =
     "usage: escape-harness merge A.json B.json ... [--out DIR]\n"
     "\n"
@@ -108,6 +122,8 @@ struct Options {
   std::string results;
   std::string baseline;
   std::string matrix_file;
+  std::string export_benchstat;
+  std::string export_junit;
   std::vector<std::string> positional;
   bool quick = false;
   bool matrix = false;
@@ -177,6 +193,8 @@ bool parse_options(const std::vector<std::string>& args, const std::set<std::str
     else if (a == "--results") o.results = value;
     else if (a == "--baseline") o.baseline = value;
     else if (a == "--matrix-file") o.matrix_file = value;
+    else if (a == "--export-benchstat") o.export_benchstat = value;
+    else if (a == "--export-junit") o.export_junit = value;
     else if (a == "--samples") {
       if (!number(2, 1000, o.samples)) return false;
     } else if (a == "--timeout") {
@@ -287,11 +305,13 @@ int cmd_list(const std::vector<std::string>& args, CliContext& ctx) {
 /// Writes the reports as one set: all or none replace the previous ones.
 bool write_reports(CliContext& ctx, const std::string& out, const Results& r, const std::string* json_text,
                    std::string* err) {
-  if (!ctx.fs.make_dirs(out, err)) return false;
+  if (!ctx.fs.make_dirs(join_path(out, "charts"), err)) return false;
   std::vector<std::pair<std::string, std::string>> files;
   if (json_text) files.emplace_back(join_path(out, "results.json"), *json_text);
   files.emplace_back(join_path(out, "EVIDENCE.md"), evidence_markdown(r));
   files.emplace_back(join_path(out, "MATRIX.md"), matrix_markdown(r));
+  files.emplace_back(join_path(out, "ERRATA.md"), errata_markdown(r));
+  for (auto& [path, svg] : all_charts(r)) files.emplace_back(join_path(out, path), std::move(svg));
   return ctx.fs.write_all(files, err);
 }
 
@@ -334,7 +354,8 @@ int cmd_report(const std::vector<std::string>& args, CliContext& ctx) {
     fmt::print(ctx.err, "escape-harness report: {}\n", err);
     return kExitBadInput;
   }
-  fmt::print(ctx.out, "wrote {}, {}\n", join_path(o.out, "EVIDENCE.md"), join_path(o.out, "MATRIX.md"));
+  fmt::print(ctx.out, "wrote {}, {}, {} and charts/\n", join_path(o.out, "EVIDENCE.md"), join_path(o.out, "MATRIX.md"),
+             join_path(o.out, "ERRATA.md"));
   return kExitOk;
 }
 
@@ -354,8 +375,9 @@ std::string default_work_dir(const CliContext& ctx, const std::string& out) {
   return join_path(cache, "escape-harness/work-" + fnv1a_hex(absolute(out)).substr(0, 12));
 }
 
-const std::set<std::string> kRunOptions = {"--only",    "--go",      "--matrix", "--matrix-file", "--out",
-                                           "--scenarios", "--quick", "--samples", "--timeout",     "--work"};
+const std::set<std::string> kRunOptions = {"--only",   "--go",      "--matrix",  "--matrix-file",    "--out",
+                                           "--scenarios", "--quick", "--samples", "--timeout",  "--work",
+                                           "--export-benchstat", "--export-junit"};
 
 /// The options each command takes ("FILE..." for positional arguments).
 std::set<std::string> command_options(std::string_view cmd) {
@@ -369,6 +391,7 @@ std::set<std::string> command_options(std::string_view cmd) {
   if (cmd == "list") return {"--scenarios"};
   if (cmd == "report") return {"--results", "--out"};
   if (cmd == "merge") return {"FILE...", "--out"};
+  if (cmd == "show") return {"FILE...", "--results"};
   return {};
 }
 
@@ -397,7 +420,17 @@ struct RunOutcome {
   std::optional<Results> results;
 };
 
-RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd) {
+/// The export files, rewritten after every scenario so an interrupted run
+/// leaves usable ones; each write is atomic.
+void write_exports(CliContext& ctx, const Options& o, const Results& r, const Results* baseline) {
+  std::string err;
+  if (!o.export_benchstat.empty() && !ctx.fs.write(o.export_benchstat, benchstat_export(r), &err))
+    fmt::print(ctx.err, "escape-harness: {}\n", err);
+  if (!o.export_junit.empty() && !ctx.fs.write(o.export_junit, junit_export(r, baseline), &err))
+    fmt::print(ctx.err, "escape-harness: {}\n", err);
+}
+
+RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const Results* baseline = nullptr) {
   std::string err;
   auto scenarios = load(ctx, o.scenarios);
   if (!scenarios) return {kExitBadInput, {}};
@@ -465,16 +498,32 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd) {
 
   JudgeOptions jo;
   jo.quick = o.quick;
-  auto progress = [&](const std::string& what) { fmt::print(ctx.err, "  {}\n", what); };
+  Progress progress(ctx.err, ctx.term, ctx.env);
+  int total = 0;  // steps: facts per variant, and one per timing sample
+  for (const auto& s : *scenarios) {
+    int timed = 0;
+    for (const auto& v : s.variants) {
+      bool t = false;
+      for (const auto& c : s.claims)
+        for (const auto& e : c.expect)
+          t |= (e.kind == ExpectKind::faster || e.kind == ExpectKind::similar) && (e.variant == v.name || e.than == v.name);
+      timed += t;
+    }
+    total += static_cast<int>(s.variants.size()) + (o.quick ? 0 : timed * o.samples);
+  }
+  progress.set_total(total * static_cast<int>(toolchains.size()));
+  auto on_step = [&](const std::string& what) { progress.step(what); };
   for (const auto& tc : toolchains) {
     for (std::size_t i = 0; i < scenarios->size(); ++i) {
       const Scenario& s = (*scenarios)[i];
-      Observations obs = runner.facts(s, tc, progress);
-      if (!o.quick && !interrupt_signal()) runner.timing(s, tc, obs, progress);
+      Observations obs = runner.facts(s, tc, on_step);
+      if (!o.quick && !interrupt_signal()) runner.timing(s, tc, obs, on_step);
       if (interrupt_signal()) break;
       add_toolchain_results(results.scenarios[i], s, tc.version, obs, jo);
+      write_exports(ctx, o, results, baseline);
     }
   }
+  progress.finish();
   if (int sig = interrupt_signal()) return interrupted(sig);
 
   std::string json = results_to_json(results);
@@ -494,12 +543,18 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd) {
         if (v.verdict == Verdict::error)
           errors.push_back(fmt::format("entry {} {} ({}): {}", s.entry, c.id, tc, v.reason));
       }
+  // Colour only when stdout is the same terminal the progress went to.
+  auto paint = [&](const std::string& text, const char* colour) { return progress.paint(text, colour); };
   std::string line;
-  for (Verdict v : {Verdict::confirmed, Verdict::refuted, Verdict::inconclusive, Verdict::skipped, Verdict::error})
-    line += fmt::format("{}{} {}", line.empty() ? "" : ", ", counts[v], to_string(v));
+  for (auto [v, colour] : {std::pair{Verdict::confirmed, "green"}, std::pair{Verdict::refuted, "yellow"},
+                           std::pair{Verdict::inconclusive, "bold"}, std::pair{Verdict::skipped, "bold"},
+                           std::pair{Verdict::error, "red"}})
+    line += fmt::format("{}{}", line.empty() ? "" : ", ",
+                        counts[v] ? paint(fmt::format("{} {}", counts[v], to_string(v)), colour)
+                                  : fmt::format("{} {}", counts[v], to_string(v)));
   fmt::print(ctx.out, "claims: {}\n", line);
-  for (const auto& r : refuted) fmt::print(ctx.out, "  refuted: {}\n", r);
-  for (const auto& e : errors) fmt::print(ctx.out, "  error: {}\n", e);
+  for (const auto& r : refuted) fmt::print(ctx.out, "  {}: {}\n", paint("refuted", "yellow"), r);
+  for (const auto& e : errors) fmt::print(ctx.out, "  {}: {}\n", paint("error", "red"), e);
   fmt::print(ctx.out, "reports: {}, {}, {} ({} go processes)\n", join_path(o.out, "results.json"),
              join_path(o.out, "EVIDENCE.md"), join_path(o.out, "MATRIX.md"),
              toolchains.size() + static_cast<std::size_t>(runner.processes_started()));
@@ -543,6 +598,7 @@ int cmd_check(const std::vector<std::string>& args, CliContext& ctx) {
     fmt::print(ctx.out, "{}", kCheckUsage);
     return kExitOk;
   }
+  // Export files, when asked for, are written from the run's results.
   if (o.baseline.empty()) {
     fmt::print(ctx.err, "escape-harness check: --baseline FILE is required\n{}", kCheckUsage);
     return kExitBadInput;
@@ -554,13 +610,38 @@ int cmd_check(const std::vector<std::string>& args, CliContext& ctx) {
     current = read_results(ctx, o.results, "check");
     if (!current) return kExitBadInput;
   } else {
-    RunOutcome r = run_catalog(o, ctx, "check");
+    RunOutcome r = run_catalog(o, ctx, "check", &*baseline);
     if (!r.results) return r.status;
     current = std::move(r.results);
   }
+  if (!o.results.empty()) write_exports(ctx, o, *current, &*baseline);
   Comparison c = compare_results(*baseline, *current);
   fmt::print(ctx.out, "{}", format_comparison(c, o.baseline));
   return c.drift() ? kExitClaimErrors : kExitOk;
+}
+
+int cmd_show(const std::vector<std::string>& args, CliContext& ctx) {
+  Options o;
+  std::string err;
+  if (!parse_options(args, command_options("show"), o, &err) || (!o.help && o.positional.size() != 1)) {
+    fmt::print(ctx.err, "escape-harness show: {}\n{}", err.empty() ? "give one scenario id" : err, kShowUsage);
+    return kExitBadInput;
+  }
+  if (o.help) {
+    fmt::print(ctx.out, "{}", kShowUsage);
+    return kExitOk;
+  }
+  auto r = read_results(ctx, o.results.empty() ? "reports/results.json" : o.results, "show");
+  if (!r) return kExitBadInput;
+  const ScenarioRecord* s = r->scenario(o.positional[0]);
+  if (!s) {
+    std::string ids;
+    for (const auto& x : r->scenarios) ids += (ids.empty() ? "" : ", ") + x.id;
+    fmt::print(ctx.err, "escape-harness show: no scenario '{}' in the results ({})\n", o.positional[0], ids);
+    return kExitBadInput;
+  }
+  fmt::print(ctx.out, "{}", show_text(*r, *s));
+  return kExitOk;
 }
 
 int cmd_merge(const std::vector<std::string>& args, CliContext& ctx) {
@@ -638,6 +719,7 @@ int run_cli(const std::vector<std::string>& args, CliContext& ctx) {
   if (cmd == "report") return cmd_report(rest, ctx);
   if (cmd == "check") return cmd_check(rest, ctx);
   if (cmd == "merge") return cmd_merge(rest, ctx);
+  if (cmd == "show") return cmd_show(rest, ctx);
   fmt::print(ctx.err, "escape-harness: unknown command '{}'\n{}", cmd, kUsage);
   return kExitBadInput;
 }

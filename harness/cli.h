@@ -10,6 +10,7 @@
 
 #include "fs.h"
 #include "process.h"
+#include "terminal.h"
 
 namespace eh {
 
@@ -28,6 +29,7 @@ struct CliContext {
   std::ostream& out;
   std::ostream& err;
   std::map<std::string, std::string> env;  // the harness's own environment
+  TerminalInfo term = {};                  // what stderr is
 };
 
 /// Runs one command line (without the program name); returns the exit status.

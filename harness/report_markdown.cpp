@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "report_svg.h"
 #include "stats.h"
 
 namespace eh {
@@ -258,6 +259,7 @@ std::string evidence_markdown(const Results& r) {
                            top_frames(o), cell(notes));
       }
     }
+    out += fmt::format("\n![Entry {}: allocs/op and B/op per variant and toolchain]({})\n", s.entry, entry_chart_path(s));
     // Compiler lines that matter: escape decisions on spec lines.
     std::string lines;
     for (const auto& v : s.variants)

@@ -66,6 +66,7 @@ std::string matrix_markdown(const Results& r) {
       rows += fmt::format(" {} |\n", change);
     }
   out += fmt::format("{} claim{} change verdict between toolchains.\n\n", changed, changed == 1 ? "" : "s");
+  out += "![Verdict per claim and toolchain](charts/verdicts.svg)\n\n";
   out += "| entry | claim |";
   for (const auto& t : r.toolchains) out += fmt::format(" {} |", t.version);
   out += " change |\n|---:|---|";

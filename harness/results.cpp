@@ -26,7 +26,7 @@ ScenarioRecord make_record(const Scenario& s, const std::string& source_hash) {
   r.summary = s.summary;
   r.file = s.file;
   r.source_hash = source_hash;
-  for (const auto& c : s.claims) r.claims.push_back(ClaimRecord{c.id, c.text, c.aspect, {}});
+  for (const auto& c : s.claims) r.claims.push_back(ClaimRecord{c.id, c.text, c.aspect, {}, c.correction, c.holds_in});
   for (const auto& v : s.variants)
     r.variants.push_back(
         VariantRecord{v.name, v.about, v.reconstructed, v.adapted, v.min_go ? v.min_go->to_string() : "", {}});

@@ -31,6 +31,8 @@ struct ClaimRecord {
   std::string text;
   Aspect aspect = Aspect::symptom;
   std::map<std::string, ClaimVerdict> verdicts;  // by toolchain version
+  std::string correction;             // the spec's, placeholders unfilled
+  std::vector<std::string> holds_in;  // variants where the claim does hold
 };
 
 struct VariantRecord {

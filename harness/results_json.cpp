@@ -302,6 +302,8 @@ std::string results_to_json(const Results& r) {
         evidence[tc] = verdict_json(v);
       }
       cj["verdicts"] = verdicts;
+      if (!c.correction.empty()) cj["correction"] = c.correction;
+      if (!c.holds_in.empty()) cj["holds_in"] = c.holds_in;
       cj["evidence"] = evidence;
       cs.push_back(cj);
     }
@@ -353,6 +355,8 @@ std::optional<Results> results_from_json(const std::string& text, std::string* e
         c.id = cj.at("id").get<std::string>();
         c.text = cj.at("text").get<std::string>();
         c.aspect = aspect_from(cj.value("aspect", "symptom"));
+        c.correction = cj.value("correction", "");
+        if (cj.contains("holds_in")) c.holds_in = cj.at("holds_in").get<std::vector<std::string>>();
         const json& ev = cj.contains("evidence") ? cj.at("evidence") : json::object();
         // "verdicts" is the documented contract and wins; "evidence" adds the detail.
         for (const auto& [tc, v] : cj.at("verdicts").items()) {

@@ -100,6 +100,12 @@ struct Claim {
   Aspect aspect = Aspect::symptom;
   SourcePos pos;
   std::vector<Expectation> expect;
+  /// For ERRATA.md, should the claim be refuted: a corrected sentence, with
+  /// {toolchains} and {variant.allocs}, {variant.bytes}, {variant.ns}
+  /// filled from the measurements.
+  std::string correction;
+  std::vector<std::string> holds_in;  // variants that show where the claim does hold
+  std::vector<SourcePos> holds_in_pos;
 };
 
 /// How the benchmark loop reaches the measured call.

@@ -17,7 +17,7 @@ const std::vector<std::string> kScenarioKeys = {"id",      "entry",    "title", 
 const std::vector<std::string> kVariantKeys = {"name",   "about",     "code",          "setup",  "imports",
                                                "call",   "results",   "boundary",      "calls",  "warmup",
                                                "min_go", "before_go", "reconstructed", "adapted"};
-const std::vector<std::string> kClaimKeys = {"id", "text", "aspect", "expect"};
+const std::vector<std::string> kClaimKeys = {"id", "text", "aspect", "expect", "correction", "holds_in"};
 const std::vector<std::string> kExpectationKinds = {"allocs", "bytes",  "fewer",  "diagnostic",
                                                     "site",   "faster", "holds", "similar"};
 
@@ -139,6 +139,7 @@ class Parser {
   std::optional<Claim> claim(const YAML::Node& n);
   std::optional<Expectation> expectation(const YAML::Node& n);
   void check_references(Scenario& s);
+  void check_correction(const Scenario& s, const Claim& c);
 
   SourceText src_;
   std::vector<InputError>& errors_;
@@ -496,6 +497,13 @@ std::optional<Claim> Parser::claim(const YAML::Node& n) {
       else error(f["aspect"].second, fmt::format("aspect: unknown aspect '{}'{}", *x, suggest(*x, aspects)));
     }
   }
+  if (f.count("correction"))
+    if (auto x = string(f["correction"].second, "correction")) c.correction = *x;
+  if (f.count("holds_in"))
+    if (auto x = string_list(f["holds_in"].second, "holds_in")) {
+      c.holds_in = *x;
+      for (std::size_t i = 0; i < x->size(); ++i) c.holds_in_pos.push_back(pos(f["holds_in"].second[i]));
+    }
   if (f.count("expect")) {
     const YAML::Node& es = f["expect"].second;
     if (!es.IsSequence() || es.size() == 0) {
@@ -650,6 +658,22 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
   return e;
 }
 
+void Parser::check_correction(const Scenario& s, const Claim& c) {
+  // Placeholders: {toolchains}, {variant.allocs|bytes|ns}.
+  for (std::size_t b = c.correction.find('{'); b != std::string::npos; b = c.correction.find('{', b + 1)) {
+    auto e = c.correction.find('}', b);
+    std::string name = c.correction.substr(b + 1, e == std::string::npos ? std::string::npos : e - b - 1);
+    if (name == "toolchains") continue;
+    auto dot = name.rfind('.');
+    std::string variant = dot == std::string::npos ? "" : name.substr(0, dot);
+    std::string metric = dot == std::string::npos ? "" : name.substr(dot + 1);
+    if (e == std::string::npos || !s.find_variant(variant) || (metric != "allocs" && metric != "bytes" && metric != "ns"))
+      error(c.pos, fmt::format("correction: '{{{}}}' is not a placeholder; use {{toolchains}} or {{variant.allocs}}, "
+                               "{{variant.bytes}}, {{variant.ns}} with a variant of this scenario",
+                               name));
+  }
+}
+
 void Parser::check_references(Scenario& s) {
   std::vector<std::string> names;
   for (const auto& v : s.variants) names.push_back(v.name);
@@ -658,6 +682,10 @@ void Parser::check_references(Scenario& s) {
     error(where, fmt::format("{}: no variant named '{}' in this scenario{}", key, name, suggest(name, names)));
     return false;
   };
+  for (const auto& c : s.claims) {
+    for (std::size_t i = 0; i < c.holds_in.size(); ++i) known(c.holds_in[i], c.holds_in_pos[i], "holds_in");
+    check_correction(s, c);
+  }
   for (const auto& c : s.claims)
     for (const auto& e : c.expect) {
       if (!known(e.variant, e.variant_pos, "variant")) continue;

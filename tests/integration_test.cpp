@@ -170,3 +170,63 @@ TEST_CASE("merging three single-toolchain runs equals one run on the matrix", "[
   CHECK(c.ok());
   CHECK_THAT(c.out, Catch::StartsWith("no drift:"));
 }
+
+TEST_CASE("real benchstat reads the export and compares the variants of each entry", "[integration][exports]") {
+  TempDir d;
+  std::string export_path = d.path + "/bench.txt";
+  auto c = harness({"check", "--baseline", test::source_dir() + "/reports/results.json", "--results",
+                    test::source_dir() + "/reports/results.json", "--export-benchstat", export_path});
+  INFO(c.out << c.err);
+  REQUIRE(c.ok());
+  Results committed = read_results(test::source_dir() + "/reports/results.json");
+  SystemProcessRunner r;
+  Command b;
+  b.argv = {search_path("go", current_environment()["PATH"]), "run",
+            "golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da", "-col", "/variant", export_path};
+  Toolchain tc;
+  b.env = go_environment(tc, current_environment());
+  b.cwd = d.path;
+  b.timeout = std::chrono::minutes(5);
+  auto out = r.run(b);
+  INFO(out.err);
+  REQUIRE(out.ok());
+  for (const auto& s : committed.scenarios) {
+    INFO(s.id);
+    auto at = out.out.find("pkg: escapeharness/" + s.id + "\n");
+    REQUIRE(at != std::string::npos);
+    std::string table = out.out.substr(at, out.out.find("pkg: ", at + 1) - at);
+    // A column per variant that ran, and the three metrics.
+    int columns = 0;
+    for (const auto& v : s.variants) columns += table.find("│ " + v.name) != std::string::npos ||
+                                                table.find(" " + v.name + " ") != std::string::npos;
+    CHECK(columns >= 2);
+    CHECK(table.find("allocs/op") != std::string::npos);
+    CHECK(table.find("B/op") != std::string::npos);
+  }
+}
+
+TEST_CASE("the progress line redraws in place on a terminal, plain lines in a pipe", "[integration][terminal]") {
+  TempDir d;
+  std::string cmd = std::string(ESCAPE_HARNESS_BINARY) + " run --quick --only param-address --out " + d.path +
+                    "/out --work " + d.path + "/work";
+  SystemProcessRunner r;
+  Command tty;  // script(1) gives the harness a pseudo-terminal
+  tty.argv = {"/usr/bin/script", "-qfec", cmd, "/dev/null"};
+  tty.cwd = test::source_dir();
+  tty.env = current_environment();
+  tty.env.erase("CI");
+  tty.env["TERM"] = "xterm";
+  tty.timeout = std::chrono::minutes(5);
+  auto t = r.run(tty);
+  INFO(t.out << t.err);
+  REQUIRE(t.ok());
+  CHECK(t.out.find("\r\x1b[K[1/4] ") != std::string::npos);
+  CHECK(t.out.find("\r\x1b[K[4/4] ") != std::string::npos);
+  CHECK(t.out.find("  go1.") == std::string::npos);  // no plain progress lines
+
+  auto p = harness({"run", "--quick", "--only", "param-address", "--out", d.path + "/out2", "--work", d.path + "/work"});
+  REQUIRE(p.ok());
+  CHECK(p.err.find('\r') == std::string::npos);
+  CHECK(p.err.find("\x1b[") == std::string::npos);
+  CHECK(p.err.find("param-address bug: facts\n") != std::string::npos);
+}

@@ -1,0 +1,51 @@
+#pragma once
+// The terminal: one object owns stderr's progress output. On a smart
+// terminal it keeps a single status line redrawn in place ("\r\x1b[K") with
+// the step, elapsed time and an ETA; elsewhere (a pipe, a file, TERM=dumb,
+// CI) it prints plain lines. Colour only on a smart terminal and without
+// NO_COLOR (CLICOLOR_FORCE forces it).
+
+#include <chrono>
+#include <map>
+#include <ostream>
+#include <string>
+
+namespace eh {
+
+struct TerminalInfo {
+  bool is_tty = false;
+  int width = 80;
+};
+
+class Progress {
+ public:
+  Progress(std::ostream& err, const TerminalInfo& term, const std::map<std::string, std::string>& env);
+
+  void set_total(int steps) { total_ = steps; }
+  /// A step starts: the status line shows it (or a plain line is printed).
+  void step(const std::string& what);
+  /// A message that stays (the status line is cleared first).
+  void line(const std::string& text);
+  /// Clears the status line.
+  void finish();
+
+  bool smart() const { return smart_; }
+  bool colour() const { return colour_; }
+  /// `text` in an ANSI colour ("green", "red", "yellow", "magenta") when colour is on.
+  std::string paint(const std::string& text, const std::string& colour) const;
+
+ private:
+  std::ostream& err_;
+  bool smart_;
+  bool colour_;
+  int width_;
+  int total_ = 0;
+  int done_ = -1;
+  bool status_shown_ = false;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+/// "1:05" for 65 seconds.
+std::string format_duration(std::chrono::seconds s);
+
+}  // namespace eh

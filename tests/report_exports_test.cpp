@@ -1,0 +1,117 @@
+#include <catch2/catch.hpp>
+
+#include "parse_bench.h"
+#include "report_exports.h"
+#include "report_text.h"
+#include "sample_results.h"
+#include "terminal.h"
+#include "test_util.h"
+#include "xml_check.h"
+
+using namespace eh;
+
+TEST_CASE("the benchstat export reads back as benchmark results", "[exports]") {
+  Results r = test::sample_results();
+  std::string text = benchstat_export(r);
+  auto rs = parse_bench_output(text);
+  // bug has three timing samples on go1.26.8; fix is skipped there.
+  REQUIRE(rs.size() == 3);
+  CHECK(rs[0].name == "BenchmarkDemo/variant=bug");
+  CHECK(rs[0].procs == 2);
+  CHECK(rs[0].metric("ns/op") == 5.0);
+  CHECK(rs[0].metric("B/op") == 0.096);
+  CHECK(rs[0].metric("allocs/op") == 0.006);
+  CHECK(rs[0].config.at("goversion") == "go1.26.8");
+  CHECK(rs[0].config.at("pkg") == "escapeharness/demo");
+}
+
+TEST_CASE("JUnit: a case per claim and toolchain; drift fails, known refutations pass", "[exports]") {
+  Results r = test::sample_results();
+  Results base = r;
+  // The baseline had the claim confirmed: the refutation is drift.
+  base.scenarios[0].claims[0].verdicts.at("go1.26.8").verdict = Verdict::confirmed;
+  std::string xml = junit_export(r, &base);
+  test::XmlElement root;
+  test::XmlParser p(xml);
+  REQUIRE(p.parse(root));
+  INFO(p.error());
+  CHECK(root.name == "testsuites");
+  CHECK(root.attrs.at("tests") == "2");
+  CHECK(root.attrs.at("failures") == "1");
+  REQUIRE(root.children.size() == 1);
+  const auto& suite = root.children[0];
+  CHECK(suite.name == "testsuite");
+  REQUIRE(suite.children.size() == 2);
+  const auto& drifted = suite.children[0];
+  CHECK(drifted.name == "testcase");
+  CHECK(drifted.attrs.at("name") == "moves on go1.26.8");
+  CHECK(drifted.attrs.at("classname") == "escape-harness.entry03.demo");
+  CHECK(drifted.children[0].name == "failure");
+  CHECK(drifted.children[0].attrs.at("message") == "confirmed -> refuted against the baseline");
+  CHECK(drifted.children[1].name == "system-out");
+  CHECK_THAT(drifted.children[1].text, Catch::StartsWith("refuted: \"n does not escape\""));
+  CHECK(suite.children[1].children[0].name == "skipped");
+
+  // Against itself nothing fails: the refuted claim is the expected finding.
+  test::XmlElement same;
+  REQUIRE(test::XmlParser(junit_export(r, &r)).parse(same));
+  CHECK(same.attrs.at("failures") == "0");
+  std::vector<const test::XmlElement*> failures;
+  test::find_all(same, "failure", failures);
+  CHECK(failures.empty());
+}
+
+TEST_CASE("JUnit: an error verdict is an error case", "[exports]") {
+  Results r = test::sample_results();
+  auto& v = r.scenarios[0].claims[0].verdicts.at("go1.26.8");
+  v.verdict = Verdict::error;
+  v.reason = "variant 'bug': does not compile: x.yaml:3:1: undefined: <x>";
+  test::XmlElement root;
+  REQUIRE(test::XmlParser(junit_export(r, nullptr)).parse(root));
+  CHECK(root.attrs.at("errors") == "1");
+  std::vector<const test::XmlElement*> errors;
+  test::find_all(root, "error", errors);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0]->attrs.at("message") == "variant 'bug': does not compile: x.yaml:3:1: undefined: <x>");
+}
+
+TEST_CASE("progress redraws one line on a terminal and prints plain lines elsewhere", "[terminal]") {
+  std::ostringstream tty;
+  Progress p(tty, TerminalInfo{true, 80}, {{"TERM", "xterm"}});
+  p.set_total(2);
+  p.step("go1.26.8 demo bug: facts");
+  p.step("go1.26.8 demo fix: facts");
+  p.line("done");
+  CHECK(p.smart());
+  CHECK(p.colour());
+  CHECK_THAT(tty.str(), Catch::StartsWith("\r\x1b[K[1/2] go1.26.8 demo bug: facts  0:00 elapsed"));
+  CHECK_THAT(tty.str(), Catch::Contains("\r\x1b[K[2/2] go1.26.8 demo fix: facts"));
+  CHECK_THAT(tty.str(), Catch::EndsWith("\r\x1b[Kdone\n"));
+
+  std::ostringstream pipe;
+  Progress plain(pipe, TerminalInfo{false, 80}, {});
+  plain.set_total(1);
+  plain.step("go1.26.8 demo bug: facts");
+  CHECK(pipe.str() == "  go1.26.8 demo bug: facts\n");
+  CHECK_FALSE(plain.colour());
+  CHECK(plain.paint("refuted", "yellow") == "refuted");
+
+  for (auto env : std::vector<std::map<std::string, std::string>>{{{"CI", "true"}}, {{"TERM", "dumb"}}}) {
+    std::ostringstream s;
+    CHECK_FALSE(Progress(s, TerminalInfo{true, 80}, env).smart());
+  }
+  std::ostringstream n;
+  Progress no_colour(n, TerminalInfo{true, 80}, {{"NO_COLOR", "1"}});
+  CHECK(no_colour.smart());
+  CHECK_FALSE(no_colour.colour());
+  CHECK(p.paint("refuted", "yellow") == "\x1b[33mrefuted\x1b[0m");
+  CHECK(format_duration(std::chrono::seconds(3725)) == "1:02:05");
+}
+
+TEST_CASE("show prints one scenario's evidence", "[exports]") {
+  Results r = test::sample_results();
+  std::string text = show_text(r, r.scenarios[0]);
+  CHECK_THAT(text, Catch::StartsWith("Entry 3: The \"passed by value\" pointer  [demo]\n"));
+  CHECK_THAT(text, Catch::Contains("  moves [symptom]: n moves to the heap.\n    go1.26.8     refuted\n"));
+  CHECK_THAT(text, Catch::Contains("  bug                  go1.26.8        0.006        0.096            5\n"));
+}
