@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <ostream>
 #include <set>
+#include <thread>
 
 #include "generate.h"
 #include "compare.h"
@@ -66,6 +67,11 @@ const char* kRunUsage =
     "                     compiles get 5 minutes or this, whichever is longer)\n"
     "  --work DIR         where the module is built (default: a directory under\n"
     "                     $XDG_CACHE_HOME/escape-harness, one per output directory)\n"
+    "  --jobs N           variants measured at once in the facts phase (default:\n"
+    "                     the number of cores); timing always runs alone\n"
+    "  --no-cache         measure everything afresh (the cache is refreshed)\n"
+    "  --cache-dir DIR    the result cache (default:\n"
+    "                     $XDG_CACHE_HOME/escape-harness/results)\n"
     "  --export-benchstat FILE  the samples in the Go benchmark format, for benchstat\n"
     "  --export-junit FILE      a JUnit XML test case per claim and toolchain\n"
     "                     (exports are rewritten after every scenario)\n";
@@ -130,6 +136,9 @@ struct Options {
   bool help = false;
   int samples = 10;
   int timeout_s = 120;
+  int jobs = 0;  // 0: the number of cores
+  std::string cache_dir;
+  bool no_cache = false;
 };
 
 /// Parses options; `allowed` lists the ones this command takes.
@@ -156,12 +165,12 @@ bool parse_options(const std::vector<std::string>& args, const std::set<std::str
       *err = a.starts_with("-") ? fmt::format("unknown option '{}'", a) : fmt::format("unexpected argument '{}'", a);
       return false;
     }
-    if (a == "--quick" || a == "--matrix") {
+    if (a == "--quick" || a == "--matrix" || a == "--no-cache") {
       if (has_value) {
         *err = fmt::format("{} takes no value", a);
         return false;
       }
-      (a == "--quick" ? o.quick : o.matrix) = true;
+      (a == "--quick" ? o.quick : a == "--matrix" ? o.matrix : o.no_cache) = true;
       continue;
     }
     if (!has_value) {
@@ -199,6 +208,10 @@ bool parse_options(const std::vector<std::string>& args, const std::set<std::str
       if (!number(2, 1000, o.samples)) return false;
     } else if (a == "--timeout") {
       if (!number(1, 24 * 3600, o.timeout_s)) return false;
+    } else if (a == "--jobs") {
+      if (!number(1, 256, o.jobs)) return false;
+    } else if (a == "--cache-dir") {
+      o.cache_dir = value;
     }
   }
   return true;
@@ -366,18 +379,23 @@ std::string absolute(const std::string& path) {
   return ec ? path : join_path(cwd.string(), path);
 }
 
+std::string cache_home(const CliContext& ctx) {
+  if (auto it = ctx.env.find("XDG_CACHE_HOME"); it != ctx.env.end() && !it->second.empty()) return it->second;
+  if (auto h = ctx.env.find("HOME"); h != ctx.env.end() && !h->second.empty()) return h->second + "/.cache";
+  return "/tmp";
+}
+
+std::string default_cache_dir(const CliContext& ctx) { return join_path(cache_home(ctx), "escape-harness/results"); }
+
 std::string default_work_dir(const CliContext& ctx, const std::string& out) {
-  std::string cache;
-  if (auto it = ctx.env.find("XDG_CACHE_HOME"); it != ctx.env.end() && !it->second.empty()) cache = it->second;
-  else if (auto h = ctx.env.find("HOME"); h != ctx.env.end() && !h->second.empty()) cache = h->second + "/.cache";
-  else cache = "/tmp";
   // One work directory per output directory: the output lock guards both.
-  return join_path(cache, "escape-harness/work-" + fnv1a_hex(absolute(out)).substr(0, 12));
+  return join_path(cache_home(ctx), "escape-harness/work-" + fnv1a_hex(absolute(out)).substr(0, 12));
 }
 
 const std::set<std::string> kRunOptions = {"--only",   "--go",      "--matrix",  "--matrix-file",    "--out",
                                            "--scenarios", "--quick", "--samples", "--timeout",  "--work",
-                                           "--export-benchstat", "--export-junit"};
+                                           "--export-benchstat", "--export-junit", "--jobs", "--no-cache",
+                                           "--cache-dir"};
 
 /// The options each command takes ("FILE..." for positional arguments).
 std::set<std::string> command_options(std::string_view cmd) {
@@ -481,12 +499,18 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
   ro.run_timeout = std::chrono::seconds(o.timeout_s);
   ro.compile_timeout = std::max<std::chrono::milliseconds>(std::chrono::minutes(5), ro.run_timeout);
   ro.timing_samples = o.samples;
+  ro.jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+  ro.cache_dir = o.cache_dir.empty() ? default_cache_dir(ctx) : absolute(o.cache_dir);
+  ro.read_cache = !o.no_cache;
+  ro.cpu = cpu_model(ctx.fs);
   Runner runner(ctx.processes, ctx.fs, module, ro);
   if (!runner.prepare(&err)) {
     fmt::print(ctx.err, "escape-harness {}: work directory: {}\n", cmd, err);
     return {kExitBadInput, {}};
   }
 
+  JudgeOptions jo;
+  jo.quick = o.quick;
   Results results;
   results.generated_by = fmt::format("escape-harness {}", ESCAPE_HARNESS_VERSION);
   results.date = utc_now_iso8601();
@@ -496,8 +520,6 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
   sort_toolchains(results);
   for (const auto& s : *scenarios) results.scenarios.push_back(make_record(s, module.scenario_hash(s.id)));
 
-  JudgeOptions jo;
-  jo.quick = o.quick;
   Progress progress(ctx.err, ctx.term, ctx.env);
   int total = 0;  // steps: facts per variant, and one per timing sample
   for (const auto& s : *scenarios) {
@@ -513,16 +535,23 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
   }
   progress.set_total(total * static_cast<int>(toolchains.size()));
   auto on_step = [&](const std::string& what) { progress.step(what); };
-  for (const auto& tc : toolchains) {
-    for (std::size_t i = 0; i < scenarios->size(); ++i) {
-      const Scenario& s = (*scenarios)[i];
-      Observations obs = runner.facts(s, tc, on_step);
-      if (!o.quick && !interrupt_signal()) runner.timing(s, tc, obs, on_step);
+
+  // Phase one: facts, in parallel. Each scenario is judged (timing pending)
+  // and the exports rewritten as soon as its variants are done.
+  JudgeOptions pending = jo;
+  pending.quick = true;
+  FactsTable table = runner.facts(*scenarios, toolchains, on_step, [&](std::size_t t, std::size_t i, const Observations& obs) {
+    add_toolchain_results(results.scenarios[i], (*scenarios)[i], toolchains[t].version, obs, o.quick ? jo : pending);
+    write_exports(ctx, o, results, baseline);
+  });
+  // Phase two: timing, one benchmark process at a time.
+  for (std::size_t t = 0; t < toolchains.size() && !interrupt_signal(); ++t)
+    for (std::size_t i = 0; i < scenarios->size() && !interrupt_signal(); ++i) {
+      if (!o.quick) runner.timing((*scenarios)[i], toolchains[t], table[t][i], on_step);
       if (interrupt_signal()) break;
-      add_toolchain_results(results.scenarios[i], s, tc.version, obs, jo);
-      write_exports(ctx, o, results, baseline);
+      add_toolchain_results(results.scenarios[i], (*scenarios)[i], toolchains[t].version, table[t][i], jo);
+      if (!o.quick) write_exports(ctx, o, results, baseline);
     }
-  }
   progress.finish();
   if (int sig = interrupt_signal()) return interrupted(sig);
 
@@ -555,9 +584,11 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
   fmt::print(ctx.out, "claims: {}\n", line);
   for (const auto& r : refuted) fmt::print(ctx.out, "  {}: {}\n", paint("refuted", "yellow"), r);
   for (const auto& e : errors) fmt::print(ctx.out, "  {}: {}\n", paint("error", "red"), e);
-  fmt::print(ctx.out, "reports: {}, {}, {} ({} go processes)\n", join_path(o.out, "results.json"),
-             join_path(o.out, "EVIDENCE.md"), join_path(o.out, "MATRIX.md"),
-             toolchains.size() + static_cast<std::size_t>(runner.processes_started()));
+  fmt::print(ctx.out, "reports: {}, {}, {}, {}\n", join_path(o.out, "results.json"), join_path(o.out, "EVIDENCE.md"),
+             join_path(o.out, "MATRIX.md"), join_path(o.out, "ERRATA.md"));
+  fmt::print(ctx.out, "processes: {} go, {} test binaries ({} results from the cache)\n",
+             toolchains.size() + static_cast<std::size_t>(runner.go_processes()), runner.binary_processes(),
+             runner.cache_hits());
   return {errors.empty() ? kExitOk : kExitClaimErrors, std::move(results)};
 }
 

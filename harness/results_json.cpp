@@ -274,6 +274,17 @@ ClaimVerdict verdict_from_json(const json& j) {
 
 }  // namespace
 
+std::string observation_to_json_text(const VariantObservation& o) { return observation_json(o).dump() + "\n"; }
+
+std::optional<VariantObservation> observation_from_json_text(const std::string& text, std::string* err) {
+  try {
+    return observation_from(json::parse(text));
+  } catch (const std::exception& e) {
+    *err = e.what();
+    return std::nullopt;
+  }
+}
+
 std::string results_to_json(const Results& r) {
   ojson j;
   j["schema"] = r.schema;

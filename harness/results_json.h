@@ -15,4 +15,9 @@ std::string results_to_json(const Results& r);
 /// Parses results.json; nothing with *err set (naming the field) on bad input.
 std::optional<Results> results_from_json(const std::string& text, std::string* err);
 
+/// One observation alone, in the form it has inside results.json (the cache
+/// stores these).
+std::string observation_to_json_text(const VariantObservation& o);
+std::optional<VariantObservation> observation_from_json_text(const std::string& text, std::string* err);
+
 }  // namespace eh

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <fmt/format.h>
 #include <set>
+#include <thread>
 
 #include "parse_chains.h"
 #include "parse_m.h"
@@ -93,7 +94,11 @@ std::string utc_now_iso8601() {
 }
 
 Runner::Runner(ProcessRunner& processes, FileSystem& fs, const GeneratedModule& module, RunOptions options)
-    : processes_(processes), fs_(fs), module_(module), opt_(std::move(options)) {}
+    : processes_(processes),
+      fs_(fs),
+      module_(module),
+      opt_(std::move(options)),
+      cache_(fs, opt_.cache_dir, opt_.read_cache) {}
 
 bool Runner::prepare(std::string* err) {
   std::string root = join_path(opt_.work_dir, "gosrc");
@@ -123,7 +128,7 @@ Command Runner::go_command(const Toolchain& tc, std::vector<std::string> args, s
 }
 
 ProcessResult Runner::run(Command c) {
-  ++started_;
+  (c.argv.at(0).ends_with("/go") ? go_started_ : binaries_started_)++;
   return processes_.run(c);
 }
 
@@ -136,7 +141,9 @@ std::vector<Diagnostic> Runner::map_diagnostics(const std::string& text) const {
   for (auto& l : parse_compiler_output(text)) {
     std::string path = normalise(l.file);
     auto where = module_.to_spec(path, l.line, l.column);
-    if (!where || l.indent > 0) continue;
+    // At -m=2 an explained decision reads "x escapes to heap in f:" and is
+    // followed by indented reasons; the -m level-1 message comes separately.
+    if (!where || l.indent > 0 || l.message.ends_with(":")) continue;
     const GoFile* f = module_.file(path);
     Diagnostic d;
     d.pos = where->pos;
@@ -171,7 +178,32 @@ std::string Runner::build_error(const ProcessResult& r, const Command& c) const 
   return fmt::format("does not compile: {}", msgs);
 }
 
+std::string Runner::facts_key(const Scenario& s, const Variant& v, const Toolchain& tc) const {
+  const GoPackage* p = module_.package(s.id, v.name);
+  bool pprof = false;
+  for (const auto& c : s.claims)
+    for (const auto& e : c.expect) pprof |= e.kind == ExpectKind::site && e.view == SiteView::pprof && e.variant == v.name;
+  // The toolchain by what it reports, and by where it lives: two builds
+  // calling themselves the same version are not assumed to be one.
+  std::string all = fmt::format("facts v1\n{}\n{} {} {} {} {}\npprof={}\n", ESCAPE_HARNESS_VERSION, tc.version, tc.goos,
+                                tc.goarch, tc.goroot, tc.go, pprof);
+  for (const auto& f : module_.files)
+    if (f.path.starts_with(p->dir + "/")) all += f.path + "\n" + f.content;
+  return fnv1a_hex(all);
+}
+
 VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, const GoPackage& p, const Toolchain& tc) {
+  std::string key = facts_key(s, v, tc);
+  if (auto cached = cache_.facts(key)) return *cached;
+  VariantObservation o = measure(s, v, p, tc);
+  normalise_paths(tc, o);
+  // Only what does not depend on this machine's luck is kept: a timeout or
+  // a failed start is retried next time.
+  if (o.status != RunStatus::error || o.reason.starts_with("does not compile")) cache_.store_facts(key, o);
+  return o;
+}
+
+VariantObservation Runner::measure(const Scenario& s, const Variant& v, const GoPackage& p, const Toolchain& tc) {
   VariantObservation o;
   if (std::string why = version_gate(tc, v); !why.empty()) {
     o.status = RunStatus::skipped;
@@ -185,14 +217,43 @@ VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, co
     o.reason = err;
     return o;
   }
-  Command build = go_command(tc, {"test", "-c", "-o", bin, "-gcflags=-m", "./" + p.dir}, opt_.compile_timeout);
-  ProcessResult b = run(build);
+  // One compile for the binary, the -m messages and both why-chain routes.
+  // The compiler writes the JSON log only when it compiles: after a build
+  // served from go's cache the log may be missing, and a fresh directory
+  // name (part of the flags, so of the cache key) forces the compile.
+  const std::string root = join_path(opt_.work_dir, "gosrc") + "/";
+  std::string json;
+  ProcessResult b;
+  Command build;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::string logdir = join_path(opt_.work_dir, fmt::format("optlog/{}/{}/{}{}", tc.version, p.scenario, p.variant,
+                                                             attempt ? "-again" : ""));
+    if (!fs_.make_dirs(logdir, &err)) {
+      o.status = RunStatus::error;
+      o.reason = err;
+      return o;
+    }
+    build = go_command(tc, {"test", "-c", "-o", bin, fmt::format("-gcflags=-m=2 '-json=0,file://{}'", logdir), "./" + p.dir},
+                       opt_.compile_timeout);
+    b = run(build);
+    if (!b.ok()) break;
+    std::string escaped;
+    for (char ch : p.import_path) escaped += ch == '/' ? std::string("%2F") : std::string(1, ch);
+    std::string pkgdir = join_path(logdir, escaped);
+    if (auto names = fs_.list(pkgdir, &err))
+      for (const auto& n : *names)
+        if (n.ends_with(".json"))
+          if (auto text = fs_.read(join_path(pkgdir, n), &err)) json += *text;
+    if (!json.empty()) break;
+  }
   if (!b.ok()) {
     o.status = RunStatus::error;
     o.reason = build_error(b, build);
     return o;
   }
   o.diagnostics = map_diagnostics(b.err + b.out);
+  o.chains = explain(parse_m2_chains(b.err), parse_json_log_chains(json, root), module_);
+  if (json.empty()) o.chains_note = "the JSON optimisation log was not written";
 
   Command facts;
   facts.argv = {bin, "-test.run", "^TestEscapeHarness$", "-test.bench", "^" + p.benchmark + "$", "-test.benchmem",
@@ -219,7 +280,8 @@ VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, co
     return o;
   }
 
-  explain_variant(p, tc, o);
+  explain_dependencies(p, tc, o);
+  locate_allocations(p, tc, o);
 
   bool wants_pprof = false;
   for (const auto& c : s.claims)
@@ -259,42 +321,6 @@ VariantObservation Runner::variant_facts(const Scenario& s, const Variant& v, co
     o.pprof_calls = n + 1;
   }
   return o;
-}
-
-void Runner::explain_variant(const GoPackage& p, const Toolchain& tc, VariantObservation& o) {
-  // The compiler writes the log only when it compiles; a build served from
-  // the cache writes nothing, so a fresh directory name forces the compile.
-  std::string root = join_path(opt_.work_dir, "gosrc") + "/";
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    std::string dir = join_path(opt_.work_dir, fmt::format("optlog/{}/{}/{}{}", tc.version, p.scenario, p.variant,
-                                                          attempt ? "-again" : ""));
-    std::string err;
-    if (!fs_.make_dirs(dir, &err)) {
-      o.chains_note = err;
-      return;
-    }
-    Command c = go_command(tc, {"build", fmt::format("-gcflags=-m=2 '-json=0,file://{}'", dir), "./" + p.dir},
-                           opt_.compile_timeout);
-    ProcessResult r = run(c);
-    if (!r.ok()) {
-      o.chains_note = fmt::format("the -m=2 build failed ({})", r.describe(c.timeout));
-      return;
-    }
-    // DIR/<import path, URL-escaped>/<file>.json
-    std::string escaped;
-    for (char ch : p.import_path) escaped += ch == '/' ? std::string("%2F") : std::string(1, ch);
-    std::string json;
-    if (auto names = fs_.list(join_path(dir, escaped), &err))
-      for (const auto& n : *names)
-        if (n.ends_with(".json"))
-          if (auto text = fs_.read(join_path(join_path(dir, escaped), n), &err)) json += *text;
-    if (json.empty() && attempt == 0) continue;
-    o.chains = explain(parse_m2_chains(r.err), parse_json_log_chains(json, root), module_);
-    if (json.empty()) o.chains_note = "the JSON optimisation log was not written";
-    break;
-  }
-  explain_dependencies(p, tc, o);
-  locate_allocations(p, tc, o);
 }
 
 void Runner::explain_dependencies(const GoPackage& p, const Toolchain& tc, VariantObservation& o) {
@@ -372,15 +398,60 @@ void Runner::locate_allocations(const GoPackage& p, const Toolchain& tc, Variant
   (void)p;
 }
 
-Observations Runner::facts(const Scenario& s, const Toolchain& tc, const ProgressFn& progress) {
-  Observations obs;
-  for (const auto& v : s.variants) {
-    if (interrupt_signal()) break;
-    if (progress) progress(fmt::format("{} {} {}: facts", tc.version, s.id, v.name));
-    const GoPackage* p = module_.package(s.id, v.name);
-    obs[v.name] = variant_facts(s, v, *p, tc);
+void Runner::normalise_paths(const Toolchain& tc, VariantObservation& o) const {
+  const std::string root = join_path(opt_.work_dir, "gosrc") + "/";
+  const std::string goroot_src = tc.goroot + "/src/";
+  auto fix = [&](std::string& path) {
+    if (path.starts_with(root)) path.erase(0, root.size());
+    else if (!tc.goroot.empty() && path.starts_with(goroot_src)) path = "$GOROOT/src/" + path.substr(goroot_src.size());
+  };
+  for (auto& site : o.sites) fix(site.at_file);
+  for (auto& c : o.chains) {
+    fix(c.generated);
+    for (auto& st : c.steps) fix(st.generated);
   }
-  return obs;
+}
+
+FactsTable Runner::facts(const std::vector<Scenario>& scenarios, const std::vector<Toolchain>& toolchains,
+                         const ProgressFn& progress,
+                         const std::function<void(std::size_t, std::size_t, const Observations&)>& done) {
+  struct Job {
+    std::size_t tc, scenario, variant;
+  };
+  std::vector<Job> jobs;
+  for (std::size_t t = 0; t < toolchains.size(); ++t)
+    for (std::size_t i = 0; i < scenarios.size(); ++i)
+      for (std::size_t v = 0; v < scenarios[i].variants.size(); ++v) jobs.push_back({t, i, v});
+  FactsTable table(toolchains.size(), std::vector<Observations>(scenarios.size()));
+  std::vector<std::vector<std::size_t>> remaining(toolchains.size(), std::vector<std::size_t>(scenarios.size()));
+  for (std::size_t t = 0; t < toolchains.size(); ++t)
+    for (std::size_t i = 0; i < scenarios.size(); ++i) remaining[t][i] = scenarios[i].variants.size();
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  auto worker = [&] {
+    for (;;) {
+      std::size_t k = next++;
+      if (k >= jobs.size() || interrupt_signal()) return;
+      const Job& j = jobs[k];
+      const Scenario& s = scenarios[j.scenario];
+      const Variant& v = s.variants[j.variant];
+      const Toolchain& tc = toolchains[j.tc];
+      if (progress) {
+        std::lock_guard<std::mutex> lock(progress_mu_);
+        progress(fmt::format("{} {} {}: facts", tc.version, s.id, v.name));
+      }
+      VariantObservation o = variant_facts(s, v, *module_.package(s.id, v.name), tc);
+      std::lock_guard<std::mutex> lock(mu);
+      table[j.tc][j.scenario][v.name] = std::move(o);
+      if (--remaining[j.tc][j.scenario] == 0 && done && !interrupt_signal()) done(j.tc, j.scenario, table[j.tc][j.scenario]);
+    }
+  };
+  std::vector<std::thread> threads;
+  int n = std::max(1, std::min<int>(opt_.jobs, static_cast<int>(jobs.size())));
+  for (int i = 1; i < n; ++i) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  return table;
 }
 
 void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, const ProgressFn& progress) {
@@ -390,9 +461,21 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
       if (e.kind == ExpectKind::faster || e.kind == ExpectKind::similar)
         for (const auto& n : {e.variant, e.than})
           if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
-  // Only variants whose facts ran can be timed.
+  // Only variants whose facts ran can be timed; cached samples are reused
+  // only on the same CPU model with the same sampling settings.
   std::erase_if(names, [&](const std::string& n) { return !obs.count(n) || obs[n].status != RunStatus::ok; });
+  std::map<std::string, std::string> keys;
+  for (const auto& n : names)
+    keys[n] = fnv1a_hex(fmt::format("timing v1\n{}\n{}\n{} x {}", facts_key(s, *s.find_variant(n), tc), opt_.cpu,
+                                    opt_.timing_samples, opt_.timing_benchtime));
   for (const auto& n : names) obs[n].samples.clear();
+  std::erase_if(names, [&](const std::string& n) {
+    if (auto cached = cache_.timing(keys[n])) {
+      obs[n].samples = *cached;
+      return true;
+    }
+    return false;
+  });
   std::set<std::string> failed;
   for (int round = 0; round < opt_.timing_samples; ++round) {
     for (const auto& n : names) {
@@ -420,6 +503,9 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
           if (auto ns = br.metric("ns/op")) o.samples.push_back(*ns);
     }
   }
+  for (const auto& n : names)
+    if (!failed.count(n) && static_cast<int>(obs[n].samples.size()) == opt_.timing_samples)
+      cache_.store_timing(keys[n], obs[n].samples);
 }
 
 }  // namespace eh

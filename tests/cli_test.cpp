@@ -67,18 +67,17 @@ struct Harness {
     fs.files["scenarios/03-demo.yaml"] = kSpec;
     go.on({"env", "GOVERSION"}, test::exited(0, "go1.26.8\nlinux\namd64\n/usr/local/go\n"));
     // code.go of bug: line 8 is "func f(t T) *T {", the parameter at column 8.
+    // One compile at -m=2: the level-1 messages and the explained chains.
+    // No JSON log is written here, so each variant compiles twice (the second
+    // time under a fresh log directory).
     go.on({"test", "-c", "./demo/bug"},
           test::exited(0, "", "# escapeharness/demo/bug [escapeharness/demo/bug.test]\n"
+                              "demo/bug/code.go:8:8: t escapes to heap in f:\n"
+                              "demo/bug/code.go:8:8:   flow: ~r0 ← &t:\n"
+                              "demo/bug/code.go:8:8:     from &t (address-of) at demo/bug/code.go:9:9\n"
                               "demo/bug/code.go:8:8: moved to heap: t\n"
                               "demo/bug/harness_test.go:16:6: can inline harnessLoop\n"));
     go.on({"test", "-c", "./demo/fix"}, test::exited(0, "", "demo/fix/code.go:8:8: leaking param: t to result ~r0 level=0\n"));
-    // The -m=2 build for why-chains; no JSON log is written here, so each
-    // variant builds twice (the second time under a fresh log directory).
-    go.on({"build", "-gcflags=-m=2", "./demo/bug"},
-          test::exited(0, "", "demo/bug/code.go:8:8: t escapes to heap in f:\n"
-                              "demo/bug/code.go:8:8:   flow: ~r0 ← &t:\n"
-                              "demo/bug/code.go:8:8:     from &t (address-of) at demo/bug/code.go:9:9\n"));
-    go.on({"build", "./demo/fix"}, test::exited(0));
     go.on({"/demo/bug.test", "-test.run"},
           test::exited(0, "\nescape-harness: counts calls=10000 mallocs=10000 bytes=80000\n"
                           "escape-harness: site objects=10000 bytes=80000 stack=runtime.newobject;escapeharness/demo/bug.f;"
@@ -99,7 +98,8 @@ TEST_CASE("run judges every claim and writes both reports", "[cli]") {
   REQUIRE(h.run({"run", "--quick"}) == kExitOk);
   CHECK(h.out.str() ==
         "claims: 2 confirmed, 0 refuted, 0 inconclusive, 0 skipped, 0 error\n"
-        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md (9 go processes)\n");
+        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md, reports/ERRATA.md\n"
+        "processes: 5 go, 2 test binaries (0 results from the cache)\n");
   std::string err;
   auto r = results_from_json(h.fs.files.at("reports/results.json"), &err);
   REQUIRE(r);
@@ -146,7 +146,8 @@ TEST_CASE("a variant that does not compile is an error mapped to the spec; the r
         "undefined: tt (generated demo/bug/code.go:9:9)\n"
         "  error: entry 3 fix-helps (go1.26.8): variant 'bug': does not compile: scenarios/03-demo.yaml:10:15: "
         "undefined: tt (generated demo/bug/code.go:9:9)\n"
-        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md (6 go processes)\n");
+        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md, reports/ERRATA.md\n"
+        "processes: 4 go, 1 test binaries (0 results from the cache)\n");
   CHECK(h.fs.files.count("reports/results.json"));
 }
 
@@ -284,4 +285,29 @@ TEST_CASE("--matrix reads the toolchains file; each toolchain once", "[cli]") {
   h.fs.files["scenarios/toolchains.txt"] = "go\n";
   CHECK(h.run({"run", "--quick", "--matrix"}) == kExitOk);
   CHECK(h.run({"run", "--quick", "--matrix-file", "missing.txt"}) == kExitBadInput);
+}
+
+TEST_CASE("a rerun of an unchanged catalog comes from the cache", "[cli]") {
+  Harness h;
+  REQUIRE(h.run({"run", "--quick"}) == kExitOk);
+  std::size_t first = h.go.commands.size();
+  std::string results = h.fs.files.at("reports/results.json");
+  h.out.str("");
+  REQUIRE(h.run({"run", "--quick"}) == kExitOk);
+  CHECK(h.go.commands.size() == first + 1);  // only the toolchain probe
+  CHECK_THAT(h.out.str(), Catch::EndsWith("processes: 1 go, 0 test binaries (2 results from the cache)\n"));
+  // --no-cache measures again.
+  h.out.str("");
+  REQUIRE(h.run({"run", "--quick", "--no-cache"}) == kExitOk);
+  CHECK_THAT(h.out.str(), Catch::EndsWith("processes: 5 go, 2 test binaries (0 results from the cache)\n"));
+  // A changed scenario reruns alone: here the only one, so everything.
+  h.fs.files["scenarios/03-demo.yaml"] += "\n";  // same spec, same generated code: still cached
+  h.out.str("");
+  REQUIRE(h.run({"run", "--quick"}) == kExitOk);
+  CHECK_THAT(h.out.str(), Catch::EndsWith("(2 results from the cache)\n"));
+  std::string& spec = h.fs.files["scenarios/03-demo.yaml"];
+  spec.replace(spec.find("var v = T{n: 1}"), 15, "var v = T{n: 2}");
+  h.out.str("");
+  REQUIRE(h.run({"run", "--quick"}) == kExitOk);
+  CHECK_THAT(h.out.str(), Catch::EndsWith("(1 results from the cache)\n"));
 }

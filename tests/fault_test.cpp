@@ -65,7 +65,7 @@ const std::string kHang =
 const std::string kPanic = spec("boom", 3, "      func f() { panic(\"boom\") }\n", "f()");
 
 ProcessResult harness(std::vector<std::string> args, const std::string& cwd,
-                      std::map<std::string, std::string> env = current_environment()) {
+                      std::map<std::string, std::string> env = test::test_environment()) {
   SystemProcessRunner r;
   Command c;
   c.argv = {ESCAPE_HARNESS_BINARY};
@@ -99,6 +99,7 @@ pid_t spawn_harness(std::vector<std::string> args, const std::string& cwd) {
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
+  std::vector<std::string> test_env_strings = test::env_strings(test::test_environment());
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
@@ -106,7 +107,7 @@ pid_t spawn_harness(std::vector<std::string> args, const std::string& cwd) {
   std::string old = std::filesystem::current_path();
   std::filesystem::current_path(cwd);
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
+  int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), test::envp(test_env_strings).data());
   std::filesystem::current_path(old);
   posix_spawn_file_actions_destroy(&fa);
   REQUIRE(rc == 0);
@@ -180,7 +181,7 @@ TEST_CASE("a run killed while writing the reports leaves the previous ones byte-
   write(d.path + "/scenarios/a.yaml", kGood);
   write(d.path + "/out/results.json", "previous results\n");
   write(d.path + "/out/EVIDENCE.md", "previous evidence\n");
-  auto env = current_environment();
+  auto env = test::test_environment();
   env["ESCAPE_HARNESS_TEST_FAULT"] = "kill-before-rename";
   auto r = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path, env);
   CHECK(r.outcome == Outcome::signaled);
@@ -222,7 +223,7 @@ TEST_CASE("two runs on one output directory: the second refuses", "[fault]") {
 TEST_CASE("no go, or not a go, exits 3 with what to do", "[fault]") {
   TempDir d;
   write(d.path + "/scenarios/a.yaml", kGood);
-  auto env = current_environment();
+  auto env = test::test_environment();
   env["PATH"] = "/nonexistent";
   auto r = harness({"run", "--quick", "--out", "out"}, d.path, env);
   CHECK(r.exit_code == kExitToolchain);

@@ -30,7 +30,7 @@ ProcessResult harness(std::vector<std::string> args, const std::string& cwd = te
   c.argv = {ESCAPE_HARNESS_BINARY};
   for (auto& a : args) c.argv.push_back(std::move(a));
   c.cwd = cwd;
-  c.env = current_environment();
+  c.env = test::test_environment();
   c.timeout = std::chrono::minutes(10);
   return r.run(c);
 }
@@ -213,7 +213,7 @@ TEST_CASE("the progress line redraws in place on a terminal, plain lines in a pi
   Command tty;  // script(1) gives the harness a pseudo-terminal
   tty.argv = {"/usr/bin/script", "-qfec", cmd, "/dev/null"};
   tty.cwd = test::source_dir();
-  tty.env = current_environment();
+  tty.env = test::test_environment();
   tty.env.erase("CI");
   tty.env["TERM"] = "xterm";
   tty.timeout = std::chrono::minutes(5);

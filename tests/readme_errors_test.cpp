@@ -90,7 +90,7 @@ std::string one_variant(const std::string& code, const std::string& imports = "[
 }
 
 ProcessResult harness(const std::string& cwd, std::vector<std::string> args,
-                      std::map<std::string, std::string> env = current_environment()) {
+                      std::map<std::string, std::string> env = test::test_environment()) {
   SystemProcessRunner r;
   Command c;
   c.argv = {ESCAPE_HARNESS_BINARY};
@@ -141,7 +141,7 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   {
     TempDir d;
     write(d.path + "/scenarios/03-demo.yaml", kSpec);
-    auto env = current_environment();
+    auto env = test::test_environment();
     env["PATH"] = "/nonexistent";
     add("go not found (exit 3)", harness(d.path, {"run", "--out", "out"}, env).err);
     add("A toolchain path that is not a go binary (exit 3)", harness(d.path, {"run", "--out", "out", "--go", "/bin/true"}).err);
@@ -166,14 +166,15 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
     for (auto& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
     std::string errfile = d.path + "/stderr";
-    posix_spawn_file_actions_t fa;
+    std::vector<std::string> test_env_strings = test::env_strings(test::test_environment());
+  posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, errfile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     auto old = std::filesystem::current_path();
     std::filesystem::current_path(d.path);
     pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ) == 0);
+    REQUIRE(posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), test::envp(test_env_strings).data()) == 0);
     std::filesystem::current_path(old);
     posix_spawn_file_actions_destroy(&fa);
     // Wait for the test binary to run, then interrupt.

@@ -1,8 +1,14 @@
 #pragma once
 // Helpers shared by the tests: reading fixtures and a scripted process runner.
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -34,6 +40,7 @@ class FakeProcessRunner : public ProcessRunner {
   using Rule = std::function<bool(const Command&, ProcessResult&)>;
 
   ProcessResult run(const Command& c) override {
+    std::lock_guard<std::mutex> lock(mu);  // the facts phase runs in parallel
     commands.push_back(c);
     ProcessResult r;
     for (auto& rule : rules)
@@ -58,7 +65,51 @@ class FakeProcessRunner : public ProcessRunner {
 
   std::vector<Rule> rules;
   std::vector<Command> commands;
+  std::mutex mu;
 };
+
+/// The harness's environment for tests that run the real binary: the
+/// user's, with the result cache and work directories in a directory of
+/// this test process, so tests neither reuse nor pollute the user's cache.
+inline std::map<std::string, std::string> test_environment() {
+  // Removed when the test process exits.
+  struct Dir {
+    Dir() {
+      char tmpl[] = "/tmp/eh-test-cache-XXXXXX";
+      path = ::mkdtemp(tmpl);
+    }
+    ~Dir() { std::filesystem::remove_all(path); }
+    std::string path;
+  };
+  static const Dir dir;
+  std::map<std::string, std::string> env;
+  for (char** e = ::environ; e && *e; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  // go's build cache follows XDG_CACHE_HOME too; keep it where it was.
+  if (!env.count("GOCACHE")) {
+    if (env.count("XDG_CACHE_HOME")) env["GOCACHE"] = env["XDG_CACHE_HOME"] + "/go-build";
+    else if (env.count("HOME")) env["GOCACHE"] = env["HOME"] + "/.cache/go-build";
+  }
+  env["XDG_CACHE_HOME"] = dir.path;
+  return env;
+}
+
+/// "KEY=value" strings of an environment, and a null-terminated array of
+/// pointers into them, for posix_spawn.
+inline std::vector<std::string> env_strings(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+  return out;
+}
+inline std::vector<char*> envp(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
 
 inline ProcessResult exited(int code, std::string out = "", std::string err = "") {
   ProcessResult r;

@@ -1,0 +1,41 @@
+#pragma once
+// The result cache: a variant's facts on a toolchain, and its timing
+// samples, stored under a key that names everything they depend on, so an
+// unchanged catalog reruns in a moment and a changed scenario reruns alone.
+//
+//   facts:  the variant's generated files, the toolchain (version, GOOS,
+//           GOARCH), whether the pprof view is read, the harness version
+//   timing: the facts key, the CPU model, the sample count and benchtime
+//
+// Entries are results.json fragments in <dir>/facts/<key>.json and
+// <dir>/timing/<key>.json, written atomically through FileSystem.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fs.h"
+#include "observation.h"
+
+namespace eh {
+
+class ResultCache {
+ public:
+  /// `dir` empty: a cache that stores nothing and finds nothing.
+  ResultCache(FileSystem& fs, std::string dir, bool read);
+
+  std::optional<VariantObservation> facts(const std::string& key);
+  void store_facts(const std::string& key, const VariantObservation& o);
+  std::optional<std::vector<double>> timing(const std::string& key);
+  void store_timing(const std::string& key, const std::vector<double>& samples);
+
+  int hits() const { return hits_; }
+
+ private:
+  FileSystem& fs_;
+  std::string dir_;
+  bool read_;
+  int hits_ = 0;
+};
+
+}  // namespace eh
