@@ -4,6 +4,7 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <ostream>
 #include <set>
@@ -22,6 +23,7 @@
 #include "results_json.h"
 #include "run.h"
 #include "spec_loader.h"
+#include "stats.h"
 #include "toolchain.h"
 
 namespace eh {
@@ -62,7 +64,7 @@ const char* kRunUsage =
     "  --out DIR          where reports are written (default: reports)\n"
     "  --scenarios DIR    where the specs are (default: scenarios)\n"
     "  --quick            skip timing samples: timing claims are `skipped`\n"
-    "  --samples N        timing samples per variant (default: 10)\n"
+    "  --samples N        timing samples per variant (default: 60, 100 ms each)\n"
     "  --timeout SECONDS  limit for each test-binary run (default: 120;\n"
     "                     compiles get 5 minutes or this, whichever is longer)\n"
     "  --work DIR         where the module is built (default: a directory under\n"
@@ -134,7 +136,7 @@ struct Options {
   bool quick = false;
   bool matrix = false;
   bool help = false;
-  int samples = 10;
+  int samples = 60;
   int timeout_s = 120;
   int jobs = 0;  // 0: the number of cores
   std::string cache_dir;
@@ -521,7 +523,7 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
   for (const auto& s : *scenarios) results.scenarios.push_back(make_record(s, module.scenario_hash(s.id)));
 
   Progress progress(ctx.err, ctx.term, ctx.env);
-  int total = 0;  // steps: facts per variant, and one per timing sample
+  int total = 0;  // steps: facts per variant, and one per timing process
   for (const auto& s : *scenarios) {
     int timed = 0;
     for (const auto& v : s.variants) {
@@ -531,7 +533,8 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
           t |= (e.kind == ExpectKind::faster || e.kind == ExpectKind::similar) && (e.variant == v.name || e.than == v.name);
       timed += t;
     }
-    total += static_cast<int>(s.variants.size()) + (o.quick ? 0 : timed * o.samples);
+    const int processes = (o.samples + ro.samples_per_process - 1) / ro.samples_per_process;
+    total += static_cast<int>(s.variants.size()) + (o.quick ? 0 : timed * processes);
   }
   progress.set_total(total * static_cast<int>(toolchains.size()));
   auto on_step = [&](const std::string& what) { progress.step(what); };
@@ -582,6 +585,20 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
                         counts[v] ? paint(fmt::format("{} {}", counts[v], to_string(v)), colour)
                                   : fmt::format("{} {}", counts[v], to_string(v)));
   fmt::print(ctx.out, "claims: {}\n", line);
+  // How precise the timing was: the 95% interval of each timed median.
+  std::vector<double> widths;
+  for (const auto& s : results.scenarios)
+    for (const auto& v : s.variants)
+      for (const auto& [tc, ob] : v.results)
+        if (ob.samples.size() >= 2)
+          if (auto ci = stats::median_ci(ob.samples); ci && std::isfinite(ci->lo) && std::isfinite(ci->hi))
+            widths.push_back((ci->hi - ci->lo) / 2 / ci->median * 100);
+  if (!widths.empty()) {
+    auto [lo, hi] = std::minmax_element(widths.begin(), widths.end());
+    long within = std::count_if(widths.begin(), widths.end(), [](double w) { return w <= 3.0; });
+    fmt::print(ctx.out, "timing: {} samples per variant; median 95% CI half-width {:.1f}% to {:.1f}% ({} of {} within 3%)\n",
+               o.samples, *lo, *hi, within, widths.size());
+  }
   for (const auto& r : refuted) fmt::print(ctx.out, "  {}: {}\n", paint("refuted", "yellow"), r);
   for (const auto& e : errors) fmt::print(ctx.out, "  {}: {}\n", paint("error", "red"), e);
   fmt::print(ctx.out, "reports: {}, {}, {}, {}\n", join_path(o.out, "results.json"), join_path(o.out, "EVIDENCE.md"),

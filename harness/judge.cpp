@@ -269,7 +269,11 @@ struct TimingPair {
   std::optional<stats::UTest> u;
   double change = 0;
 
-  std::string p() const { return u ? fmt::format("{:.3g}", u->p) : std::string("n/a"); }
+  /// "= 0.31", "< 0.0001": for "p {}" in messages.
+  std::string p() const {
+    if (!u) return "= n/a";
+    return u->p < 1e-4 ? std::string("< 0.0001") : fmt::format("= {:.3g}", u->p);
+  }
 };
 
 /// The pair for a timing expectation, or nothing with `v` set: skipped in
@@ -293,7 +297,7 @@ std::optional<TimingPair> timing_pair(const Expectation& e, const Observations& 
     return std::nullopt;
   }
   TimingPair t{*ma, *mb, stats::mann_whitney_u(a->samples, b->samples), (ma->median - mb->median) / mb->median};
-  v.observed = fmt::format("{} {:.4g} ns/op [{:.4g}, {:.4g}] vs {} {:.4g} ns/op [{:.4g}, {:.4g}] ({:+.1f}%), p = {}, n = {}+{}",
+  v.observed = fmt::format("{} {:.4g} ns/op [{:.4g}, {:.4g}] vs {} {:.4g} ns/op [{:.4g}, {:.4g}] ({:+.1f}%), p {}, n = {}+{}",
                            e.variant, t.a.median, t.a.lo, t.a.hi, e.than, t.b.median, t.b.lo, t.b.hi, t.change * 100,
                            t.p(), a->samples.size(), b->samples.size());
   return t;
@@ -308,7 +312,7 @@ ExpectationVerdict judge_faster(const Expectation& e, const Observations& obs, c
   if (!t) return v;
   if (!t->u || t->u->p >= opt.alpha) {
     v.verdict = Verdict::inconclusive;
-    v.reason = t->u ? fmt::format("no significant difference (p = {} >= {})", t->p(), opt.alpha)
+    v.reason = t->u ? fmt::format("no significant difference (p {} >= {})", t->p(), opt.alpha)
                     : std::string("all samples equal: no ranking");
     return v;
   }
@@ -333,7 +337,7 @@ ExpectationVerdict judge_similar(const Expectation& e, const Observations& obs, 
     v.verdict = Verdict::refuted;
   } else {
     v.verdict = Verdict::inconclusive;
-    v.reason = fmt::format("medians differ by {:+.1f}% but not significantly (p = {})", t->change * 100, t->p());
+    v.reason = fmt::format("medians differ by {:+.1f}% but not significantly (p {})", t->change * 100, t->p());
   }
   return v;
 }

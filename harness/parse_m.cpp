@@ -1,37 +1,41 @@
 #include "parse_m.h"
 
-#include <charconv>
-
 namespace eh {
 namespace {
 
-bool take_number(std::string_view& s, int& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (ec != std::errc() || p == s.data() || out <= 0) return false;
-  s.remove_prefix(static_cast<std::size_t>(p - s.data()));
-  return true;
+/// A positive decimal number at the front of `s` (at most 9 digits), or 0.
+int take_number(std::string_view& s) {
+  std::size_t i = 0;
+  int v = 0;
+  while (i < s.size() && i < 9 && s[i] >= '0' && s[i] <= '9') v = v * 10 + (s[i++] - '0');
+  if (i < s.size() && s[i] >= '0' && s[i] <= '9') return 0;  // too long to be a position
+  s.remove_prefix(i);
+  return v;
 }
 
 }  // namespace
 
-bool parse_compiler_line(std::string_view line, CompilerLine& out) {
+bool parse_compiler_line(std::string_view line, CompilerLineView& out) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty() || line.front() == '#' || line.front() == ' ' || line.front() == '\t') return false;
   // The file name ends at the first ':' followed by a digit; file names
   // with such a colon are not produced by the go command.
   std::size_t colon = 0;
   for (;;) {
-    colon = line.find(':', colon);
-    if (colon == std::string_view::npos || colon == 0) return false;
+    const void* c = std::memchr(line.data() + colon, ':', line.size() - colon);
+    if (!c) return false;
+    colon = static_cast<std::size_t>(static_cast<const char*>(c) - line.data());
+    if (colon == 0) return false;
     if (colon + 1 < line.size() && line[colon + 1] >= '0' && line[colon + 1] <= '9') break;
     ++colon;
   }
   std::string_view rest = line.substr(colon + 1);
-  int ln = 0, col = 0;
-  if (!take_number(rest, ln) || rest.empty() || rest.front() != ':') return false;
+  int ln = take_number(rest), col = 0;
+  if (ln <= 0 || rest.empty() || rest.front() != ':') return false;
   rest.remove_prefix(1);
   if (!rest.empty() && rest.front() >= '0' && rest.front() <= '9') {
-    if (!take_number(rest, col) || rest.empty() || rest.front() != ':') return false;
+    col = take_number(rest);
+    if (col <= 0 || rest.empty() || rest.front() != ':') return false;
     rest.remove_prefix(1);
   }
   if (rest.empty() || rest.front() != ' ') return false;
@@ -39,24 +43,26 @@ bool parse_compiler_line(std::string_view line, CompilerLine& out) {
   int indent = 0;
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1), ++indent;
   if (rest.empty()) return false;
-  out.file = std::string(line.substr(0, colon));
+  out.file = line.substr(0, colon);
   out.line = ln;
   out.column = col;
-  out.message = std::string(rest);
+  out.message = rest;
   out.indent = indent;
+  return true;
+}
+
+bool parse_compiler_line(std::string_view line, CompilerLine& out) {
+  CompilerLineView v;
+  if (!parse_compiler_line(line, v)) return false;
+  out = CompilerLine{std::string(v.file), v.line, v.column, std::string(v.message), v.indent};
   return true;
 }
 
 std::vector<CompilerLine> parse_compiler_output(std::string_view text) {
   std::vector<CompilerLine> out;
-  while (!text.empty()) {
-    auto nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    CompilerLine c;
-    if (parse_compiler_line(line, c)) out.push_back(std::move(c));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
+  for_each_compiler_line(text, [&](const CompilerLineView& v) {
+    out.push_back(CompilerLine{std::string(v.file), v.line, v.column, std::string(v.message), v.indent});
+  });
   return out;
 }
 

@@ -6,12 +6,26 @@
 // At -m=2 a message's explanation follows on lines with the same position
 // and an indented message ("  flow: {heap} = &x:"). Package headers
 // ("# pkg") and go command lines ("FAIL ...") are not messages.
+//
+// The scanner works on views into the text and allocates nothing, because
+// `escape-harness scan` streams the -m=2 output of whole modules through it;
+// parse_compiler_output() copies the lines out for everyone else.
 
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace eh {
+
+/// One compiler message, viewing the text it was read from.
+struct CompilerLineView {
+  std::string_view file;
+  int line = 0;
+  int column = 0;             // 0 when the compiler gave none
+  std::string_view message;   // without the indentation
+  int indent = 0;             // leading spaces of the message (-m=2 explanations)
+};
 
 struct CompilerLine {
   std::string file;
@@ -23,11 +37,26 @@ struct CompilerLine {
   friend bool operator==(const CompilerLine&, const CompilerLine&) = default;
 };
 
-/// Every compiler line in `text`, in order. Lines that are not compiler
-/// messages are skipped; the parser never fails.
-std::vector<CompilerLine> parse_compiler_output(std::string_view text);
-
-/// Parses one line; false when it is not a compiler message.
+/// Parses one line (without its newline); false when it is not a compiler message.
+bool parse_compiler_line(std::string_view line, CompilerLineView& out);
 bool parse_compiler_line(std::string_view line, CompilerLine& out);
+
+/// Calls `f(const CompilerLineView&)` for every compiler message in `text`,
+/// in order. Lines that are not compiler messages are skipped; it never fails.
+template <class F>
+void for_each_compiler_line(std::string_view text, F&& f) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    const char* e = nl ? nl : end;
+    CompilerLineView v;
+    if (parse_compiler_line(std::string_view(p, static_cast<std::size_t>(e - p)), v)) f(v);
+    p = nl ? nl + 1 : end;
+  }
+}
+
+/// Every compiler line in `text`, copied out, in order.
+std::vector<CompilerLine> parse_compiler_output(std::string_view text);
 
 }  // namespace eh

@@ -250,6 +250,9 @@ TEST_CASE("timing needs a significant difference", "[judge]") {
   auto v = judge_expectation(s, e, obs, {});
   CHECK(v.verdict == Verdict::inconclusive);
   CHECK(v.reason == "no significant difference (p = 1 >= 0.05)");
+  obs["bug"] = slow;
+  obs["fix"] = fast;
+  CHECK_THAT(judge_expectation(s, e, obs, {}).observed, Catch::Contains("(-48.9%), p < 0.0001, n = 10+10"));
   e.by_at_least = Rational(60, 100);
   e.by_relative = true;
   obs["fix"] = fast;
