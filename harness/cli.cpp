@@ -64,7 +64,8 @@ const char* kRunUsage =
     "  --out DIR          where reports are written (default: reports)\n"
     "  --scenarios DIR    where the specs are (default: scenarios)\n"
     "  --quick            skip timing samples: timing claims are `skipped`\n"
-    "  --samples N        timing samples per variant (default: 60, 100 ms each)\n"
+    "  --samples N        timing samples per variant (default: 60, 100 ms each;\n"
+    "                     up to 3x as many while a median is less precise than 3%)\n"
     "  --timeout SECONDS  limit for each test-binary run (default: 120;\n"
     "                     compiles get 5 minutes or this, whichever is longer)\n"
     "  --work DIR         where the module is built (default: a directory under\n"
@@ -587,17 +588,22 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
   fmt::print(ctx.out, "claims: {}\n", line);
   // How precise the timing was: the 95% interval of each timed median.
   std::vector<double> widths;
+  std::size_t fewest = SIZE_MAX, most = 0;
   for (const auto& s : results.scenarios)
     for (const auto& v : s.variants)
       for (const auto& [tc, ob] : v.results)
         if (ob.samples.size() >= 2)
-          if (auto ci = stats::median_ci(ob.samples); ci && std::isfinite(ci->lo) && std::isfinite(ci->hi))
+          if (auto ci = stats::median_ci(ob.samples); ci && std::isfinite(ci->lo) && std::isfinite(ci->hi)) {
             widths.push_back((ci->hi - ci->lo) / 2 / ci->median * 100);
+            fewest = std::min(fewest, ob.samples.size());
+            most = std::max(most, ob.samples.size());
+          }
   if (!widths.empty()) {
     auto [lo, hi] = std::minmax_element(widths.begin(), widths.end());
     long within = std::count_if(widths.begin(), widths.end(), [](double w) { return w <= 3.0; });
     fmt::print(ctx.out, "timing: {} samples per variant; median 95% CI half-width {:.1f}% to {:.1f}% ({} of {} within 3%)\n",
-               o.samples, *lo, *hi, within, widths.size());
+               fewest == most ? std::to_string(most) : fmt::format("{} to {}", fewest, most), *lo, *hi, within,
+               widths.size());
   }
   for (const auto& r : refuted) fmt::print(ctx.out, "  {}: {}\n", paint("refuted", "yellow"), r);
   for (const auto& e : errors) fmt::print(ctx.out, "  {}: {}\n", paint("error", "red"), e);

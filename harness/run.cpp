@@ -1,6 +1,7 @@
 #include "run.h"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <fmt/format.h>
 #include <set>
@@ -8,6 +9,7 @@
 
 #include "parse_chains.h"
 #include "parse_m.h"
+#include "stats.h"
 
 namespace eh {
 namespace {
@@ -466,8 +468,9 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
   std::erase_if(names, [&](const std::string& n) { return !obs.count(n) || obs[n].status != RunStatus::ok; });
   std::map<std::string, std::string> keys;
   for (const auto& n : names)
-    keys[n] = fnv1a_hex(fmt::format("timing v1\n{}\n{}\n{} x {} by {}", facts_key(s, *s.find_variant(n), tc), opt_.cpu,
-                                    opt_.timing_samples, opt_.timing_benchtime, opt_.samples_per_process));
+    keys[n] = fnv1a_hex(fmt::format("timing v2\n{}\n{}\n{} x {} by {}, to {} or {}", facts_key(s, *s.find_variant(n), tc),
+                                    opt_.cpu, opt_.timing_samples, opt_.timing_benchtime, opt_.samples_per_process,
+                                    opt_.timing_target, opt_.timing_max_samples));
   for (const auto& n : names) obs[n].samples.clear();
   std::erase_if(names, [&](const std::string& n) {
     if (auto cached = cache_.timing(keys[n])) {
@@ -495,13 +498,15 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
     }
   }
   const int per_process = std::max(1, std::min(opt_.samples_per_process, opt_.timing_samples));
-  for (int taken = 0; taken < opt_.timing_samples; taken += per_process) {
-    const int count = std::min(per_process, opt_.timing_samples - taken);
-    for (const auto& n : names) {
+  // One round: `count` more samples of each variant in `which`, interleaved.
+  auto round = [&](const std::vector<std::string>& which, int count) {
+    for (const auto& n : which) {
       if (interrupt_signal()) return;
       if (failed.count(n)) continue;
+      VariantObservation& o = obs[n];
       if (progress)
-        progress(fmt::format("{} {} {}: timing {}/{}", tc.version, s.id, n, taken + count, opt_.timing_samples));
+        progress(fmt::format("{} {} {}: timing {}/{}", tc.version, s.id, n, o.samples.size() + static_cast<std::size_t>(count),
+                             opt_.timing_samples));
       const GoPackage* p = module_.package(s.id, n);
       Command c;
       c.argv = {binary_path(tc, *p), "-test.run", "^$", "-test.bench", "^" + p->benchmark + "$",
@@ -510,7 +515,6 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
       c.env = go_environment(tc, opt_.inherited_env);
       c.timeout = opt_.run_timeout;
       ProcessResult r = run(c);
-      VariantObservation& o = obs[n];
       if (!r.ok()) {
         o.status = RunStatus::error;
         o.reason = failure("a timing run failed", r, c.timeout);
@@ -522,10 +526,25 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
         if (br.name == p->benchmark)
           if (auto ns = br.metric("ns/op")) o.samples.push_back(*ns);
     }
-  }
+  };
+  for (int taken = 0; taken < opt_.timing_samples && !interrupt_signal(); taken += per_process)
+    round(names, std::min(per_process, opt_.timing_samples - taken));
+  // Then more rounds for the variants whose median is not yet precise enough.
+  auto imprecise = [&] {
+    std::vector<std::string> out;
+    for (const auto& n : names) {
+      const auto& xs = obs[n].samples;
+      if (failed.count(n) || static_cast<int>(xs.size()) >= opt_.timing_max_samples) continue;
+      auto ci = stats::median_ci(xs);
+      if (!ci || !std::isfinite(ci->lo) || !std::isfinite(ci->hi) || (ci->hi - ci->lo) / 2 > opt_.timing_target * ci->median)
+        out.push_back(n);
+    }
+    return out;
+  };
+  for (auto more = imprecise(); !more.empty() && !interrupt_signal(); more = imprecise()) round(more, per_process);
+  if (interrupt_signal()) return;
   for (const auto& n : names)
-    if (!failed.count(n) && static_cast<int>(obs[n].samples.size()) == opt_.timing_samples)
-      cache_.store_timing(keys[n], obs[n].samples);
+    if (!failed.count(n)) cache_.store_timing(keys[n], obs[n].samples);
 }
 
 }  // namespace eh
