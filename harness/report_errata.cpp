@@ -109,7 +109,9 @@ std::string errata_markdown(const Results& r) {
           const VariantRecord* v = s.variant(name);
           if (!v) continue;
           const std::string& tc = refuted.back();
-          where.push_back(fmt::format("`{}` ({}; {} allocs/op, {} B/op on {})", name, v->about, metric(*v, tc, "allocs"),
+          std::string about = v->about;
+          while (!about.empty() && (about.back() == '.' || about.back() == ' ')) about.pop_back();
+          where.push_back(fmt::format("`{}`: {} ({} allocs/op, {} B/op on {})", name, about, metric(*v, tc, "allocs"),
                                       metric(*v, tc, "bytes"), tc));
         }
         section += fmt::format("- **Where it does hold:** {}\n", join(where, "; "));

@@ -242,11 +242,13 @@ std::string evidence_markdown(const Results& r) {
     out += "\n### Variants\n\n| variant | toolchain | allocs/op | B/op | ns/op | allocating frames | notes |\n"
            "|---|---|---:|---:|---:|---|---|\n";
     for (const auto& v : s.variants) {
+      std::vector<std::string> parts;
+      if (!v.reconstructed.empty()) parts.push_back("*reconstructed*");
+      if (!v.adapted.empty()) parts.push_back("*adapted*");
+      if (!v.about.empty()) parts.push_back(v.about);
+      if (!v.min_go.empty()) parts.push_back(fmt::format("(needs Go {})", v.min_go));
       std::string notes;
-      if (!v.reconstructed.empty()) notes += "*reconstructed* ";
-      if (!v.adapted.empty()) notes += "*adapted* ";
-      notes += v.about;
-      if (!v.min_go.empty()) notes += fmt::format("{}(needs Go {})", notes.empty() ? "" : " ", v.min_go);
+      for (const auto& p : parts) notes += (notes.empty() ? "" : " ") + p;
       for (const auto& [tc, o] : v.results) {
         if (o.status != RunStatus::ok) {
           out += fmt::format("| `{}` | {} | {} | | | | {} {} |\n", v.name, tc, o.status == RunStatus::skipped ? "skipped" : "**error**",

@@ -65,7 +65,7 @@ std::string matrix_markdown(const Results& r) {
       if (!change.empty()) ++changed;
       rows += fmt::format(" {} |\n", change);
     }
-  out += fmt::format("{} claim{} change verdict between toolchains.\n\n", changed, changed == 1 ? "" : "s");
+  out += fmt::format("{} claim{} verdict between toolchains.\n\n", changed, changed == 1 ? " changes its" : "s change their");
   out += "![Verdict per claim and toolchain](charts/verdicts.svg)\n\n";
   out += "| entry | claim |";
   for (const auto& t : r.toolchains) out += fmt::format(" {} |", t.version);
