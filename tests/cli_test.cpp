@@ -130,7 +130,7 @@ TEST_CASE("run judges every claim and writes both reports", "[cli]") {
   }
 }
 
-TEST_CASE("a variant that does not compile is an error mapped to the spec; the rest is judged", "[cli]") {
+TEST_CASE("a variant that does not compile is an error mapped to the spec, the rest is judged", "[cli]") {
   Harness h;
   h.go.rules.insert(h.go.rules.begin(), [](const Command& c, ProcessResult& r) {
     if (std::find(c.argv.begin(), c.argv.end(), "./demo/bug") == c.argv.end()) return false;
@@ -277,7 +277,7 @@ TEST_CASE("merge writes one results file from several and refuses overlaps", "[c
   CHECK(h.run({"merge", "a/results.json"}) == kExitBadInput);
 }
 
-TEST_CASE("--matrix reads the toolchains file; each toolchain once", "[cli]") {
+TEST_CASE("the --matrix option reads the toolchains file, each toolchain once", "[cli]") {
   Harness h;
   h.fs.files["scenarios/toolchains.txt"] = "go\ngo1.26.8\n";
   CHECK(h.run({"run", "--quick", "--matrix"}) == kExitBadInput);

@@ -116,7 +116,7 @@ pid_t spawn_harness(std::vector<std::string> args, const std::string& cwd) {
 
 }  // namespace
 
-TEST_CASE("a hanging benchmark is killed with its process group; the other scenarios are judged", "[fault]") {
+TEST_CASE("a hanging benchmark is killed with its process group, the other scenarios are judged", "[fault]") {
   TempDir d;
   write(d.path + "/scenarios/a.yaml", kGood);
   write(d.path + "/scenarios/b.yaml", kHang);

@@ -76,7 +76,7 @@ TEST_CASE("run judges entry 3 with the real go", "[integration]") {
       }
 }
 
-TEST_CASE("Go that does not compile is an error on the spec's line; other scenarios are judged", "[integration]") {
+TEST_CASE("Go that does not compile is an error on the spec's line, other scenarios are judged", "[integration]") {
   TempDir dir;
   std::filesystem::create_directories(dir.path + "/scenarios");
   std::filesystem::copy_file(test::source_dir() + "/scenarios/03-param-address.yaml",

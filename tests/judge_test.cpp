@@ -1,10 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include "judge.h"
+#include "sample_results.h"
 #include "spec_loader.h"
 #include "test_util.h"
 
 using namespace eh;
+using eh::test::alloc_site;
 
 namespace {
 
@@ -144,8 +146,8 @@ TEST_CASE("allocation sites match frames by glob", "[judge]") {
 
   Scenario s = scenario();
   VariantObservation o = counted(100, 200, 1600);
-  o.sites = {AllocSite{100, 800, {"runtime.mallocgc", "runtime.convT64", "p.call", "p.harnessLoop"}},
-             AllocSite{100, 800, {"runtime.newobject", "p.call", "p.harnessLoop"}}};
+  o.sites = {alloc_site(100, 800, {"runtime.mallocgc", "runtime.convT64", "p.call", "p.harnessLoop"}),
+             alloc_site(100, 800, {"runtime.newobject", "p.call", "p.harnessLoop"})};
   Observations obs{{"bug", o}};
   Expectation e;
   e.kind = ExpectKind::site;
@@ -166,8 +168,8 @@ TEST_CASE("allocation sites match frames by glob", "[judge]") {
 TEST_CASE("site amounts count objects per call under a function", "[judge]") {
   Scenario s = scenario();
   VariantObservation o = counted(100, 300, 4800);
-  o.sites = {AllocSite{200, 3200, {"runtime.newobject", "fmt.Errorf", "p.read", "p.harnessLoop"}},
-             AllocSite{100, 1600, {"runtime.newobject", "p.read", "p.harnessLoop"}}};
+  o.sites = {alloc_site(200, 3200, {"runtime.newobject", "fmt.Errorf", "p.read", "p.harnessLoop"}),
+             alloc_site(100, 1600, {"runtime.newobject", "p.read", "p.harnessLoop"})};
   Expectation e;
   e.kind = ExpectKind::site;
   e.variant = "bug";
@@ -186,7 +188,7 @@ TEST_CASE("site amounts count objects per call under a function", "[judge]") {
 TEST_CASE("a profile without the allocator's caller cannot rule runtime frames out", "[judge]") {
   Scenario s = scenario();
   VariantObservation o = counted(100, 100, 800);
-  o.sites = {AllocSite{100, 800, {"p.call", "p.harnessLoop"}}};  // convT64 dropped by the toolchain
+  o.sites = {alloc_site(100, 800, {"p.call", "p.harnessLoop"})};  // convT64 dropped by the toolchain
   o.allocator_frames = false;
   Expectation e;
   e.kind = ExpectKind::site;

@@ -18,7 +18,7 @@ TEST_CASE("subjects read alike from both routes", "[chains]") {
         "parameter a leaks to {heap} with derefs=1");
 }
 
-TEST_CASE("-m=2 chains from real go1.26.8 output", "[chains]") {
+TEST_CASE("chains from real go1.26.8 -m=2 output", "[chains]") {
   auto chains = parse_m2_chains(test::fixture("m2_go1.26.8_closure-capture_bug.txt"));
   auto literal = std::find_if(chains.begin(), chains.end(),
                               [](const EscapeChain& c) { return c.subject == "func literal escapes to heap"; });

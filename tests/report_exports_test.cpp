@@ -25,7 +25,7 @@ TEST_CASE("the benchstat export reads back as benchmark results", "[exports]") {
   CHECK(rs[0].config.at("pkg") == "escapeharness/demo");
 }
 
-TEST_CASE("JUnit: a case per claim and toolchain; drift fails, known refutations pass", "[exports]") {
+TEST_CASE("JUnit: a case per claim and toolchain, drift fails, known refutations pass", "[exports]") {
   Results r = test::sample_results();
   Results base = r;
   // The baseline had the claim confirmed: the refutation is drift.

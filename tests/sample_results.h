@@ -5,6 +5,14 @@
 
 namespace eh::test {
 
+inline AllocSite alloc_site(std::int64_t objects, std::int64_t bytes, std::vector<std::string> stack) {
+  AllocSite s;
+  s.objects = objects;
+  s.bytes = bytes;
+  s.stack = std::move(stack);
+  return s;
+}
+
 inline Results sample_results() {
   Results r;
   r.generated_by = "escape-harness 0.1.0";
@@ -17,7 +25,7 @@ inline Results sample_results() {
   s.summary = "A summary | with a pipe.";
   s.file = "scenarios/03-demo.yaml";
   s.source_hash = "0123456789abcdef";
-  ClaimRecord c{"moves", "n moves to the heap.", Aspect::symptom, {}};
+  ClaimRecord c{"moves", "n moves to the heap.", Aspect::symptom, {}, {}, {}};
   ClaimVerdict v;
   v.verdict = Verdict::refuted;
   v.reason = "\"n does not escape\"";
@@ -28,7 +36,7 @@ inline Results sample_results() {
                                        "0 allocs/op (0 mallocs over 10000 calls)", ""}};
   c.verdicts["go1.26.8"] = v;
   s.claims.push_back(c);
-  ClaimRecord t{"faster", "fix is faster.", Aspect::fix, {}};
+  ClaimRecord t{"faster", "fix is faster.", Aspect::fix, {}, {}, {}};
   ClaimVerdict tv;
   tv.verdict = Verdict::skipped;
   tv.reason = "quick mode";
@@ -39,7 +47,7 @@ inline Results sample_results() {
   VariantRecord bug{"bug", "The catalog's code.", "", "", "", {}};
   VariantObservation o;
   o.counts = AllocCounts{10000, 60, 960};
-  o.sites = {AllocSite{60, 960, {"runtime.mallocgc", "runtime.growslice", "p.f", "p.harnessLoop"}}};
+  o.sites = {alloc_site(60, 960, {"runtime.mallocgc", "runtime.growslice", "p.f", "p.harnessLoop"})};
   BenchResult b;
   b.name = "BenchmarkBug";
   b.procs = 2;
@@ -64,7 +72,7 @@ inline Results sample_results() {
   skipped.reason = "needs Go 1.21 or newer; go1.19.8 is older";
   fix.results["go1.26.8"] = skipped;
   VariantObservation pp = o;
-  pp.pprof_sites = std::vector<AllocSite>{AllocSite{1001, 16016, {"p.f", "p.harnessLoop"}}};
+  pp.pprof_sites = std::vector<AllocSite>{alloc_site(1001, 16016, {"p.f", "p.harnessLoop"})};
   pp.pprof_calls = 1001;
   pp.samples.clear();
   fix.results["go1.27.3"] = pp;
