@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace eh {
@@ -25,6 +26,9 @@ struct Command {
   std::string cwd;                // empty: the harness's own
   std::map<std::string, std::string> env;  // the child's complete environment
   std::chrono::milliseconds timeout{0};    // 0: no limit
+  /// When set, stderr is handed over chunk by chunk as it arrives instead of
+  /// being kept in ProcessResult::err (for output too large to hold twice).
+  std::function<void(std::string_view)> on_stderr;
 
   /// argv joined with spaces, quoted where needed: for messages and logs only.
   std::string display() const;

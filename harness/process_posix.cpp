@@ -216,7 +216,11 @@ ProcessResult SystemProcessRunner::run(const Command& cmd) {
     out_pipe.async_read_some(asio::buffer(out_buf), on_out);
   };
   on_err = [&](const boost::system::error_code& ec, std::size_t n) {
-    r.err.append(err_buf.data(), n);
+    if (cmd.on_stderr) {
+      if (n) cmd.on_stderr(std::string_view(err_buf.data(), n));
+    } else {
+      r.err.append(err_buf.data(), n);
+    }
     if (ec) {
       err_open = false;
       return;

@@ -63,6 +63,26 @@ TEST_CASE("large output on both pipes does not deadlock", "[process]") {
   CHECK(res.err.size() == 64 * 65536);
 }
 
+TEST_CASE("stderr can be streamed to a callback, in order, while stdout is kept", "[process]") {
+  SystemProcessRunner r;
+  // 3.4 MB of numbered lines on stderr, far beyond a pipe buffer, and stdout.
+  Command c = sh("seq 1 500000 >&2; echo done");
+  std::string streamed;
+  int calls = 0;
+  c.on_stderr = [&](std::string_view chunk) {
+    ++calls;
+    streamed.append(chunk);
+  };
+  auto res = r.run(c);
+  CHECK(res.ok());
+  CHECK(res.out == "done\n");
+  CHECK(res.err.empty());
+  CHECK(calls > 1);
+  std::string expected;
+  for (int i = 1; i <= 500000; ++i) expected += std::to_string(i) + "\n";
+  CHECK(streamed == expected);
+}
+
 TEST_CASE("a timeout kills the whole process group and leaves no orphan", "[process]") {
   SystemProcessRunner r;
   char tmpl[] = "/tmp/eh-pid-XXXXXX";

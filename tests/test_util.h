@@ -44,7 +44,13 @@ class FakeProcessRunner : public ProcessRunner {
     commands.push_back(c);
     ProcessResult r;
     for (auto& rule : rules)
-      if (rule(c, r)) return r;
+      if (rule(c, r)) {
+        if (c.on_stderr) {
+          c.on_stderr(r.err);
+          r.err.clear();
+        }
+        return r;
+      }
     r.outcome = Outcome::failed_to_start;
     r.error = "no fake rule for: " + c.display();
     return r;
