@@ -77,15 +77,6 @@ std::string where(Region region, int code_line, int column) {
   return column > 0 ? fmt::format("{} line {}:{}", block, code_line, column) : fmt::format("{} line {}", block, code_line);
 }
 
-void write_steps(std::string& out, const std::vector<WhyStep>& steps, std::string_view indent) {
-  for (const auto& st : steps) {
-    out += fmt::format("{}- {}", indent, code_span(st.text));
-    if (st.pos.line > 0) out += fmt::format(" — {}", where(st.region, st.code_line, st.pos.column));
-    else if (!st.generated.empty()) out += fmt::format(" — {} (harness code)", st.generated);
-    out += "\n";
-  }
-}
-
 void write_chain(std::string& out, const WhyChain& c) {
   if (c.package.empty()) {
     out += fmt::format("- {} at {} ([{}:{}](../{}#L{}))", code_span(c.subject), where(c.region, c.code_line, c.pos.column),
