@@ -17,6 +17,8 @@
 #include "report_markdown.h"
 #include "report_errata.h"
 #include "report_matrix.h"
+#include "report_scan.h"
+#include "scan.h"
 #include "report_exports.h"
 #include "report_svg.h"
 #include "report_text.h"
@@ -41,6 +43,7 @@ const char* kUsage =
     "  report   rewrite the Markdown reports from a results.json\n"
     "  check    run (or read results), then compare verdicts with a baseline\n"
     "  show     print one scenario's evidence from a results.json\n"
+    "  scan     find the catalog's shapes in a Go module's escape analysis\n"
     "  merge    merge results.json files from separate runs into one\n"
     "\n"
     "`escape-harness <command> --help` describes each command's options.\n"
@@ -113,6 +116,30 @@ const char* kShowUsage =
     "Prints one scenario's evidence (claims with verdicts and numbers, the variant\n"
     "table, the why-chains) from a results.json (default: reports/results.json).\n";
 
+const char* kScanUsage =
+    "usage: escape-harness scan [--go SPEC] [--dir DIR] [--format F] [--out FILE]\n"
+    "                           [--results FILE] PATTERN...\n"
+    "\n"
+    "Builds the packages (./... in --dir, or import paths such as net/http) with\n"
+    "-gcflags=-m=2, streams the compiler's output, and classifies every heap\n"
+    "allocation it reports into the catalog's shapes: bytes-to-interface (entry 1),\n"
+    "interface-boxing (2), address-taken (3), fmt-argument (4, 10), closure-capture\n"
+    "(5, 13), named-result (9), make-escape (8, 12), or other. Each finding has its\n"
+    "position, the compiler's message and why-chain, and the catalog entry with its\n"
+    "verdict on this toolchain (from --results, default reports/results.json).\n"
+    "\n"
+    "options:\n"
+    "  --go SPEC       the go to use (as for run)\n"
+    "  --dir DIR       where to run go (the module root; default: .)\n"
+    "  --format F      summary (default), md, json or sarif (SARIF 2.1.0)\n"
+    "  --out FILE      write the format there (the summary still goes to stdout;\n"
+    "                  without --out, md/json/sarif go to stdout, the summary to stderr)\n"
+    "  --results FILE  the verdicts to link (default: reports/results.json)\n"
+    "  --timeout S     kill go build after S seconds (default: 1800)\n"
+    "\n"
+    "Exit status: 0 scanned; 1 some package did not build (the rest is reported);\n"
+    "2 usage; 3 go could not be run.\n";
+
 const char* kMergeUsage =
     "usage: escape-harness merge A.json B.json ... [--out DIR]\n"
     "\n"
@@ -132,6 +159,8 @@ struct Options {
   std::string baseline;
   std::string matrix_file;
   std::string export_benchstat;
+  std::string dir;
+  std::string format;
   std::string export_junit;
   std::vector<std::string> positional;
   bool quick = false;
@@ -207,6 +236,8 @@ bool parse_options(const std::vector<std::string>& args, const std::set<std::str
     else if (a == "--matrix-file") o.matrix_file = value;
     else if (a == "--export-benchstat") o.export_benchstat = value;
     else if (a == "--export-junit") o.export_junit = value;
+    else if (a == "--dir") o.dir = value;
+    else if (a == "--format") o.format = value;
     else if (a == "--samples") {
       if (!number(2, 1000, o.samples)) return false;
     } else if (a == "--timeout") {
@@ -257,17 +288,26 @@ void walk(const FileSystem& fs, const std::string& dir, const std::string& rel, 
   }
 }
 
-int cmd_gen(const std::vector<std::string>& args, CliContext& ctx) {
-  Options o;
+/// Parses a command's options. Returns the exit status when the command is
+/// already done (a usage error: 2, --help: 0), nullopt to go on.
+std::optional<int> parse_command(std::string_view name, const std::set<std::string>& allowed, const char* usage,
+                                 const std::vector<std::string>& args, Options& o, CliContext& ctx) {
   std::string err;
-  if (!parse_options(args, {"--scenarios", "--gosrc"}, o, &err)) {
-    fmt::print(ctx.err, "escape-harness gen: {}\n{}", err, kGenUsage);
+  if (!parse_options(args, allowed, o, &err)) {
+    fmt::print(ctx.err, "escape-harness {}: {}\n{}", name, err, usage);
     return kExitBadInput;
   }
   if (o.help) {
-    fmt::print(ctx.out, "{}", kGenUsage);
+    fmt::print(ctx.out, "{}", usage);
     return kExitOk;
   }
+  return std::nullopt;
+}
+
+int cmd_gen(const std::vector<std::string>& args, CliContext& ctx) {
+  Options o;
+  std::string err;
+  if (auto done = parse_command("gen", {"--scenarios", "--gosrc"}, kGenUsage, args, o, ctx)) return *done;
   auto scenarios = load(ctx, o.scenarios);
   if (!scenarios) return kExitBadInput;
   GeneratedModule m = generate(*scenarios);
@@ -298,15 +338,7 @@ int cmd_gen(const std::vector<std::string>& args, CliContext& ctx) {
 
 int cmd_list(const std::vector<std::string>& args, CliContext& ctx) {
   Options o;
-  std::string err;
-  if (!parse_options(args, {"--scenarios"}, o, &err)) {
-    fmt::print(ctx.err, "escape-harness list: {}\n{}", err, kListUsage);
-    return kExitBadInput;
-  }
-  if (o.help) {
-    fmt::print(ctx.out, "{}", kListUsage);
-    return kExitOk;
-  }
+  if (auto done = parse_command("list", {"--scenarios"}, kListUsage, args, o, ctx)) return *done;
   auto scenarios = load(ctx, o.scenarios);
   if (!scenarios) return kExitBadInput;
   for (const auto& s : *scenarios) {
@@ -343,14 +375,7 @@ int cmd_report(const std::vector<std::string>& args, CliContext& ctx) {
   Options o;
   o.out.clear();
   std::string err;
-  if (!parse_options(args, {"--results", "--out"}, o, &err)) {
-    fmt::print(ctx.err, "escape-harness report: {}\n{}", err, kReportUsage);
-    return kExitBadInput;
-  }
-  if (o.help) {
-    fmt::print(ctx.out, "{}", kReportUsage);
-    return kExitOk;
-  }
+  if (auto done = parse_command("report", {"--results", "--out"}, kReportUsage, args, o, ctx)) return *done;
   if (o.results.empty()) o.results = "reports/results.json";
   if (o.out.empty()) {
     auto slash = o.results.rfind('/');
@@ -413,6 +438,7 @@ std::set<std::string> command_options(std::string_view cmd) {
   if (cmd == "report") return {"--results", "--out"};
   if (cmd == "merge") return {"FILE...", "--out"};
   if (cmd == "show") return {"FILE...", "--results"};
+  if (cmd == "scan") return {"FILE...", "--go", "--dir", "--format", "--out", "--results", "--timeout"};
   return {};
 }
 
@@ -617,15 +643,7 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
 
 int cmd_run(const std::vector<std::string>& args, CliContext& ctx) {
   Options o;
-  std::string err;
-  if (!parse_options(args, kRunOptions, o, &err)) {
-    fmt::print(ctx.err, "escape-harness run: {}\n{}", err, kRunUsage);
-    return kExitBadInput;
-  }
-  if (o.help) {
-    fmt::print(ctx.out, "{}", kRunUsage);
-    return kExitOk;
-  }
+  if (auto done = parse_command("run", kRunOptions, kRunUsage, args, o, ctx)) return *done;
   return run_catalog(o, ctx, "run").status;
 }
 
@@ -643,15 +661,7 @@ std::optional<Results> read_results(CliContext& ctx, const std::string& path, st
 
 int cmd_check(const std::vector<std::string>& args, CliContext& ctx) {
   Options o;
-  std::string err;
-  if (!parse_options(args, command_options("check"), o, &err)) {
-    fmt::print(ctx.err, "escape-harness check: {}\n{}", err, kCheckUsage);
-    return kExitBadInput;
-  }
-  if (o.help) {
-    fmt::print(ctx.out, "{}", kCheckUsage);
-    return kExitOk;
-  }
+  if (auto done = parse_command("check", command_options("check"), kCheckUsage, args, o, ctx)) return *done;
   // Export files, when asked for, are written from the run's results.
   if (o.baseline.empty()) {
     fmt::print(ctx.err, "escape-harness check: --baseline FILE is required\n{}", kCheckUsage);
@@ -698,17 +708,108 @@ int cmd_show(const std::vector<std::string>& args, CliContext& ctx) {
   return kExitOk;
 }
 
+int cmd_scan(const std::vector<std::string>& args, CliContext& ctx) {
+  Options o;
+  o.out.clear();
+  o.timeout_s = 1800;  // a whole module: far longer than one benchmark
+  std::string err;
+  if (auto done = parse_command("scan", command_options("scan"), kScanUsage, args, o, ctx)) return *done;
+  if (o.positional.empty()) {
+    fmt::print(ctx.err, "escape-harness scan: give package patterns (./..., net/http)\n{}", kScanUsage);
+    return kExitBadInput;
+  }
+  if (o.format.empty()) o.format = "summary";
+  if (o.format != "summary" && o.format != "md" && o.format != "json" && o.format != "sarif") {
+    fmt::print(ctx.err, "escape-harness scan: --format: expected summary, md, json or sarif, got '{}'\n", o.format);
+    return kExitBadInput;
+  }
+  for (const auto& p : o.positional)
+    if (p.starts_with("-")) {
+      fmt::print(ctx.err, "escape-harness scan: '{}' is not a package pattern\n", p);
+      return kExitBadInput;
+    }
+  auto tc = probe_toolchain(ctx.processes, o.go.empty() ? "go" : o.go.front(), ctx.env, &err);
+  if (!tc) {
+    fmt::print(ctx.err, "escape-harness scan: {}\n", err);
+    return kExitToolchain;
+  }
+  ScanReport report;
+  report.toolchain = tc->version;
+  report.patterns = o.positional;
+  report.dir = absolute(o.dir.empty() ? "." : o.dir);
+  report.goroot = tc->goroot;
+  // Symptom verdicts of the scenarios on this toolchain, for the links.
+  std::string results_path = o.results.empty() ? "reports/results.json" : o.results;
+  if (auto text = ctx.fs.read(results_path, &err))
+    if (auto r = results_from_json(*text, &err))
+      for (const auto& s : r->scenarios)
+        for (const auto& c : s.claims)
+          if (c.aspect == Aspect::symptom && !report.verdicts.count(s.id))
+            if (auto v = c.verdicts.find(tc->version); v != c.verdicts.end() && v->second.verdict != Verdict::skipped)
+              report.verdicts[s.id] = fmt::format("{} {}", c.id, to_string(v->second.verdict));
+
+  // Source files for telling named results from other variables: the
+  // compiler names them relative to where go ran, or absolutely.
+  EscapeScanner scanner([&](const std::string& file) -> std::optional<std::string> {
+    std::string ignored;
+    return ctx.fs.read(file.starts_with("/") ? file : report.dir + "/" + file, &ignored);
+  });
+  std::string tail;  // the end of the output, for a failure message
+  Command c;
+  // -o /dev/null: the go command discards what it builds, main packages too.
+  c.argv = {tc->go, "build", "-o", "/dev/null", "-gcflags=-m=2"};
+  c.argv.insert(c.argv.end(), o.positional.begin(), o.positional.end());
+  c.cwd = report.dir;
+  c.env = go_environment(*tc, ctx.env);
+  c.timeout = std::chrono::seconds(o.timeout_s);
+  c.on_stderr = [&](std::string_view chunk) {
+    scanner.feed(chunk);
+    tail.append(chunk);
+    if (tail.size() > 8192) tail.erase(0, tail.size() - 4096);
+  };
+  auto start = std::chrono::steady_clock::now();
+  ProcessResult r = ctx.processes.run(c);
+  scanner.finish();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.bytes = scanner.bytes();
+  report.findings = scanner.findings();
+  if (int sig = interrupt_signal()) return 128 + sig;
+  if (r.outcome == Outcome::failed_to_start || r.outcome == Outcome::timed_out || r.outcome == Outcome::signaled) {
+    fmt::print(ctx.err, "escape-harness scan: `{}` {}\n", c.display(), r.describe(c.timeout));
+    return kExitToolchain;
+  }
+  const std::string summary = scan_summary(report);
+  // The summary goes to the terminal; when the chosen format itself goes to
+  // stdout, the summary moves to stderr so `scan --format sarif > f` stays valid.
+  const bool format_to_stdout = o.format != "summary" && o.out.empty();
+  fmt::print(format_to_stdout ? ctx.err : ctx.out, "{}", summary);
+  if (o.format != "summary" || !o.out.empty()) {
+    std::string text = o.format == "summary" ? summary
+                       : o.format == "md"    ? scan_markdown(report)
+                       : o.format == "json"  ? scan_json(report)
+                                             : scan_sarif(report);
+    if (o.out.empty()) {
+      fmt::print(ctx.out, "{}", text);
+    } else if (!ctx.fs.write(o.out, text, &err)) {
+      fmt::print(ctx.err, "escape-harness scan: {}\n", err);
+      return kExitClaimErrors;
+    } else {
+      fmt::print(ctx.out, "\nwrote {} ({})\n", o.out, o.format);
+    }
+  }
+  if (!r.ok()) {
+    // Packages that do not build are reported as far as they were analysed.
+    fmt::print(ctx.err, "escape-harness scan: go build failed ({}); the scan is incomplete:\n{}\n", r.describe(),
+               tail_lines(tail, 10));
+    return kExitClaimErrors;
+  }
+  return kExitOk;
+}
+
 int cmd_merge(const std::vector<std::string>& args, CliContext& ctx) {
   Options o;
   std::string err;
-  if (!parse_options(args, command_options("merge"), o, &err)) {
-    fmt::print(ctx.err, "escape-harness merge: {}\n{}", err, kMergeUsage);
-    return kExitBadInput;
-  }
-  if (o.help) {
-    fmt::print(ctx.out, "{}", kMergeUsage);
-    return kExitOk;
-  }
+  if (auto done = parse_command("merge", command_options("merge"), kMergeUsage, args, o, ctx)) return *done;
   if (o.positional.size() < 2) {
     fmt::print(ctx.err, "escape-harness merge: give two or more results.json files\n{}", kMergeUsage);
     return kExitBadInput;
@@ -774,6 +875,7 @@ int run_cli(const std::vector<std::string>& args, CliContext& ctx) {
   if (cmd == "check") return cmd_check(rest, ctx);
   if (cmd == "merge") return cmd_merge(rest, ctx);
   if (cmd == "show") return cmd_show(rest, ctx);
+  if (cmd == "scan") return cmd_scan(rest, ctx);
   fmt::print(ctx.err, "escape-harness: unknown command '{}'\n{}", cmd, kUsage);
   return kExitBadInput;
 }

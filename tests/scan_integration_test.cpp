@@ -1,0 +1,166 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "process.h"
+#include "test_util.h"
+
+using namespace eh;
+
+// scan with the real go on the PATH: the fixture module (one package per
+// shape) and standard-library packages nobody here wrote.
+
+namespace {
+
+struct ScanRun {
+  ProcessResult process;
+  nlohmann::json json;
+};
+
+ScanRun scan(std::vector<std::string> args) {
+  char tmpl[] = "/tmp/eh-scan-XXXXXX";
+  std::string dir = ::mkdtemp(tmpl);
+  SystemProcessRunner runner;
+  Command c;
+  c.argv = {ESCAPE_HARNESS_BINARY, "scan", "--format", "json", "--out", dir + "/scan.json"};
+  c.argv.insert(c.argv.end(), args.begin(), args.end());
+  c.cwd = test::source_dir();
+  c.env = test::test_environment();
+  c.timeout = std::chrono::minutes(10);
+  ScanRun r{runner.run(c), {}};
+  std::ifstream in(dir + "/scan.json");
+  if (in) r.json = nlohmann::json::parse(in);
+  std::filesystem::remove_all(dir);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("each fixture package produces exactly its shape with the go on the PATH", "[scan][integration]") {
+  auto r = scan({"--dir", "tests/fixtures/scan", "./..."});
+  INFO(r.process.out << r.process.err);
+  REQUIRE(r.process.ok());
+  std::map<std::string, std::set<std::string>> shapes;
+  for (const auto& f : r.json.at("findings")) {
+    std::string package = f.at("package");
+    shapes[package.substr(package.rfind('/') + 1)].insert(f.at("shape").get<std::string>());
+  }
+  const std::map<std::string, std::set<std::string>> expected = {
+      {"addrtaken", {"address-taken"}},     {"boxing", {"interface-boxing"}},   {"bytesiface", {"bytes-to-interface"}},
+      {"closure", {"closure-capture"}},     {"fmtarg", {"fmt-argument"}},       {"makeescape", {"make-escape"}},
+      {"namedresult", {"named-result"}},    {"other", {"other"}},
+  };
+  CHECK(shapes == expected);
+  CHECK(r.json.at("constants").at("interface-boxing") == 1);
+}
+
+// Counts recorded with go1.26.8 (escape-harness scan encoding/json net/http
+// text/template); another toolchain has other counts, so they are compared
+// only on that one. The samples were checked by hand against the source.
+TEST_CASE("standard-library packages: stable counts and hand-checked findings", "[scan][integration]") {
+  const std::vector<std::string> packages = {"encoding/json", "net/http", "text/template"};
+  auto first = scan(packages);
+  INFO(first.process.out << first.process.err);
+  REQUIRE(first.process.ok());
+  auto second = scan(packages);
+  REQUIRE(second.process.ok());
+  // Two scans of the same code read alike: the counts and every finding.
+  CHECK(first.json.at("counts") == second.json.at("counts"));
+  CHECK(first.json.at("findings") == second.json.at("findings"));
+
+  const std::string toolchain = first.json.at("toolchain");
+  long total = 0;
+  for (const auto& [shape, n] : first.json.at("counts").items()) total += n.get<long>();
+  CHECK(total == static_cast<long>(first.json.at("findings").size()));
+  CHECK(total > 1000);
+  if (toolchain != "go1.26.8") {
+    WARN("the recorded counts and samples are go1.26.8's; this is " << toolchain);
+    return;
+  }
+  CHECK(first.json.at("counts") == nlohmann::json{{"bytes-to-interface", 2},
+                                                  {"interface-boxing", 711},
+                                                  {"address-taken", 50},
+                                                  {"fmt-argument", 253},
+                                                  {"closure-capture", 105},
+                                                  {"named-result", 9},
+                                                  {"make-escape", 525},
+                                                  {"other", 812}});
+  CHECK(first.json.at("constants").at("interface-boxing") == 301);
+
+  struct Sample {
+    std::string file;
+    int line, column;
+    std::string message, shape;
+    bool allocates;
+    std::string why;
+  };
+  const std::vector<Sample> samples = {
+      {"net/http/header.go", 147, 26, "([]byte)(s) escapes to heap", "bytes-to-interface", true,
+       "stringWriter.WriteString: w.w.Write([]byte(s)), w.w is an io.Writer"},
+      {"text/template/funcs.go", 643, 24, "([]byte)(s) escapes to heap", "other", true,
+       "HTMLEscapeString: HTMLEscape(&b, []byte(s)) is a concrete function, not an interface method"},
+      {"encoding/json/stream.go", 266, 17, "([]byte)(\"null\") escapes to heap", "other", true,
+       "RawMessage.MarshalJSON returns []byte(\"null\"): escapes by return"},
+      {"encoding/json/decode.go", 740, 54, "key escapes to heap", "fmt-argument", true,
+       "fmt.Errorf(\"json: unknown field %q\", key): the string boxed for fmt"},
+      {"encoding/json/decode.go", 366, 9, "\"JSON decoder out of sync - data changing underfoot?\" escapes to heap",
+       "interface-boxing", false, "panic(phasePanicMsg): a constant boxed into any, read-only data"},
+      {"encoding/json/fold.go", 18, 6, "moved to heap: arr", "address-taken", true,
+       "foldName: var arr [32]byte; appendFoldedName(arr[:0], in) is returned"},
+      {"encoding/json/decode.go", 1079, 11, "make(map[string]any) escapes to heap", "make-escape", true,
+       "objectInterface: m := make(map[string]any) is returned"},
+      {"encoding/json/decode.go", 1189, 13, "string(s) escapes to heap", "named-result", true,
+       "unquote(s []byte) (t string, ok bool): t = string(s) with a bare return"},
+      {"net/http/transport.go", 1507, 19, "&errors.errorString{...} escapes to heap", "named-result", true,
+       "customDialTLS(...) (conn net.Conn, err error): err = errors.New(...)"},
+      {"encoding/json/encode.go", 1112, 53, "map[reflect.Type]int{} escapes to heap", "make-escape", true,
+       "typeFields: count, nextCount = nextCount, map[reflect.Type]int{} in a loop; count is declared outside it, "
+       "not a named result"},
+      {"net/http/h2_bundle.go", 1786, 14, "make([]byte, 9) escapes to heap", "address-taken", true,
+       "http2fhBytes.New: buf := make(...); return &buf - buf itself moves to the heap"},
+      {"encoding/json/encode.go", 1196, 23, "func literal escapes to heap", "closure-capture", true,
+       "typeFields: field.isZero = func(v reflect.Value) bool {...} is stored"},
+  };
+  for (const auto& s : samples) {
+    INFO(s.file << ":" << s.line << ":" << s.column << " " << s.message << " (" << s.why << ")");
+    const nlohmann::json* found = nullptr;
+    for (const auto& f : first.json.at("findings"))
+      if (f.at("file") == "$GOROOT/src/" + s.file && f.at("line") == s.line && f.at("column") == s.column &&
+          f.at("message") == s.message)
+        found = &f;
+    REQUIRE(found);
+    CHECK(found->at("shape") == s.shape);
+    CHECK(found->at("allocates") == s.allocates);
+    CHECK_FALSE(found->at("chain").empty());
+  }
+}
+
+TEST_CASE("scan net/http writes SARIF and prints the counts per shape", "[scan][integration]") {
+  char tmpl[] = "/tmp/eh-scan-XXXXXX";
+  std::string dir = ::mkdtemp(tmpl);
+  SystemProcessRunner runner;
+  Command c;
+  c.argv = {ESCAPE_HARNESS_BINARY, "scan", "--format", "sarif", "--out", dir + "/http.sarif", "net/http"};
+  c.cwd = test::source_dir();
+  c.env = test::test_environment();
+  c.timeout = std::chrono::minutes(10);
+  auto r = runner.run(c);
+  INFO(r.out << r.err);
+  REQUIRE(r.ok());
+  CHECK_THAT(r.out, Catch::Contains("scanned net/http with go"));
+  for (const char* shape : {"bytes-to-interface", "interface-boxing", "address-taken", "fmt-argument",
+                            "closure-capture", "named-result", "make-escape", "other"})
+    CHECK_THAT(r.out, Catch::Contains(std::string("%  ") + shape));
+  std::ifstream in(dir + "/http.sarif");
+  REQUIRE(in);
+  auto sarif = nlohmann::json::parse(in);
+  CHECK(sarif.at("version") == "2.1.0");
+  CHECK(sarif.at("runs").at(0).at("results").size() > 1000);
+  std::filesystem::remove_all(dir);
+}
