@@ -11,7 +11,7 @@
 // points (tests/fuzz/regressions/<target>/<input>).
 TEST_CASE("fuzz regressions stay fixed", "[fuzz]") {
   namespace fs = std::filesystem;
-  fs::path root = eh::test::source_dir() + "/tests/fuzz/regressions";
+  const fs::path root = fs::path(eh::test::source_dir()) / "tests" / "fuzz" / "regressions";
   int replayed = 0;
   for (const auto& dir : fs::directory_iterator(root)) {
     if (!dir.is_directory()) continue;

@@ -7,6 +7,7 @@
 #include "parse_chains.h"
 #include "parse_facts.h"
 #include "parse_m.h"
+#include "scan.h"
 #include "spec_loader.h"
 
 namespace eh::fuzz {
@@ -62,11 +63,31 @@ void parse_profile(std::string_view data) {
   for (const auto& c : parse_json_log_chains(data, "/")) check(c.line > 0);
 }
 
+void scan(std::string_view data) {
+  // The input is both the -m=2 output and every source file it names, so
+  // named_results reads arbitrary text too. Fed whole and in 3-byte pieces,
+  // the findings must be the same.
+  auto source = [&](const std::string&) -> std::optional<std::string> { return std::string(data); };
+  EscapeScanner whole(source), pieces(source);
+  whole.feed(data);
+  whole.finish();
+  for (std::size_t i = 0; i < data.size(); i += 3) pieces.feed(data.substr(i, 3));
+  pieces.finish();
+  check(whole.findings() == pieces.findings());
+  for (const auto& f : whole.findings()) {
+    check(f.line > 0 && !f.message.empty());
+    check(static_cast<int>(f.shape) >= 0 && static_cast<int>(f.shape) < kShapeCount);
+    (void)static_subject(f.message);
+  }
+  for (int line : {0, 1, 2, 7, 1000}) (void)named_results(data, line);
+}
+
 Entry entry(std::string_view target) {
   if (target == "spec_loader") return spec_loader;
   if (target == "parse_m") return parse_m;
   if (target == "parse_bench") return parse_bench;
   if (target == "parse_profile") return parse_profile;
+  if (target == "scan") return scan;
   return nullptr;
 }
 
