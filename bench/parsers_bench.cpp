@@ -13,6 +13,7 @@
 #include "parse_bench.h"
 #include "parse_facts.h"
 #include "parse_m.h"
+#include "scan.h"
 #include "spec_loader.h"
 
 namespace {
@@ -62,6 +63,25 @@ void BM_ParseCompilerOutputCopied(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_ParseCompilerOutputCopied)->Unit(benchmark::kMillisecond);
+
+/// What `scan` does with go build's stderr: fed in 64 KiB pieces as a pipe
+/// delivers them, every heap allocation classified (no source reader: the
+/// named-result check reads files, which is I/O, not parsing).
+void BM_EscapeScanner(benchmark::State& state) {
+  const std::string text =
+      g_corpus_path.empty() ? repeated(fixture("scan_m2_go1.26.8.txt"), 1 << 20) : read(g_corpus_path);
+  std::size_t findings = 0;
+  for (auto _ : state) {
+    eh::EscapeScanner scanner;
+    for (std::size_t i = 0; i < text.size(); i += 1 << 16) scanner.feed(std::string_view(text).substr(i, 1 << 16));
+    scanner.finish();
+    findings = scanner.findings().size();
+    benchmark::DoNotOptimize(findings);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  state.counters["findings"] = static_cast<double>(findings);
+}
+BENCHMARK(BM_EscapeScanner)->Unit(benchmark::kMillisecond);
 
 void BM_ParseBenchOutput(benchmark::State& state) {
   const std::string text = repeated(fixture("facts_go1.26.8_closure-capture_bug.txt"), 1 << 20);
