@@ -187,7 +187,8 @@ std::string Runner::facts_key(const Scenario& s, const Variant& v, const Toolcha
     for (const auto& e : c.expect) pprof |= e.kind == ExpectKind::site && e.view == SiteView::pprof && e.variant == v.name;
   // The toolchain by what it reports, and by where it lives: two builds
   // calling themselves the same version are not assumed to be one.
-  std::string all = fmt::format("facts v1\n{}\n{} {} {} {} {}\npprof={}\n", ESCAPE_HARNESS_VERSION, tc.version, tc.goos,
+  // v2: built with -vet=off (a v1 entry may hold a vet failure as an error).
+  std::string all = fmt::format("facts v2\n{}\n{} {} {} {} {}\npprof={}\n", ESCAPE_HARNESS_VERSION, tc.version, tc.goos,
                                 tc.goarch, tc.goroot, tc.go, pprof);
   for (const auto& f : module_.files)
     if (f.path.starts_with(p->dir + "/")) all += f.path + "\n" + f.content;
@@ -235,7 +236,8 @@ VariantObservation Runner::measure(const Scenario& s, const Variant& v, const Go
       o.reason = err;
       return o;
     }
-    build = go_command(tc, {"test", "-c", "-o", bin, fmt::format("-gcflags=-m=2 '-json=0,file://{}'", logdir), "./" + p.dir},
+    build = go_command(tc, {"test", "-c", "-vet=off", "-o", bin,
+                            fmt::format("-gcflags=-m=2 '-json=0,file://{}'", logdir), "./" + p.dir},
                        opt_.compile_timeout);
     b = run(build);
     if (!b.ok()) break;
@@ -489,7 +491,7 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
     if (fs_.exists(bin)) continue;
     if (progress) progress(fmt::format("{} {} {}: build for timing", tc.version, s.id, n));
     fs_.make_dirs(bin.substr(0, bin.rfind('/')), &err);
-    Command build = go_command(tc, {"test", "-c", "-o", bin, "./" + p->dir}, opt_.compile_timeout);
+    Command build = go_command(tc, {"test", "-c", "-vet=off", "-o", bin, "./" + p->dir}, opt_.compile_timeout);
     ProcessResult b = run(build);
     if (!b.ok()) {
       obs[n].status = RunStatus::error;

@@ -3,9 +3,10 @@
 //
 // Two phases. Facts are deterministic and run in parallel (--jobs); per
 // variant and toolchain they come from one compile and one test binary:
-//   go test -c -gcflags='-m=2 -json=0,file://DIR'
+//   go test -c -vet=off -gcflags='-m=2 -json=0,file://DIR'
 //                                compile once: -m messages (or build errors),
-//                                why-chains by both routes, the binary
+//                                why-chains by both routes, the binary (no
+//                                vet: a catalog's bug may be what vet flags)
 //   <binary> TestEscapeHarness   exact allocation counts and stacks, and one
 //            + Benchmark          benchmark result (ns/op, B/op, allocs/op)
 //   go build -gcflags=PKG=-m=2   only when the calls allocate in another

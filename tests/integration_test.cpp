@@ -113,6 +113,38 @@ claims:
   for (const auto& c : res.scenarios[0].claims) CHECK(c.verdicts.begin()->second.verdict != Verdict::error);
 }
 
+TEST_CASE("code that go vet rejects is still measured: the harness compiles, it does not lint", "[integration]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path + "/scenarios");
+  // fmt.Sprintf("%d", s) is a vet error (wrong verb) that compiles and runs:
+  // plain `go test` refuses to build it, the harness must measure it.
+  std::ofstream(dir.path + "/scenarios/51-vet.yaml") << R"(id: vet-flagged
+entry: 51
+title: Vet rejects what the compiler accepts
+imports: [fmt]
+variants:
+  - name: bug
+    code: |
+      func f(s string) string {
+      	return fmt.Sprintf("%d", s)
+      }
+    call: f("x")
+    results: [string]
+claims:
+  - id: c
+    aspect: symptom
+    text: Formatting a string with %d allocates.
+    expect:
+      - kind: allocs
+        variant: bug
+        at_least: 1
+)";
+  auto r = harness({"run", "--quick", "--scenarios", "scenarios", "--out", "reports", "--work", "work"}, dir.path);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("claims: 1 confirmed, 0 refuted, 0 inconclusive, 0 skipped, 0 error\n"));
+}
+
 TEST_CASE("the committed gosrc/ runs with plain go test, no C++ involved", "[integration]") {
   SystemProcessRunner r;
   std::string go = search_path("go", current_environment()["PATH"]);
