@@ -53,7 +53,7 @@ struct VariantObservation {
   std::vector<Diagnostic> diagnostics;
   std::optional<AllocCounts> counts;      // exact, from TestEscapeHarness
   std::vector<AllocSite> sites;           // allocating stacks, runtime frames included
-  std::optional<bool> allocator_frames;   // whether `sites` show the allocator's runtime caller
+  std::optional<bool> allocator_frames;   // the calibration new([4]int) kept its runtime frames (reported only)
   std::map<std::string, bool> holds;      // `holds` expressions and their values
   std::optional<BenchResult> bench;       // one go test -bench result (ns/op, B/op, allocs/op)
   std::optional<std::vector<AllocSite>> pprof_sites;  // what go tool pprof -traces shows

@@ -37,9 +37,10 @@ struct AllocSite {
 struct HarnessFacts {
   std::optional<AllocCounts> counts;
   std::vector<AllocSite> sites;
-  /// Whether the profile records the runtime function that called the
-  /// allocator (runtime.newobject, runtime.convT64, ...); some toolchains
-  /// drop that frame. Unknown when the line is missing.
+  /// Whether the calibration allocation (new([4]int)) kept the runtime
+  /// frames above it. Reported, not judged on: go1.27 drops them for new(T)
+  /// but keeps them for make, so the judge reads each stack instead.
+  /// Unknown when the line is missing.
   std::optional<bool> allocator_frames;
   /// The value of each `holds` expression, by its Go text.
   std::map<std::string, bool> holds;
