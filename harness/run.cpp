@@ -469,8 +469,9 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
   // only on the same CPU model with the same sampling settings.
   std::erase_if(names, [&](const std::string& n) { return !obs.count(n) || obs[n].status != RunStatus::ok; });
   std::map<std::string, std::string> keys;
+  // v3: extra rounds take the compared variants along.
   for (const auto& n : names)
-    keys[n] = fnv1a_hex(fmt::format("timing v2\n{}\n{}\n{} x {} by {}, to {} or {}", facts_key(s, *s.find_variant(n), tc),
+    keys[n] = fnv1a_hex(fmt::format("timing v3\n{}\n{}\n{} x {} by {}, to {} or {}", facts_key(s, *s.find_variant(n), tc),
                                     opt_.cpu, opt_.timing_samples, opt_.timing_benchtime, opt_.samples_per_process,
                                     opt_.timing_target, opt_.timing_max_samples));
   for (const auto& n : names) obs[n].samples.clear();
@@ -531,16 +532,32 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
   };
   for (int taken = 0; taken < opt_.timing_samples && !interrupt_signal(); taken += per_process)
     round(names, std::min(per_process, opt_.timing_samples - taken));
-  // Then more rounds for the variants whose median is not yet precise enough.
+  // Then more rounds while a median is not yet precise enough: for that
+  // variant and every variant it is compared with, still interleaved, so a
+  // slow patch during the extra rounds cannot land on one side of a
+  // comparison only.
+  std::map<std::string, std::set<std::string>> partners;
+  for (const auto& c : s.claims)
+    for (const auto& e : c.expect)
+      if (e.kind == ExpectKind::faster || e.kind == ExpectKind::similar) {
+        partners[e.variant].insert(e.than);
+        partners[e.than].insert(e.variant);
+      }
   auto imprecise = [&] {
-    std::vector<std::string> out;
+    std::set<std::string> more;
     for (const auto& n : names) {
       const auto& xs = obs[n].samples;
       if (failed.count(n) || static_cast<int>(xs.size()) >= opt_.timing_max_samples) continue;
       auto ci = stats::median_ci(xs);
-      if (!ci || !std::isfinite(ci->lo) || !std::isfinite(ci->hi) || (ci->hi - ci->lo) / 2 > opt_.timing_target * ci->median)
-        out.push_back(n);
+      if (!ci || !std::isfinite(ci->lo) || !std::isfinite(ci->hi) || (ci->hi - ci->lo) / 2 > opt_.timing_target * ci->median) {
+        more.insert(n);
+        more.insert(partners[n].begin(), partners[n].end());
+      }
     }
+    std::vector<std::string> out;
+    for (const auto& n : names)
+      if (more.count(n) && !failed.count(n) && static_cast<int>(obs[n].samples.size()) < opt_.timing_max_samples)
+        out.push_back(n);
     return out;
   };
   for (auto more = imprecise(); !more.empty() && !interrupt_signal(); more = imprecise()) round(more, per_process);

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
 #include <sstream>
 
 #include "cli.h"
@@ -313,4 +314,40 @@ TEST_CASE("a rerun of an unchanged catalog comes from the cache", "[cli]") {
   h.out.str("");
   REQUIRE(h.run({"run", "--quick"}) == kExitOk);
   CHECK_THAT(h.out.str(), Catch::EndsWith("(1 results from the cache)\n"));
+}
+
+TEST_CASE("extra timing rounds for an imprecise median take the variant it is compared with along", "[cli][timing]") {
+  Harness h;
+  h.fs.files["scenarios/03-demo.yaml"] = kSpec + R"(  - id: fix-faster
+    aspect: fix
+    text: the pointer is faster.
+    expect:
+      - kind: faster
+        variant: fix
+        than: bug
+)";
+  // Timing runs: bug's samples swing between 10 and 30 ns/op, so its median
+  // never gets precise; fix's are all 1.5 ns/op, precise from the start.
+  std::vector<std::string> order;
+  h.go.rules.insert(h.go.rules.begin(), [&](const Command& c, ProcessResult& r) {
+    auto count = std::find(c.argv.begin(), c.argv.end(), "-test.count");
+    if (count == c.argv.end()) return false;
+    const bool bug = c.argv[0].ends_with("/demo/bug.test");
+    order.push_back(bug ? "bug" : "fix");
+    std::string out = "goos: linux\n";
+    for (int i = 0; i < std::stoi(*(count + 1)); ++i)
+      out += bug ? fmt::format("BenchmarkBug-2  1000  {} ns/op\n", i % 2 ? 30 : 10) : "BenchmarkFix-2  1000  1.5 ns/op\n";
+    r = test::exited(0, out + "PASS\n");
+    return true;
+  });
+  REQUIRE(h.run({"run", "--samples", "20"}) == kExitOk);
+  std::string err;
+  auto r = results_from_json(h.fs.files.at("reports/results.json"), &err);
+  REQUIRE(r);
+  const auto& v = r->scenarios[0].variants;
+  // Both reach the cap together: every extra round ran both, in turn.
+  CHECK(v[0].results.at("go1.26.8").samples.size() == 180);
+  CHECK(v[1].results.at("go1.26.8").samples.size() == 180);
+  REQUIRE(order.size() == 36);  // 180 samples, 10 per process, two variants
+  for (std::size_t i = 1; i < order.size(); ++i) CHECK(order[i] != order[i - 1]);
 }
