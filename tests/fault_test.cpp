@@ -29,19 +29,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/eh-fault-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string path;
-};
-
-void write(const std::string& path, const std::string& text) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
+using test::TempDir;
 
 std::string read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -118,8 +106,8 @@ pid_t spawn_harness(std::vector<std::string> args, const std::string& cwd) {
 
 TEST_CASE("a hanging benchmark is killed with its process group, the other scenarios are judged", "[fault]") {
   TempDir d;
-  write(d.path + "/scenarios/a.yaml", kGood);
-  write(d.path + "/scenarios/b.yaml", kHang);
+  test::write_file(d.path + "/scenarios/a.yaml", kGood);
+  test::write_file(d.path + "/scenarios/b.yaml", kHang);
   auto r = harness({"run", "--quick", "--timeout", "3", "--out", "out", "--work", "work"}, d.path);
   INFO(r.out << r.err);
   CHECK(r.exit_code == kExitClaimErrors);
@@ -131,7 +119,7 @@ TEST_CASE("a hanging benchmark is killed with its process group, the other scena
 
 TEST_CASE("a variant that panics is an error quoting the panic", "[fault]") {
   TempDir d;
-  write(d.path + "/scenarios/a.yaml", kPanic);
+  test::write_file(d.path + "/scenarios/a.yaml", kPanic);
   auto r = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path);
   INFO(r.out << r.err);
   CHECK(r.exit_code == kExitClaimErrors);
@@ -140,8 +128,8 @@ TEST_CASE("a variant that panics is an error quoting the panic", "[fault]") {
 
 TEST_CASE("a go killed by a signal is reported as such", "[fault]") {
   TempDir d;
-  write(d.path + "/scenarios/a.yaml", kGood);
-  write(d.path + "/fakego/bin/go",
+  test::write_file(d.path + "/scenarios/a.yaml", kGood);
+  test::write_file(d.path + "/fakego/bin/go",
         "#!/bin/sh\ncase \"$1\" in\n  env) printf 'go1.26.8\\nlinux\\namd64\\n/x\\n' ;;\n  *) kill -KILL $$ ;;\nesac\n");
   std::filesystem::permissions(d.path + "/fakego/bin/go", std::filesystem::perms::owner_all);
   auto r = harness({"run", "--quick", "--go", d.path + "/fakego", "--out", "out", "--work", "work"}, d.path);
@@ -153,9 +141,9 @@ TEST_CASE("a go killed by a signal is reported as such", "[fault]") {
 TEST_CASE("SIGTERM or SIGINT mid-run kills the children and keeps the previous reports", "[fault]") {
   for (int sig : {SIGTERM, SIGINT}) {
     TempDir d;
-    write(d.path + "/scenarios/a.yaml", kHang);
-    write(d.path + "/out/results.json", "previous results\n");
-    write(d.path + "/out/EVIDENCE.md", "previous evidence\n");
+    test::write_file(d.path + "/scenarios/a.yaml", kHang);
+    test::write_file(d.path + "/out/results.json", "previous results\n");
+    test::write_file(d.path + "/out/EVIDENCE.md", "previous evidence\n");
     pid_t pid = spawn_harness({"run", "--quick", "--timeout", "120", "--out", "out", "--work", "work"}, d.path);
     // Wait until the hanging test binary runs.
     std::string binary = d.path + "/work/bin/";
@@ -178,9 +166,9 @@ TEST_CASE("SIGTERM or SIGINT mid-run kills the children and keeps the previous r
 
 TEST_CASE("a run killed while writing the reports leaves the previous ones byte-identical", "[fault]") {
   TempDir d;
-  write(d.path + "/scenarios/a.yaml", kGood);
-  write(d.path + "/out/results.json", "previous results\n");
-  write(d.path + "/out/EVIDENCE.md", "previous evidence\n");
+  test::write_file(d.path + "/scenarios/a.yaml", kGood);
+  test::write_file(d.path + "/out/results.json", "previous results\n");
+  test::write_file(d.path + "/out/EVIDENCE.md", "previous evidence\n");
   auto env = test::test_environment();
   env["ESCAPE_HARNESS_TEST_FAULT"] = "kill-before-rename";
   auto r = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path, env);
@@ -198,8 +186,8 @@ TEST_CASE("a run killed while writing the reports leaves the previous ones byte-
 
 TEST_CASE("an output directory that cannot be written is refused before anything runs", "[fault]") {
   TempDir d;
-  write(d.path + "/scenarios/a.yaml", kGood);
-  write(d.path + "/file", "not a directory");
+  test::write_file(d.path + "/scenarios/a.yaml", kGood);
+  test::write_file(d.path + "/file", "not a directory");
   auto r = harness({"run", "--quick", "--out", "file/out"}, d.path);
   CHECK(r.exit_code == kExitBadInput);
   CHECK(r.err == "escape-harness run: output directory: file/out: cannot create directory: Not a directory\n");
@@ -207,7 +195,7 @@ TEST_CASE("an output directory that cannot be written is refused before anything
 
 TEST_CASE("two runs on one output directory: the second refuses", "[fault]") {
   TempDir d;
-  write(d.path + "/scenarios/a.yaml", kGood);
+  test::write_file(d.path + "/scenarios/a.yaml", kGood);
   std::filesystem::create_directories(d.path + "/out");
   RealFileSystem fs;
   std::string err;
@@ -222,7 +210,7 @@ TEST_CASE("two runs on one output directory: the second refuses", "[fault]") {
 
 TEST_CASE("no go, or not a go, exits 3 with what to do", "[fault]") {
   TempDir d;
-  write(d.path + "/scenarios/a.yaml", kGood);
+  test::write_file(d.path + "/scenarios/a.yaml", kGood);
   auto env = test::test_environment();
   env["PATH"] = "/nonexistent";
   auto r = harness({"run", "--quick", "--out", "out"}, d.path, env);

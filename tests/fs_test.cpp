@@ -7,20 +7,13 @@
 #include <filesystem>
 
 #include "fs.h"
+#include "test_util.h"
 
 using namespace eh;
 
 namespace {
 
-/// A fresh directory under the system temp dir, removed at the end.
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/eh-test-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string path;
-};
+using test::TempDir;
 
 }  // namespace
 

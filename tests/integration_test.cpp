@@ -15,14 +15,7 @@ using namespace eh;
 
 namespace {
 
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/eh-it-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string path;
-};
+using test::TempDir;
 
 ProcessResult harness(std::vector<std::string> args, const std::string& cwd = test::source_dir()) {
   SystemProcessRunner r;

@@ -69,19 +69,7 @@ std::string spec_errors(std::map<std::string, std::string> files) {
   return out;
 }
 
-struct TempDir {
-  TempDir() {
-    char tmpl[] = "/tmp/eh-readme-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string path;
-};
-
-void write(const std::string& path, const std::string& text) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
+using test::TempDir;
 
 std::string one_variant(const std::string& code, const std::string& imports = "[]") {
   return "id: demo\nentry: 3\ntitle: Demo\nvariants:\n  - name: bug\n    imports: " + imports + "\n    code: |\n" + code +
@@ -112,7 +100,7 @@ std::string claim_error(const ProcessResult& r) {
 
 std::string run_error(const std::string& code, std::vector<std::string> extra = {}, const std::string& imports = "[]") {
   TempDir d;
-  write(d.path + "/scenarios/03-demo.yaml", one_variant(code, imports));
+  test::write_file(d.path + "/scenarios/03-demo.yaml", one_variant(code, imports));
   std::vector<std::string> args = {"run", "--quick", "--out", "out", "--work", "work"};
   args.insert(args.end(), extra.begin(), extra.end());
   return claim_error(harness(d.path, args));
@@ -140,7 +128,7 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   // Toolchain and run.
   {
     TempDir d;
-    write(d.path + "/scenarios/03-demo.yaml", kSpec);
+    test::write_file(d.path + "/scenarios/03-demo.yaml", kSpec);
     auto env = test::test_environment();
     env["PATH"] = "/nonexistent";
     add("go not found (exit 3)", harness(d.path, {"run", "--out", "out"}, env).err);
@@ -153,14 +141,14 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   add("A variant that panics", run_error("      func f() { panic(\"boom\") }\n"));
   {
     TempDir d;
-    write(d.path + "/scenarios/03-demo.yaml", one_variant("      func f() {}\n"));
-    write(d.path + "/go/bin/go", "#!/bin/sh\ncase \"$1\" in\n  env) printf 'go1.26.8\\nlinux\\namd64\\n/x\\n' ;;\n  *) kill -KILL $$ ;;\nesac\n");
+    test::write_file(d.path + "/scenarios/03-demo.yaml", one_variant("      func f() {}\n"));
+    test::write_file(d.path + "/go/bin/go", "#!/bin/sh\ncase \"$1\" in\n  env) printf 'go1.26.8\\nlinux\\namd64\\n/x\\n' ;;\n  *) kill -KILL $$ ;;\nesac\n");
     std::filesystem::permissions(d.path + "/go/bin/go", std::filesystem::perms::owner_all);
     add("go killed by a signal", claim_error(harness(d.path, {"run", "--quick", "--go", d.path + "/go", "--out", "out", "--work", "work"})));
   }
   {
     TempDir d;
-    write(d.path + "/scenarios/03-demo.yaml", one_variant("      func f() { time.Sleep(time.Hour) }\n", "[time]"));
+    test::write_file(d.path + "/scenarios/03-demo.yaml", one_variant("      func f() { time.Sleep(time.Hour) }\n", "[time]"));
     std::vector<std::string> argv = {ESCAPE_HARNESS_BINARY, "run", "--quick", "--out", "out", "--work", "work"};
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
@@ -190,14 +178,14 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   }
   {
     TempDir d;
-    write(d.path + "/scenarios/03-demo.yaml", kSpec);
-    write(d.path + "/reports", "a file, not a directory");
+    test::write_file(d.path + "/scenarios/03-demo.yaml", kSpec);
+    test::write_file(d.path + "/reports", "a file, not a directory");
     add("An output directory that cannot be written (exit 2, before anything runs)",
         harness(d.path, {"run", "--out", "reports/out"}).err);
   }
   {
     TempDir d;
-    write(d.path + "/scenarios/03-demo.yaml", kSpec);
+    test::write_file(d.path + "/scenarios/03-demo.yaml", kSpec);
     std::filesystem::create_directories(d.path + "/reports");
     RealFileSystem fs;
     std::string err;

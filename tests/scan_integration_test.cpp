@@ -24,19 +24,17 @@ struct ScanRun {
 };
 
 ScanRun scan(std::vector<std::string> args) {
-  char tmpl[] = "/tmp/eh-scan-XXXXXX";
-  std::string dir = ::mkdtemp(tmpl);
+  test::TempDir dir("scan");
   SystemProcessRunner runner;
   Command c;
-  c.argv = {ESCAPE_HARNESS_BINARY, "scan", "--format", "json", "--out", dir + "/scan.json"};
+  c.argv = {ESCAPE_HARNESS_BINARY, "scan", "--format", "json", "--out", dir.path + "/scan.json"};
   c.argv.insert(c.argv.end(), args.begin(), args.end());
   c.cwd = test::source_dir();
   c.env = test::test_environment();
   c.timeout = std::chrono::minutes(10);
   ScanRun r{runner.run(c), {}};
-  std::ifstream in(dir + "/scan.json");
+  std::ifstream in(dir.path + "/scan.json");
   if (in) r.json = nlohmann::json::parse(in);
-  std::filesystem::remove_all(dir);
   return r;
 }
 
@@ -142,11 +140,10 @@ TEST_CASE("standard-library packages: stable counts and hand-checked findings", 
 }
 
 TEST_CASE("scan net/http writes SARIF and prints the counts per shape", "[scan][integration]") {
-  char tmpl[] = "/tmp/eh-scan-XXXXXX";
-  std::string dir = ::mkdtemp(tmpl);
+  test::TempDir dir("scan");
   SystemProcessRunner runner;
   Command c;
-  c.argv = {ESCAPE_HARNESS_BINARY, "scan", "--format", "sarif", "--out", dir + "/http.sarif", "net/http"};
+  c.argv = {ESCAPE_HARNESS_BINARY, "scan", "--format", "sarif", "--out", dir.path + "/http.sarif", "net/http"};
   c.cwd = test::source_dir();
   c.env = test::test_environment();
   c.timeout = std::chrono::minutes(10);
@@ -157,10 +154,9 @@ TEST_CASE("scan net/http writes SARIF and prints the counts per shape", "[scan][
   for (const char* shape : {"bytes-to-interface", "interface-boxing", "address-taken", "fmt-argument",
                             "closure-capture", "named-result", "make-escape", "other"})
     CHECK_THAT(r.out, Catch::Contains(std::string("%  ") + shape));
-  std::ifstream in(dir + "/http.sarif");
+  std::ifstream in(dir.path + "/http.sarif");
   REQUIRE(in);
   auto sarif = nlohmann::json::parse(in);
   CHECK(sarif.at("version") == "2.1.0");
   CHECK(sarif.at("runs").at(0).at("results").size() > 1000);
-  std::filesystem::remove_all(dir);
 }

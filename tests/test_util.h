@@ -74,20 +74,30 @@ class FakeProcessRunner : public ProcessRunner {
   std::mutex mu;
 };
 
+/// A fresh directory /tmp/eh-<tag>-XXXXXX, removed with its contents when
+/// it goes out of scope.
+struct TempDir {
+  explicit TempDir(const std::string& tag = "test") {
+    std::string tmpl = "/tmp/eh-" + tag + "-XXXXXX";
+    path = ::mkdtemp(tmpl.data());
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+/// Writes `text` to `path`, creating the directories it needs.
+inline void write_file(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
 /// The harness's environment for tests that run the real binary: the
 /// user's, with the result cache and work directories in a directory of
 /// this test process, so tests neither reuse nor pollute the user's cache.
 inline std::map<std::string, std::string> test_environment() {
-  // Removed when the test process exits.
-  struct Dir {
-    Dir() {
-      char tmpl[] = "/tmp/eh-test-cache-XXXXXX";
-      path = ::mkdtemp(tmpl);
-    }
-    ~Dir() { std::filesystem::remove_all(path); }
-    std::string path;
-  };
-  static const Dir dir;
+  static const TempDir dir("test-cache");  // removed when the test process exits
   std::map<std::string, std::string> env;
   for (char** e = ::environ; e && *e; ++e) {
     std::string kv = *e;
