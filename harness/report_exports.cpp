@@ -4,28 +4,9 @@
 
 #include "generate.h"
 #include "report_markdown.h"
+#include "xml.h"
 
 namespace eh {
-namespace {
-
-std::string xml(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default:
-        // Control characters other than tab and newline are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') out += '?';
-        else out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string benchstat_export(const Results& r) {
   std::string out;
@@ -73,16 +54,16 @@ std::string junit_export(const Results& r, const Results* baseline) {
         std::string word(to_string(v.verdict));
         if (v.verdict == Verdict::error) {
           ++se;
-          body += fmt::format("      <error type=\"error\" message=\"{}\"/>\n", xml(v.reason));
+          body += fmt::format("      <error type=\"error\" message=\"{}\"/>\n", xml_escape(v.reason));
         } else if (bc && bc->verdicts.count(tc) && bc->verdicts.at(tc).verdict != v.verdict &&
                    !(v.verdict == Verdict::skipped && v.reason == "quick mode") &&
                    !(bc->verdicts.at(tc).verdict == Verdict::skipped && bc->verdicts.at(tc).reason == "quick mode")) {
           ++sf;
           body += fmt::format("      <failure type=\"drift\" message=\"{} -> {} against the baseline\">was: {}\nnow: {}</failure>\n",
-                              to_string(bc->verdicts.at(tc).verdict), word, xml(key_number(bc->verdicts.at(tc))),
-                              xml(key_number(v)));
+                              to_string(bc->verdicts.at(tc).verdict), word, xml_escape(key_number(bc->verdicts.at(tc))),
+                              xml_escape(key_number(v)));
         } else if (v.verdict == Verdict::skipped) {
-          body += fmt::format("      <skipped message=\"{}\"/>\n", xml(v.reason));
+          body += fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(v.reason));
         }
         std::string out = fmt::format("{}: {}\n", word, key_number(v));
         for (const auto& e : v.expectations)
@@ -90,14 +71,14 @@ std::string junit_export(const Results& r, const Results* baseline) {
                              e.observed, e.reason.empty() ? "" : " (" + e.reason + ")");
         cases += fmt::format("    <testcase name=\"{} on {}\" classname=\"escape-harness.entry{:02d}.{}\">\n{}"
                              "      <system-out>{}</system-out>\n    </testcase>\n",
-                             xml(c.id), xml(tc), s.entry, xml(s.id), body, xml(out));
+                             xml_escape(c.id), xml_escape(tc), s.entry, xml_escape(s.id), body, xml_escape(out));
       }
     }
     tests += st;
     failures += sf;
     errors += se;
     suites += fmt::format("  <testsuite name=\"entry {}: {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}  </testsuite>\n",
-                          s.entry, xml(s.title), st, sf, se, cases);
+                          s.entry, xml_escape(s.title), st, sf, se, cases);
   }
   return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                      "<testsuites name=\"escape-harness\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}</testsuites>\n",

@@ -4,22 +4,10 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "xml.h"
+
 namespace eh {
 namespace {
-
-std::string esc(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // Colour-blind-safe palette (Okabe-Ito) for variants.
 const char* const kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"};
@@ -59,7 +47,7 @@ std::string panel(const std::vector<std::string>& toolchains, const std::vector<
   double ymax = nice_max(max);
   std::string out = fmt::format("<g transform=\"translate({},0)\">\n", x0);
   out += fmt::format("<text x=\"{}\" y=\"16\" font-weight=\"bold\">{} per call ({})</text>\n", left,
-                     metric == "allocs" ? "Allocations" : "Bytes", esc(unit));
+                     metric == "allocs" ? "Allocations" : "Bytes", xml_escape(unit));
   // Axes and ticks.
   out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#333\"/>\n", left, top, top + plot_h);
   out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#333\"/>\n", left, top + plot_h,
@@ -71,13 +59,13 @@ std::string panel(const std::vector<std::string>& toolchains, const std::vector<
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", left - 4, y + 4, fmt_axis(v));
   }
   out += fmt::format("<text transform=\"translate(14,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
-                     top + plot_h / 2, esc(unit));
+                     top + plot_h / 2, xml_escape(unit));
   const double group_w = static_cast<double>(plot_w) / std::max<std::size_t>(1, toolchains.size());
   const double bar_w = std::min(24.0, (group_w - 16) / std::max<std::size_t>(1, variants.size()));
   for (std::size_t g = 0; g < toolchains.size(); ++g) {
     double gx = left + g * group_w + (group_w - bar_w * variants.size()) / 2;
     out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", left + (g + 0.5) * group_w,
-                       top + plot_h + 16, esc(toolchains[g]));
+                       top + plot_h + 16, xml_escape(toolchains[g]));
     for (std::size_t v = 0; v < variants.size(); ++v) {
       auto it = std::find_if(bars.begin(), bars.end(),
                              [&](const Bar& b) { return b.variant == variants[v] && b.toolchain == toolchains[g]; });
@@ -92,8 +80,8 @@ std::string panel(const std::vector<std::string>& toolchains, const std::vector<
       out += fmt::format(
           "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\" data-variant=\"{}\" "
           "data-toolchain=\"{}\" data-metric=\"{}\" data-value=\"{}\"><title>{} on {}: {} {}</title></rect>\n",
-          x, top + plot_h - h, bar_w - 2, h, kPalette[v % 8], esc(variants[v]), esc(toolchains[g]), metric,
-          it->value->to_string(6), esc(variants[v]), esc(toolchains[g]), format_rate(*it->value), esc(unit));
+          x, top + plot_h - h, bar_w - 2, h, kPalette[v % 8], xml_escape(variants[v]), xml_escape(toolchains[g]), metric,
+          it->value->to_string(6), xml_escape(variants[v]), xml_escape(toolchains[g]), format_rate(*it->value), xml_escape(unit));
     }
   }
   out += "</g>\n";
@@ -122,7 +110,7 @@ std::string entry_chart_svg(const Results& r, const ScenarioRecord& s) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
       "font-family=\"sans-serif\" font-size=\"11\">\n",
       width, height);
-  out += fmt::format("<title>Entry {}: {} - allocations and bytes per call</title>\n", s.entry, esc(s.title));
+  out += fmt::format("<title>Entry {}: {} - allocations and bytes per call</title>\n", s.entry, xml_escape(s.title));
   out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   out += panel(toolchains, variants, allocs, "allocs", "allocs/op", 0, panel_w, plot_h);
   out += panel(toolchains, variants, bytes, "bytes", "B/op", panel_w, panel_w, plot_h);
@@ -130,7 +118,7 @@ std::string entry_chart_svg(const Results& r, const ScenarioRecord& s) {
   for (std::size_t v = 0; v < variants.size(); ++v) {
     int lx = 56 + static_cast<int>(v % 4) * 170, ly = plot_h + 8 + static_cast<int>(v / 4) * 22;
     out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", lx, ly, kPalette[v % 8]);
-    out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", lx + 16, ly + 10, esc(variants[v]));
+    out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", lx + 16, ly + 10, xml_escape(variants[v]));
   }
   out += "</svg>\n";
   return out;
@@ -165,11 +153,11 @@ std::string verdict_heatmap_svg(const Results& r) {
   out += "<text x=\"8\" y=\"16\" font-weight=\"bold\">Verdict per claim (rows: entry. claim) and toolchain (columns)</text>\n";
   for (std::size_t t = 0; t < r.toolchains.size(); ++t)
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", label_w + cell_w * t + cell_w / 2,
-                       top - 8, esc(r.toolchains[t].version));
+                       top - 8, xml_escape(r.toolchains[t].version));
   for (std::size_t i = 0; i < rows.size(); ++i) {
     int y = top + cell_h * static_cast<int>(i);
     std::string label = rows[i].label.size() > 48 ? rows[i].label.substr(0, 47) + "…" : rows[i].label;
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", label_w - 6, y + 13, esc(label));
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", label_w - 6, y + 13, xml_escape(label));
     for (std::size_t t = 0; t < r.toolchains.size(); ++t) {
       auto it = rows[i].claim->verdicts.find(r.toolchains[t].version);
       if (it == rows[i].claim->verdicts.end()) continue;
@@ -177,8 +165,8 @@ std::string verdict_heatmap_svg(const Results& r) {
       out += fmt::format(
           "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"white\" data-claim=\"{}\" "
           "data-toolchain=\"{}\" data-verdict=\"{}\"><title>{} on {}: {}</title></rect>\n",
-          label_w + cell_w * t, y, cell_w, cell_h, colour(it->second.verdict), esc(rows[i].label),
-          esc(r.toolchains[t].version), word, esc(rows[i].label), esc(r.toolchains[t].version), word);
+          label_w + cell_w * t, y, cell_w, cell_h, colour(it->second.verdict), xml_escape(rows[i].label),
+          xml_escape(r.toolchains[t].version), word, xml_escape(rows[i].label), xml_escape(r.toolchains[t].version), word);
       bool dark = it->second.verdict == Verdict::skipped || it->second.verdict == Verdict::inconclusive;
       out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
                          label_w + cell_w * t + cell_w / 2, y + 13, dark ? "#222" : "white", word);
