@@ -32,10 +32,7 @@ Comparison compare_results(const Results& baseline, const Results& run) {
   for (const auto& s : run.scenarios) {
     const ScenarioRecord* b = baseline.scenario(s.id);
     for (const auto& claim : s.claims) {
-      const ClaimRecord* bc = nullptr;
-      if (b)
-        for (const auto& x : b->claims)
-          if (x.id == claim.id) bc = &x;
+      const ClaimRecord* bc = b ? b->claim(claim.id) : nullptr;
       for (const auto& [tc, v] : claim.verdicts) {
         if (!base_tc.count(tc)) continue;  // reported as a toolchain without baseline
         auto it = bc ? bc->verdicts.find(tc) : decltype(bc->verdicts.end()){};
@@ -56,10 +53,7 @@ Comparison compare_results(const Results& baseline, const Results& run) {
   for (const auto& b : baseline.scenarios) {
     const ScenarioRecord* s = run.scenario(b.id);
     for (const auto& claim : b.claims) {
-      const ClaimRecord* rc = nullptr;
-      if (s)
-        for (const auto& x : s->claims)
-          if (x.id == claim.id) rc = &x;
+      const ClaimRecord* rc = s ? s->claim(claim.id) : nullptr;
       for (const auto& [tc, v] : claim.verdicts)
         if (run_tc.count(tc) && (!rc || !rc->verdicts.count(tc)) && s) note(b, claim.id, tc, &v, nullptr);
     }

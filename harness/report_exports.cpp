@@ -44,10 +44,7 @@ std::string junit_export(const Results& r, const Results* baseline) {
     std::string cases;
     const ScenarioRecord* bs = baseline ? baseline->scenario(s.id) : nullptr;
     for (const auto& c : s.claims) {
-      const ClaimRecord* bc = nullptr;
-      if (bs)
-        for (const auto& x : bs->claims)
-          if (x.id == c.id) bc = &x;
+      const ClaimRecord* bc = bs ? bs->claim(c.id) : nullptr;
       for (const auto& [tc, v] : c.verdicts) {
         ++st;
         std::string body;

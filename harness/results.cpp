@@ -12,6 +12,12 @@ const VariantRecord* ScenarioRecord::variant(std::string_view name) const {
   return nullptr;
 }
 
+const ClaimRecord* ScenarioRecord::claim(std::string_view id) const {
+  for (const auto& c : claims)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
 const ScenarioRecord* Results::scenario(std::string_view id) const {
   for (const auto& s : scenarios)
     if (s.id == id) return &s;

@@ -55,6 +55,7 @@ struct ScenarioRecord {
   std::vector<VariantRecord> variants;
 
   const VariantRecord* variant(std::string_view name) const;
+  const ClaimRecord* claim(std::string_view id) const;
 };
 
 struct Results {
