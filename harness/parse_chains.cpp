@@ -18,8 +18,14 @@ bool is_subject(std::string_view m) {
          m.starts_with("leaking param");
 }
 
-/// "from x (assign) at dir/code.go:20:11": the text, and the position when given.
-ChainStep from_step(std::string_view text) {
+std::string strip_colon(std::string s) {
+  if (!s.empty() && s.back() == ':') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+ChainStep parse_from_step(std::string_view text) {
   ChainStep step;
   auto at = text.rfind(" at ");
   if (at != std::string_view::npos) {
@@ -36,13 +42,6 @@ ChainStep from_step(std::string_view text) {
   step.text = trim(text);
   return step;
 }
-
-std::string strip_colon(std::string s) {
-  if (!s.empty() && s.back() == ':') s.pop_back();
-  return s;
-}
-
-}  // namespace
 
 std::string normalise_subject(std::string_view s) {
   std::string out = strip_colon(trim(s));
@@ -71,7 +70,7 @@ std::vector<EscapeChain> parse_m2_chains(std::string_view text) {
     }
     if (!cur || l.file != cur->file || l.line != cur->line || l.column != cur->column) continue;
     std::string m = strip_colon(trim(l.message));
-    if (m.starts_with("from ")) cur->steps.push_back(from_step(m));
+    if (m.starts_with("from ")) cur->steps.push_back(parse_from_step(m));
     else if (m.starts_with("flow: ")) cur->steps.push_back(ChainStep{m, "", 0, 0});
   }
   return out;

@@ -31,6 +31,10 @@ struct EscapeChain {
   friend bool operator==(const EscapeChain&, const EscapeChain&) = default;
 };
 
+/// One "from x (assign) at dir/code.go:20:11" line of an explanation: the
+/// text and, when given, the position.
+ChainStep parse_from_step(std::string_view text);
+
 /// The explained escapes and leaks of -m=2 output, in order.
 std::vector<EscapeChain> parse_m2_chains(std::string_view text);
 

@@ -361,16 +361,7 @@ void EscapeScanner::line(std::string_view text) {
       return;
     std::string m = trim(v.message);
     if (m.starts_with("from ")) {
-      // "from x (assign) at file:line:col"
-      ChainStep step{m, "", 0, 0};
-      if (auto at = m.rfind(" at "); at != std::string::npos) {
-        CompilerLineView pos;
-        std::string probe = m.substr(at + 4) + ": x";
-        if (parse_compiler_line(probe, pos)) {
-          step = ChainStep{m.substr(0, at), std::string(pos.file), pos.line, pos.column};
-        }
-      }
-      current_->push_back(std::move(step));
+      current_->push_back(parse_from_step(m));
     } else if (m.starts_with("flow: ")) {
       current_->push_back(ChainStep{m, "", 0, 0});
     }
