@@ -25,7 +25,9 @@ std::string read(const std::string& path) {
   return s.str();
 }
 
-std::string fixture(const std::string& name) { return read(std::string(ESCAPE_HARNESS_SOURCE_DIR) + "/tests/fixtures/" + name); }
+std::string fixture(const std::string& name) {
+  return read(std::string(ESCAPE_HARNESS_SOURCE_DIR) + "/tests/fixtures/" + name);
+}
 
 /// `text` repeated until it is at least `bytes` long.
 std::string repeated(const std::string& text, std::size_t bytes) {
@@ -39,8 +41,8 @@ std::string g_corpus_path;  // --m2-corpus: a large real -m=2 output file
 /// The scanner as `scan` uses it: every line parsed into a view, the
 /// escapes counted (what grep -c counts, but with positions parsed).
 void BM_ParseCompilerOutput(benchmark::State& state) {
-  const std::string text = g_corpus_path.empty() ? repeated(fixture("m2_go1.26.8_closure-capture_bug.txt"), 1 << 20)
-                                                 : read(g_corpus_path);
+  const std::string text =
+      g_corpus_path.empty() ? repeated(fixture("m2_go1.26.8_closure-capture_bug.txt"), 1 << 20) : read(g_corpus_path);
   std::size_t lines = 0, escapes = 0;
   for (auto _ : state) {
     lines = escapes = 0;

@@ -8,7 +8,8 @@ namespace eh {
 
 ResultCache::ResultCache(FileSystem& fs, std::string dir, bool read) : fs_(fs), dir_(std::move(dir)), read_(read) {
   std::string err;
-  if (!dir_.empty() && !(fs_.make_dirs(join_path(dir_, "facts"), &err) && fs_.make_dirs(join_path(dir_, "timing"), &err)))
+  if (!dir_.empty() &&
+      !(fs_.make_dirs(join_path(dir_, "facts"), &err) && fs_.make_dirs(join_path(dir_, "timing"), &err)))
     dir_.clear();  // an unwritable cache is no cache, not an error
 }
 

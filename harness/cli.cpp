@@ -226,18 +226,30 @@ bool parse_options(const std::vector<std::string>& args, const std::set<std::str
       return false;
     };
     if (a == "--only") o.only.push_back(value);
-    else if (a == "--go") o.go.push_back(value);
-    else if (a == "--out") o.out = value;
-    else if (a == "--scenarios") o.scenarios = value;
-    else if (a == "--gosrc") o.gosrc = value;
-    else if (a == "--work") o.work = value;
-    else if (a == "--results") o.results = value;
-    else if (a == "--baseline") o.baseline = value;
-    else if (a == "--matrix-file") o.matrix_file = value;
-    else if (a == "--export-benchstat") o.export_benchstat = value;
-    else if (a == "--export-junit") o.export_junit = value;
-    else if (a == "--dir") o.dir = value;
-    else if (a == "--format") o.format = value;
+    else if (a == "--go")
+      o.go.push_back(value);
+    else if (a == "--out")
+      o.out = value;
+    else if (a == "--scenarios")
+      o.scenarios = value;
+    else if (a == "--gosrc")
+      o.gosrc = value;
+    else if (a == "--work")
+      o.work = value;
+    else if (a == "--results")
+      o.results = value;
+    else if (a == "--baseline")
+      o.baseline = value;
+    else if (a == "--matrix-file")
+      o.matrix_file = value;
+    else if (a == "--export-benchstat")
+      o.export_benchstat = value;
+    else if (a == "--export-junit")
+      o.export_junit = value;
+    else if (a == "--dir")
+      o.dir = value;
+    else if (a == "--format")
+      o.format = value;
     else if (a == "--samples") {
       if (!number(2, 1000, o.samples)) return false;
     } else if (a == "--timeout") {
@@ -284,7 +296,8 @@ void walk(const FileSystem& fs, const std::string& dir, const std::string& rel, 
   if (!names) return;
   for (const auto& n : *names) {
     if (n.ends_with("/")) walk(fs, dir, join_path(rel, n.substr(0, n.size() - 1)), out);
-    else out.push_back(join_path(rel, n));
+    else
+      out.push_back(join_path(rel, n));
   }
 }
 
@@ -420,10 +433,9 @@ std::string default_work_dir(const CliContext& ctx, const std::string& out) {
   return join_path(cache_home(ctx), "escape-harness/work-" + fnv1a_hex(absolute(out)).substr(0, 12));
 }
 
-const std::set<std::string> kRunOptions = {"--only",   "--go",      "--matrix",  "--matrix-file",    "--out",
-                                           "--scenarios", "--quick", "--samples", "--timeout",  "--work",
-                                           "--export-benchstat", "--export-junit", "--jobs", "--no-cache",
-                                           "--cache-dir"};
+const std::set<std::string> kRunOptions = {
+    "--only",    "--go",   "--matrix",           "--matrix-file",  "--out",  "--scenarios", "--quick",    "--samples",
+    "--timeout", "--work", "--export-benchstat", "--export-junit", "--jobs", "--no-cache",  "--cache-dir"};
 
 /// The options each command takes ("FILE..." for positional arguments).
 std::set<std::string> command_options(std::string_view cmd) {
@@ -557,7 +569,8 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
       bool t = false;
       for (const auto& c : s.claims)
         for (const auto& e : c.expect)
-          t |= (e.kind == ExpectKind::faster || e.kind == ExpectKind::similar) && (e.variant == v.name || e.than == v.name);
+          t |= (e.kind == ExpectKind::faster || e.kind == ExpectKind::similar) &&
+               (e.variant == v.name || e.than == v.name);
       timed += t;
     }
     const int processes = (o.samples + ro.samples_per_process - 1) / ro.samples_per_process;
@@ -570,10 +583,12 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
   // and the exports rewritten as soon as its variants are done.
   JudgeOptions pending = jo;
   pending.quick = true;
-  FactsTable table = runner.facts(*scenarios, toolchains, on_step, [&](std::size_t t, std::size_t i, const Observations& obs) {
-    add_toolchain_results(results.scenarios[i], (*scenarios)[i], toolchains[t].version, obs, o.quick ? jo : pending);
-    write_exports(ctx, o, results, baseline);
-  });
+  FactsTable table =
+      runner.facts(*scenarios, toolchains, on_step, [&](std::size_t t, std::size_t i, const Observations& obs) {
+        add_toolchain_results(results.scenarios[i], (*scenarios)[i], toolchains[t].version, obs,
+                              o.quick ? jo : pending);
+        write_exports(ctx, o, results, baseline);
+      });
   // Phase two: timing, one benchmark process at a time.
   for (std::size_t t = 0; t < toolchains.size() && !interrupt_signal(); ++t)
     for (std::size_t i = 0; i < scenarios->size() && !interrupt_signal(); ++i) {
@@ -627,9 +642,9 @@ RunOutcome run_catalog(Options& o, CliContext& ctx, std::string_view cmd, const 
   if (!widths.empty()) {
     auto [lo, hi] = std::minmax_element(widths.begin(), widths.end());
     long within = std::count_if(widths.begin(), widths.end(), [](double w) { return w <= 3.0; });
-    fmt::print(ctx.out, "timing: {} samples per variant; median 95% CI half-width {:.1f}% to {:.1f}% ({} of {} within 3%)\n",
-               fewest == most ? std::to_string(most) : fmt::format("{} to {}", fewest, most), *lo, *hi, within,
-               widths.size());
+    fmt::print(
+        ctx.out, "timing: {} samples per variant; median 95% CI half-width {:.1f}% to {:.1f}% ({} of {} within 3%)\n",
+        fewest == most ? std::to_string(most) : fmt::format("{} to {}", fewest, most), *lo, *hi, within, widths.size());
   }
   for (const auto& r : refuted) fmt::print(ctx.out, "  {}: {}\n", paint("refuted", "yellow"), r);
   for (const auto& e : errors) fmt::print(ctx.out, "  {}: {}\n", paint("error", "red"), e);

@@ -16,10 +16,10 @@ namespace eh {
 
 /// Exit statuses. Refuted claims are findings and do not change the status.
 enum ExitStatus : int {
-  kExitOk = 0,            // every claim got a verdict other than error
-  kExitClaimErrors = 1,   // some claims are error (the rest judged, reports written), or reports unwritable
-  kExitBadInput = 2,      // spec errors or usage; nothing ran
-  kExitToolchain = 3,     // the toolchain cannot be run at all
+  kExitOk = 0,           // every claim got a verdict other than error
+  kExitClaimErrors = 1,  // some claims are error (the rest judged, reports written), or reports unwritable
+  kExitBadInput = 2,     // spec errors or usage; nothing ran
+  kExitToolchain = 3,    // the toolchain cannot be run at all
 };
 
 /// What a command may touch.

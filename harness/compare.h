@@ -24,8 +24,8 @@ struct Comparison {
   std::vector<VerdictChange> changes;
   std::vector<std::string> only_in_run;       // toolchains with no baseline: a difference
   std::vector<std::string> only_in_baseline;  // toolchains this run did not cover: reported
-  int compared = 0;           // verdicts compared
-  int not_compared_quick = 0; // timing verdicts skipped in quick mode on one side
+  int compared = 0;                           // verdicts compared
+  int not_compared_quick = 0;                 // timing verdicts skipped in quick mode on one side
 
   bool drift() const { return !changes.empty() || !only_in_run.empty(); }
 };

@@ -8,9 +8,9 @@ namespace eh {
 namespace {
 
 const std::set<std::string> kReservedPackageNames = {
-    "break",  "case",    "chan",   "const", "continue", "default", "defer",  "else",   "fallthrough",
-    "for",    "func",    "go",     "goto",  "if",       "import",  "interface", "map", "package",
-    "range",  "return",  "select", "struct", "switch",  "type",    "var",    "main",   "init",
+    "break", "case",   "chan",   "const",  "continue", "default", "defer",     "else", "fallthrough",
+    "for",   "func",   "go",     "goto",   "if",       "import",  "interface", "map",  "package",
+    "range", "return", "select", "struct", "switch",   "type",    "var",       "main", "init",
 };
 
 std::string package_name(std::string_view variant) {
@@ -36,8 +36,8 @@ class Writer {
   }
   /// One generated line whose text from `prefix.size()` on is the spec text at `pos`.
   void mapped(std::string_view prefix, std::string_view text, const SourcePos& pos, Region region) {
-    spans_.push_back(LineSpan{lines_ + 1, 1, region, pos.file, pos.line,
-                              pos.column - 1 - static_cast<int>(prefix.size())});
+    spans_.push_back(
+        LineSpan{lines_ + 1, 1, region, pos.file, pos.line, pos.column - 1 - static_cast<int>(prefix.size())});
     line(std::string(prefix) + std::string(text));
   }
   /// Lines of generator text (no spec mapping), ending in a newline.
@@ -90,8 +90,8 @@ void file_header(Writer& w, const Scenario& s, const Variant& v) {
 GoFile code_file(const Scenario& s, const Variant& v, const GoPackage& p) {
   Writer w;
   file_header(w, s, v);
-  w.line(fmt::format("// Package {} is variant \"{}\" of catalog entry {}: {}", p.package_name, v.name, s.entry,
-                     s.title));
+  w.line(
+      fmt::format("// Package {} is variant \"{}\" of catalog entry {}: {}", p.package_name, v.name, s.entry, s.title));
   w.line(fmt::format("package {}", p.package_name));
   w.line();
   std::vector<std::string> imports = s.imports;
@@ -331,9 +331,7 @@ GoFile harness_file(const Scenario& s, const Variant& v, const GoPackage& p) {
   return w.finish(p.dir + "/harness_test.go");
 }
 
-GoFile go_mod() {
-  return GoFile{"go.mod", fmt::format("module {}\n\ngo {}\n", kModulePath, kModuleGoVersion), {}};
-}
+GoFile go_mod() { return GoFile{"go.mod", fmt::format("module {}\n\ngo {}\n", kModulePath, kModuleGoVersion), {}}; }
 
 GoFile readme(const std::vector<Scenario>& scenarios) {
   std::string out =
@@ -347,7 +345,8 @@ GoFile readme(const std::vector<Scenario>& scenarios) {
       "| entry | scenario | variants |\n|---:|---|---|\n";
   for (const auto& s : scenarios) {
     std::string vs;
-    for (const auto& v : s.variants) vs += fmt::format("{}[`{}`]({}/{}/code.go)", vs.empty() ? "" : ", ", v.name, s.id, v.name);
+    for (const auto& v : s.variants)
+      vs += fmt::format("{}[`{}`]({}/{}/code.go)", vs.empty() ? "" : ", ", v.name, s.id, v.name);
     out += fmt::format("| {} | {} | {} |\n", s.entry, s.id, vs);
   }
   return GoFile{"README.md", out, {}};

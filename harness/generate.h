@@ -38,7 +38,7 @@ struct LineSpan {
   int count = 0;
   Region region = Region::code;
   std::string file;
-  int spec_line = 0;  // spec line of the first generated line
+  int spec_line = 0;     // spec line of the first generated line
   int column_shift = 0;  // spec column = generated column + shift
 };
 
@@ -62,7 +62,7 @@ struct GoPackage {
   std::string dir;          // "param-address/bug", relative to the module root
   std::string import_path;  // "escapeharness/param-address/bug"
   std::string package_name;
-  std::string benchmark;    // "BenchmarkBug"
+  std::string benchmark;      // "BenchmarkBug"
   std::string loop_function;  // fully qualified harnessLoop, as stacks name it
   std::optional<GoVersion> min_go;
 };

@@ -37,7 +37,8 @@ std::string GoVersion::to_string() const {
   std::string out = std::to_string(major) + "." + std::to_string(minor);
   if (patch > 0) out += "." + std::to_string(patch);
   if (prerelease > 100) out += "rc" + std::to_string(prerelease - 100);
-  else if (prerelease > 0) out += "beta" + std::to_string(prerelease);
+  else if (prerelease > 0)
+    out += "beta" + std::to_string(prerelease);
   return out;
 }
 

@@ -55,8 +55,7 @@ std::string format_rate(const Rational& r) {
 const std::string& allocating_frame(const AllocSite& site) {
   static const std::string none;
   for (const auto& f : site.stack)
-    if (!f.starts_with("runtime.mallocgc") && f != "runtime.profilealloc" && !f.starts_with("runtime.mProf_"))
-      return f;
+    if (!f.starts_with("runtime.mallocgc") && f != "runtime.profilealloc" && !f.starts_with("runtime.mProf_")) return f;
   return site.stack.empty() ? none : site.stack.front();
 }
 
@@ -134,9 +133,9 @@ ExpectationVerdict judge_amount(const Expectation& e, const Observations& obs) {
       break;
     }
   }
-  v.observed = fmt::format("{} {} ({} {} over {} calls)", format_rate(got), unit(m),
-                           m == Metric::allocs ? c->mallocs : c->bytes, m == Metric::allocs ? "mallocs" : "bytes",
-                           c->calls);
+  v.observed =
+      fmt::format("{} {} ({} {} over {} calls)", format_rate(got), unit(m), m == Metric::allocs ? c->mallocs : c->bytes,
+                  m == Metric::allocs ? "mallocs" : "bytes", c->calls);
   v.verdict = ok ? Verdict::confirmed : Verdict::refuted;
   return v;
 }
@@ -157,8 +156,7 @@ ExpectationVerdict judge_fewer(const Expectation& e, const Observations& obs) {
   std::optional<Rational> need;
   if (e.by_at_least) need = e.by_relative ? rb * *e.by_at_least : *e.by_at_least;
   bool ok = diff > Rational(0) && (!need || diff >= *need);
-  if (!e.by_at_least)
-    v.expected = fmt::format("{} below {}", e.variant, e.than);
+  if (!e.by_at_least) v.expected = fmt::format("{} below {}", e.variant, e.than);
   else if (e.by_relative)
     v.expected = fmt::format("{} below {} by >= {}% of {} ({} {})", e.variant, e.than,
                              (*e.by_at_least * Rational(100)).to_string(), e.than, format_rate(*need), unit(e.metric));
@@ -245,14 +243,17 @@ ExpectationVerdict judge_site(const Expectation& e, const Observations& obs) {
         break;
       }
     if (hit) matched += site.objects;
-    else if (runtime_pattern && !whole(site)) unseen += site.objects;
+    else if (runtime_pattern && !whole(site))
+      unseen += site.objects;
   }
   const std::string where = e.view == SiteView::pprof ? " (as go tool pprof -traces shows them)" : "";
   Rational got(matched, calls);
   std::string frames;
-  for (const auto& [f, n] : tops) frames += fmt::format("{}{} {}/op", frames.empty() ? "" : ", ", f, format_rate(Rational(n, calls)));
-  v.observed = fmt::format("{} of {} allocs/op from stacks with {}; allocating frames: {}", format_rate(got),
-                           format_rate(Rational(total, calls)), e.function, frames.empty() ? "none (no allocations)" : frames);
+  for (const auto& [f, n] : tops)
+    frames += fmt::format("{}{} {}/op", frames.empty() ? "" : ", ", f, format_rate(Rational(n, calls)));
+  v.observed =
+      fmt::format("{} of {} allocs/op from stacks with {}; allocating frames: {}", format_rate(got),
+                  format_rate(Rational(total, calls)), e.function, frames.empty() ? "none (no allocations)" : frames);
   if (e.has_amount) {
     const char* op = e.compare == Compare::exactly ? "=" : e.compare == Compare::at_least ? ">=" : "<=";
     v.expected = fmt::format("{} {} allocs/op from stacks with {}{}", op, e.value.to_string(), e.function, where);
@@ -274,9 +275,10 @@ ExpectationVerdict judge_site(const Expectation& e, const Observations& obs) {
   v.verdict = low ? Verdict::confirmed : Verdict::refuted;
   if (low != high || inside) {
     v.verdict = Verdict::inconclusive;
-    v.reason = fmt::format("{} of {} allocs/op come from stacks whose runtime frames this toolchain's profile dropped, "
-                           "so {} may be among them",
-                           format_rate(Rational(unseen, calls)), format_rate(Rational(total, calls)), e.function);
+    v.reason = fmt::format(
+        "{} of {} allocs/op come from stacks whose runtime frames this toolchain's profile dropped, "
+        "so {} may be among them",
+        format_rate(Rational(unseen, calls)), format_rate(Rational(total, calls)), e.function);
   }
   return v;
 }
@@ -312,13 +314,15 @@ std::optional<TimingPair> timing_pair(const Expectation& e, const Observations& 
   auto ma = stats::median_ci(a->samples), mb = stats::median_ci(b->samples);
   if (!ma || !mb) {
     v.verdict = Verdict::error;
-    v.reason = fmt::format("no timing samples ({} of {}, {} of {})", a->samples.size(), e.variant, b->samples.size(), e.than);
+    v.reason =
+        fmt::format("no timing samples ({} of {}, {} of {})", a->samples.size(), e.variant, b->samples.size(), e.than);
     return std::nullopt;
   }
   TimingPair t{*ma, *mb, stats::mann_whitney_u(a->samples, b->samples), (ma->median - mb->median) / mb->median};
-  v.observed = fmt::format("{} {:.4g} ns/op [{:.4g}, {:.4g}] vs {} {:.4g} ns/op [{:.4g}, {:.4g}] ({:+.1f}%), p {}, n = {}+{}",
-                           e.variant, t.a.median, t.a.lo, t.a.hi, e.than, t.b.median, t.b.lo, t.b.hi, t.change * 100,
-                           t.p(), a->samples.size(), b->samples.size());
+  v.observed =
+      fmt::format("{} {:.4g} ns/op [{:.4g}, {:.4g}] vs {} {:.4g} ns/op [{:.4g}, {:.4g}] ({:+.1f}%), p {}, n = {}+{}",
+                  e.variant, t.a.median, t.a.lo, t.a.hi, e.than, t.b.median, t.b.lo, t.b.hi, t.change * 100, t.p(),
+                  a->samples.size(), b->samples.size());
   return t;
 }
 
@@ -344,8 +348,8 @@ ExpectationVerdict judge_faster(const Expectation& e, const Observations& obs, c
 ExpectationVerdict judge_similar(const Expectation& e, const Observations& obs, const JudgeOptions& opt) {
   ExpectationVerdict v;
   double within = e.by_at_least->to_double();
-  v.expected = fmt::format("median ns/op of {} within {}% of {}", e.variant, (*e.by_at_least * Rational(100)).to_string(),
-                           e.than);
+  v.expected = fmt::format("median ns/op of {} within {}% of {}", e.variant,
+                           (*e.by_at_least * Rational(100)).to_string(), e.than);
   auto t = timing_pair(e, obs, opt, v);
   if (!t) return v;
   // Within the margin is similar, significant or not; beyond it, only a

@@ -27,7 +27,7 @@ struct ExpectationVerdict {
   std::string expectation;  // Expectation::describe()
   std::string expected;
   std::string observed;
-  std::string reason;       // for skipped, error and inconclusive
+  std::string reason;  // for skipped, error and inconclusive
 
   friend bool operator==(const ExpectationVerdict&, const ExpectationVerdict&) = default;
 };

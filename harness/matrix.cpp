@@ -4,7 +4,8 @@
 
 namespace eh {
 
-std::vector<std::string> parse_matrix(const std::string& file, const std::string& text, std::vector<InputError>& errors) {
+std::vector<std::string> parse_matrix(const std::string& file, const std::string& text,
+                                      std::vector<InputError>& errors) {
   SourceText src(file, text);
   std::vector<std::string> out;
   for (int n = 1; n <= src.line_count(); ++n) {
@@ -21,8 +22,7 @@ std::vector<std::string> parse_matrix(const std::string& file, const std::string
     }
     out.emplace_back(spec);
   }
-  if (out.empty() && errors.empty())
-    errors.push_back(InputError{SourcePos{file, 0, 0}, "no toolchains listed", ""});
+  if (out.empty() && errors.empty()) errors.push_back(InputError{SourcePos{file, 0, 0}, "no toolchains listed", ""});
   return out;
 }
 

@@ -14,6 +14,7 @@ namespace eh {
 inline constexpr const char* kDefaultMatrixFile = "scenarios/toolchains.txt";
 
 /// The specs in `text`, in order; errors name the line.
-std::vector<std::string> parse_matrix(const std::string& file, const std::string& text, std::vector<InputError>& errors);
+std::vector<std::string> parse_matrix(const std::string& file, const std::string& text,
+                                      std::vector<InputError>& errors);
 
 }  // namespace eh

@@ -52,7 +52,8 @@ std::optional<Results> merge_results(const std::vector<NamedResults>& inputs, st
         for (const auto& [tc, v] : c.verdicts) it->verdicts[tc] = v;  // toolchains are disjoint (checked above)
       }
       for (const auto& v : s.variants) {
-        auto it = std::find_if(m->variants.begin(), m->variants.end(), [&](const VariantRecord& x) { return x.name == v.name; });
+        auto it = std::find_if(m->variants.begin(), m->variants.end(),
+                               [&](const VariantRecord& x) { return x.name == v.name; });
         if (it == m->variants.end()) {
           m->variants.push_back(v);
           continue;

@@ -17,12 +17,12 @@ namespace eh {
 
 /// A -gcflags=-m message on a line that came from the spec.
 struct Diagnostic {
-  SourcePos pos;            // in the spec file
+  SourcePos pos;  // in the spec file
   Region region = Region::code;
-  int code_line = 0;        // line within the variant's code (or setup/common block), 1-based
-  std::string generated;    // "param-address/bug/code.go:9:11"
-  std::string message;      // "n does not escape"
-  std::string code;         // the source line, trimmed
+  int code_line = 0;      // line within the variant's code (or setup/common block), 1-based
+  std::string generated;  // "param-address/bug/code.go:9:11"
+  std::string message;    // "n does not escape"
+  std::string code;       // the source line, trimmed
 
   friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
@@ -36,7 +36,7 @@ struct AllocPlace {
   std::string where;      // "code line 4:7" in the variant's code, or "fmt/errors.go:42"
   SourcePos spec;         // in the spec, for the variant's own code; line 0 otherwise
   std::int64_t objects = 0;
-  int chain = -1;         // index in `chains` of the escape that explains it, or -1
+  int chain = -1;  // index in `chains` of the escape that explains it, or -1
 
   friend bool operator==(const AllocPlace&, const AllocPlace&) = default;
 };
@@ -51,17 +51,17 @@ struct VariantObservation {
   RunStatus status = RunStatus::ok;
   std::string reason;
   std::vector<Diagnostic> diagnostics;
-  std::optional<AllocCounts> counts;      // exact, from TestEscapeHarness
-  std::vector<AllocSite> sites;           // allocating stacks, runtime frames included
-  std::optional<bool> allocator_frames;   // the calibration new([4]int) kept its runtime frames (reported only)
-  std::map<std::string, bool> holds;      // `holds` expressions and their values
-  std::optional<BenchResult> bench;       // one go test -bench result (ns/op, B/op, allocs/op)
+  std::optional<AllocCounts> counts;     // exact, from TestEscapeHarness
+  std::vector<AllocSite> sites;          // allocating stacks, runtime frames included
+  std::optional<bool> allocator_frames;  // the calibration new([4]int) kept its runtime frames (reported only)
+  std::map<std::string, bool> holds;     // `holds` expressions and their values
+  std::optional<BenchResult> bench;      // one go test -bench result (ns/op, B/op, allocs/op)
   std::optional<std::vector<AllocSite>> pprof_sites;  // what go tool pprof -traces shows
-  std::int64_t pprof_calls = 0;           // calls behind pprof_sites
-  std::vector<double> samples;            // ns/op, one per timing run
-  std::vector<WhyChain> chains;           // why things escape in the variant's code (-m=2, -json)
-  std::vector<AllocPlace> places;         // where its calls allocate, with the chain explaining each
-  std::string chains_note;                // why there are no chains, when the routes could not run
+  std::int64_t pprof_calls = 0;                       // calls behind pprof_sites
+  std::vector<double> samples;                        // ns/op, one per timing run
+  std::vector<WhyChain> chains;                       // why things escape in the variant's code (-m=2, -json)
+  std::vector<AllocPlace> places;                     // where its calls allocate, with the chain explaining each
+  std::string chains_note;                            // why there are no chains, when the routes could not run
 };
 
 }  // namespace eh

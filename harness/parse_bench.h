@@ -13,10 +13,10 @@
 namespace eh {
 
 struct BenchResult {
-  std::string name;   // without the "-N" GOMAXPROCS suffix
+  std::string name;  // without the "-N" GOMAXPROCS suffix
   int procs = 1;
   std::int64_t iterations = 0;
-  std::map<std::string, double> metrics;  // unit -> value: "ns/op", "B/op", "allocs/op", ...
+  std::map<std::string, double> metrics;      // unit -> value: "ns/op", "B/op", "allocs/op", ...
   std::map<std::string, std::string> config;  // configuration in effect: goos, goarch, pkg, cpu
 
   std::optional<double> metric(const std::string& unit) const;

@@ -71,7 +71,8 @@ std::vector<EscapeChain> parse_m2_chains(std::string_view text) {
     if (!cur || l.file != cur->file || l.line != cur->line || l.column != cur->column) continue;
     std::string m = strip_colon(trim(l.message));
     if (m.starts_with("from ")) cur->steps.push_back(parse_from_step(m));
-    else if (m.starts_with("flow: ")) cur->steps.push_back(ChainStep{m, "", 0, 0});
+    else if (m.starts_with("flow: "))
+      cur->steps.push_back(ChainStep{m, "", 0, 0});
   }
   return out;
 }
@@ -92,42 +93,42 @@ std::vector<EscapeChain> parse_json_log_chains(std::string_view text, std::strin
     nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) continue;
     try {
-    if (j.contains("file") && j["file"].is_string()) {
-      file = relative(j["file"].get<std::string>());
-      continue;
-    }
-    const auto code = j.value("code", std::string());
-    const auto message = j.value("message", std::string());
-    if ((code != "escape" && code != "escapes" && code != "leak") || message.empty()) continue;
-    if (!j.contains("range") || !j["range"].is_object()) continue;
-    const auto& start = j["range"].value("start", nlohmann::json::object());
-    if (!start.is_object()) continue;
-    EscapeChain c;
-    c.file = file;
-    c.line = start.value("line", 0);
-    c.column = start.value("character", 0);
-    c.subject = normalise_subject(message);
-    if (j.contains("relatedInformation") && j["relatedInformation"].is_array())
-      for (const auto& r : j["relatedInformation"]) {
-        if (!r.is_object()) continue;
-        std::string m = r.value("message", std::string());
-        if (!m.starts_with("escflow:")) continue;
-        m = strip_colon(trim(m.substr(8)));
-        ChainStep step{m, "", 0, 0};
-        if (m.starts_with("from ") && r.contains("location") && r["location"].is_object()) {
-          const auto& loc = r["location"];
-          step.file = relative(loc.value("uri", std::string()));
-          if (loc.contains("range") && loc["range"].is_object()) {
-            const auto& s = loc["range"].value("start", nlohmann::json::object());
-            if (s.is_object()) {
-              step.line = s.value("line", 0);
-              step.column = s.value("character", 0);
+      if (j.contains("file") && j["file"].is_string()) {
+        file = relative(j["file"].get<std::string>());
+        continue;
+      }
+      const auto code = j.value("code", std::string());
+      const auto message = j.value("message", std::string());
+      if ((code != "escape" && code != "escapes" && code != "leak") || message.empty()) continue;
+      if (!j.contains("range") || !j["range"].is_object()) continue;
+      const auto& start = j["range"].value("start", nlohmann::json::object());
+      if (!start.is_object()) continue;
+      EscapeChain c;
+      c.file = file;
+      c.line = start.value("line", 0);
+      c.column = start.value("character", 0);
+      c.subject = normalise_subject(message);
+      if (j.contains("relatedInformation") && j["relatedInformation"].is_array())
+        for (const auto& r : j["relatedInformation"]) {
+          if (!r.is_object()) continue;
+          std::string m = r.value("message", std::string());
+          if (!m.starts_with("escflow:")) continue;
+          m = strip_colon(trim(m.substr(8)));
+          ChainStep step{m, "", 0, 0};
+          if (m.starts_with("from ") && r.contains("location") && r["location"].is_object()) {
+            const auto& loc = r["location"];
+            step.file = relative(loc.value("uri", std::string()));
+            if (loc.contains("range") && loc["range"].is_object()) {
+              const auto& s = loc["range"].value("start", nlohmann::json::object());
+              if (s.is_object()) {
+                step.line = s.value("line", 0);
+                step.column = s.value("character", 0);
+              }
             }
           }
+          c.steps.push_back(std::move(step));
         }
-        c.steps.push_back(std::move(step));
-      }
-    if (c.line > 0) out.push_back(std::move(c));
+      if (c.line > 0) out.push_back(std::move(c));
     } catch (const nlohmann::json::exception&) {
       // A field of an unexpected type: not a diagnostic this parser knows.
     }

@@ -68,7 +68,8 @@ HarnessFacts parse_harness_facts(std::string_view text) {
           number(field(rest, "bytes"), c.bytes))
         out.counts = c;
     } else if (rest.starts_with("profile ")) {
-      if (auto v = field(rest, "allocator-frames"); v && (*v == "true" || *v == "false")) out.allocator_frames = *v == "true";
+      if (auto v = field(rest, "allocator-frames"); v && (*v == "true" || *v == "false"))
+        out.allocator_frames = *v == "true";
     } else if (rest.starts_with("holds ")) {
       // "holds value=true expr=<Go text to the end of the line>"
       auto value = field(rest, "value");

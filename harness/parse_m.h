@@ -22,15 +22,15 @@ namespace eh {
 struct CompilerLineView {
   std::string_view file;
   int line = 0;
-  int column = 0;             // 0 when the compiler gave none
-  std::string_view message;   // without the indentation
-  int indent = 0;             // leading spaces of the message (-m=2 explanations)
+  int column = 0;            // 0 when the compiler gave none
+  std::string_view message;  // without the indentation
+  int indent = 0;            // leading spaces of the message (-m=2 explanations)
 };
 
 struct CompilerLine {
   std::string file;
   int line = 0;
-  int column = 0;  // 0 when the compiler gave none
+  int column = 0;       // 0 when the compiler gave none
   std::string message;  // without the indentation
   int indent = 0;       // leading spaces of the message (-m=2 explanations)
 

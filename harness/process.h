@@ -22,8 +22,8 @@
 namespace eh {
 
 struct Command {
-  std::vector<std::string> argv;  // argv[0]: an absolute path to the program
-  std::string cwd;                // empty: the harness's own
+  std::vector<std::string> argv;           // argv[0]: an absolute path to the program
+  std::string cwd;                         // empty: the harness's own
   std::map<std::string, std::string> env;  // the child's complete environment
   std::chrono::milliseconds timeout{0};    // 0: no limit
   /// When set, stderr is handed over chunk by chunk as it arrives instead of

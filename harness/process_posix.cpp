@@ -193,9 +193,9 @@ ProcessResult SystemProcessRunner::run(const Command& cmd) {
     BlockInterrupts block;
     std::error_code ec;
     std::string cwd = cmd.cwd.empty() ? std::string(".") : cmd.cwd;
-    child = std::make_unique<bp::child>(bp::exe = cmd.argv[0], bp::args = args, bp::std_in < bp::null,
-                                        bp::std_out > out_pipe, bp::std_err > err_pipe, bp::start_dir = cwd,
-                                        ChildSetup{envp.data()}, ec);
+    child =
+        std::make_unique<bp::child>(bp::exe = cmd.argv[0], bp::args = args, bp::std_in<bp::null, bp::std_out> out_pipe,
+                                    bp::std_err > err_pipe, bp::start_dir = cwd, ChildSetup{envp.data()}, ec);
     if (ec) {
       r.error = fmt::format("{}: {}", cmd.argv[0], ec.message());
       return r;

@@ -27,8 +27,7 @@ std::string benchstat_export(const Results& r) {
         std::vector<double> samples = o.samples;
         if (samples.empty())
           if (auto ns = o.bench->metric("ns/op")) samples.push_back(*ns);
-        for (double ns : samples)
-          out += fmt::format("{}\t{}\t{} ns/op{}\n", name, o.bench->iterations, ns, counts);
+        for (double ns : samples) out += fmt::format("{}\t{}\t{} ns/op{}\n", name, o.bench->iterations, ns, counts);
       }
     }
     out += "\n";
@@ -56,9 +55,10 @@ std::string junit_export(const Results& r, const Results* baseline) {
                    !(v.verdict == Verdict::skipped && v.reason == "quick mode") &&
                    !(bc->verdicts.at(tc).verdict == Verdict::skipped && bc->verdicts.at(tc).reason == "quick mode")) {
           ++sf;
-          body += fmt::format("      <failure type=\"drift\" message=\"{} -> {} against the baseline\">was: {}\nnow: {}</failure>\n",
-                              to_string(bc->verdicts.at(tc).verdict), word, xml_escape(key_number(bc->verdicts.at(tc))),
-                              xml_escape(key_number(v)));
+          body += fmt::format(
+              "      <failure type=\"drift\" message=\"{} -> {} against the baseline\">was: {}\nnow: {}</failure>\n",
+              to_string(bc->verdicts.at(tc).verdict), word, xml_escape(key_number(bc->verdicts.at(tc))),
+              xml_escape(key_number(v)));
         } else if (v.verdict == Verdict::skipped) {
           body += fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(v.reason));
         }
@@ -66,20 +66,23 @@ std::string junit_export(const Results& r, const Results* baseline) {
         for (const auto& e : v.expectations)
           out += fmt::format("- {}: {}; expected {}; observed {}{}\n", e.expectation, to_string(e.verdict), e.expected,
                              e.observed, e.reason.empty() ? "" : " (" + e.reason + ")");
-        cases += fmt::format("    <testcase name=\"{} on {}\" classname=\"escape-harness.entry{:02d}.{}\">\n{}"
-                             "      <system-out>{}</system-out>\n    </testcase>\n",
-                             xml_escape(c.id), xml_escape(tc), s.entry, xml_escape(s.id), body, xml_escape(out));
+        cases += fmt::format(
+            "    <testcase name=\"{} on {}\" classname=\"escape-harness.entry{:02d}.{}\">\n{}"
+            "      <system-out>{}</system-out>\n    </testcase>\n",
+            xml_escape(c.id), xml_escape(tc), s.entry, xml_escape(s.id), body, xml_escape(out));
       }
     }
     tests += st;
     failures += sf;
     errors += se;
-    suites += fmt::format("  <testsuite name=\"entry {}: {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}  </testsuite>\n",
-                          s.entry, xml_escape(s.title), st, sf, se, cases);
+    suites += fmt::format(
+        "  <testsuite name=\"entry {}: {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}  </testsuite>\n", s.entry,
+        xml_escape(s.title), st, sf, se, cases);
   }
-  return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                     "<testsuites name=\"escape-harness\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}</testsuites>\n",
-                     tests, failures, errors, suites);
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<testsuites name=\"escape-harness\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}</testsuites>\n",
+      tests, failures, errors, suites);
 }
 
 }  // namespace eh

@@ -12,9 +12,8 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-const Shape kShapes[] = {Shape::bytes_to_interface, Shape::interface_boxing, Shape::address_taken,
-                         Shape::fmt_argument,       Shape::closure_capture,  Shape::named_result,
-                         Shape::make_escape,        Shape::other};
+const Shape kShapes[] = {Shape::bytes_to_interface, Shape::interface_boxing, Shape::address_taken, Shape::fmt_argument,
+                         Shape::closure_capture,    Shape::named_result,     Shape::make_escape,   Shape::other};
 
 std::array<long, kShapeCount> count(const ScanReport& r) {
   std::array<long, kShapeCount> n{};
@@ -47,7 +46,8 @@ std::string uri_path(std::string_view path) {
   std::string out;
   for (unsigned char c : path) {
     if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
+    else
+      out += fmt::format("%{:02X}", c);
   }
   return out;
 }
@@ -66,11 +66,12 @@ std::string display_path(const ScanReport& r, const std::string& file) {
 
 std::string scan_summary(const ScanReport& r) {
   auto n = count(r);
-  std::string out = fmt::format("scanned {} with {}: {} heap allocations reported, {:.1f} s, {:.1f} MB of -m=2 output\n\n",
-                                fmt::join(r.patterns, " "), r.toolchain, r.findings.size(), r.seconds,
-                                static_cast<double>(r.bytes) / 1e6);
+  std::string out = fmt::format(
+      "scanned {} with {}: {} heap allocations reported, {:.1f} s, {:.1f} MB of -m=2 output\n\n",
+      fmt::join(r.patterns, " "), r.toolchain, r.findings.size(), r.seconds, static_cast<double>(r.bytes) / 1e6);
   for (Shape s : kShapes) {
-    double share = r.findings.empty() ? 0 : 100.0 * static_cast<double>(n[static_cast<std::size_t>(s)]) / r.findings.size();
+    double share =
+        r.findings.empty() ? 0 : 100.0 * static_cast<double>(n[static_cast<std::size_t>(s)]) / r.findings.size();
     std::string entries = entries_text(r, s);
     out += fmt::format("  {:>6}  {:5.1f}%  {:<19} {}\n", n[static_cast<std::size_t>(s)], share, to_string(s),
                        entries.empty() ? std::string(describe(s)) : entries);
@@ -82,16 +83,19 @@ std::string scan_summary(const ScanReport& r) {
   for (const auto& f : r.findings) ++by_file[display_path(r, f.file)];
   std::vector<std::pair<long, std::string>> top;
   for (const auto& [file, k] : by_file) top.emplace_back(k, file);
-  std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  std::sort(top.begin(), top.end(),
+            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
   if (!top.empty()) out += "\ntop files:\n";
-  for (std::size_t i = 0; i < top.size() && i < 5; ++i) out += fmt::format("  {:>6}  {}\n", top[i].first, top[i].second);
+  for (std::size_t i = 0; i < top.size() && i < 5; ++i)
+    out += fmt::format("  {:>6}  {}\n", top[i].first, top[i].second);
   return out;
 }
 
 std::string scan_markdown(const ScanReport& r) {
   auto n = count(r);
-  std::string out = fmt::format("# Escape scan: {}\n\nToolchain {}; {} heap allocations reported by `-gcflags=-m=2`.\n\n",
-                                fmt::join(r.patterns, " "), r.toolchain, r.findings.size());
+  std::string out =
+      fmt::format("# Escape scan: {}\n\nToolchain {}; {} heap allocations reported by `-gcflags=-m=2`.\n\n",
+                  fmt::join(r.patterns, " "), r.toolchain, r.findings.size());
   out += "| shape | findings | of them constants (no allocation) | catalog |\n|---|---:|---:|---|\n";
   for (Shape s : kShapes)
     out += fmt::format("| {} | {} | {} | {} |\n", to_string(s), n[static_cast<std::size_t>(s)], static_count(r, s),
@@ -104,7 +108,8 @@ std::string scan_markdown(const ScanReport& r) {
       out += fmt::format("- `{}:{}:{}` {}{}\n", display_path(r, f.file), f.line, f.column, f.message,
                          f.static_data ? fmt::format(" ({})", kStaticNote) : "");
       for (const auto& st : f.chain)
-        out += fmt::format("  - {}{}\n", st.text, st.line > 0 ? fmt::format(" ({}:{})", display_path(r, st.file), st.line) : "");
+        out += fmt::format("  - {}{}\n", st.text,
+                           st.line > 0 ? fmt::format(" ({}:{})", display_path(r, st.file), st.line) : "");
     }
   }
   return out;
@@ -156,11 +161,14 @@ std::string scan_sarif(const ScanReport& r) {
   ojson rules = ojson::array();
   for (Shape s : kShapes) {
     std::string help;
-    for (const auto& [entry, id] : catalog_entries(s)) help += fmt::format("{}reports/EVIDENCE.md#entry-{}", help.empty() ? "" : " ", entry);
+    for (const auto& [entry, id] : catalog_entries(s))
+      help += fmt::format("{}reports/EVIDENCE.md#entry-{}", help.empty() ? "" : " ", entry);
     ojson rule{{"id", rule_id(s)},
                {"name", to_string(s)},
                {"shortDescription", {{"text", describe(s)}}},
-               {"fullDescription", {{"text", fmt::format("{}. Catalog: {}", describe(s), entries_text(r, s).empty() ? "-" : entries_text(r, s))}}},
+               {"fullDescription",
+                {{"text",
+                  fmt::format("{}. Catalog: {}", describe(s), entries_text(r, s).empty() ? "-" : entries_text(r, s))}}},
                {"defaultConfiguration", {{"level", "note"}}}};
     if (!help.empty()) rule["help"] = {{"text", "The evidence: " + help}};
     rules.push_back(rule);
@@ -169,7 +177,8 @@ std::string scan_sarif(const ScanReport& r) {
     std::string path = display_path(r, file);
     ojson artifact{{"uri", uri_path(path.starts_with("$GOROOT/src/") ? path.substr(12) : path)}};
     if (path.starts_with("$GOROOT/src/")) artifact["uriBaseId"] = "%GOROOT%";
-    else artifact["uriBaseId"] = "%SRCROOT%";
+    else
+      artifact["uriBaseId"] = "%SRCROOT%";
     ojson region{{"startLine", line}};
     if (column > 0) region["startColumn"] = column;
     return ojson{{"physicalLocation", {{"artifactLocation", artifact}, {"region", region}}}};
@@ -179,9 +188,10 @@ std::string scan_sarif(const ScanReport& r) {
     ojson res{{"ruleId", rule_id(f.shape)},
               {"ruleIndex", static_cast<int>(f.shape)},
               {"level", "note"},
-              {"message", {{"text", fmt::format("{} ({}{}{})", f.message, describe(f.shape),
-                                                entries_text(r, f.shape).empty() ? "" : "; catalog " + entries_text(r, f.shape),
-                                                f.static_data ? fmt::format("; {}", kStaticNote) : "")}}},
+              {"message",
+               {{"text", fmt::format("{} ({}{}{})", f.message, describe(f.shape),
+                                     entries_text(r, f.shape).empty() ? "" : "; catalog " + entries_text(r, f.shape),
+                                     f.static_data ? fmt::format("; {}", kStaticNote) : "")}}},
               {"locations", ojson::array({location(f.file, f.line, f.column)})}};
     ojson flow = ojson::array();
     for (const auto& st : f.chain) {
@@ -189,14 +199,18 @@ std::string scan_sarif(const ScanReport& r) {
       loc["message"] = {{"text", st.text}};
       flow.push_back(ojson{{"location", loc}});
     }
-    if (!flow.empty()) res["codeFlows"] = ojson::array({ojson{{"threadFlows", ojson::array({ojson{{"locations", flow}}})}}});
+    if (!flow.empty())
+      res["codeFlows"] = ojson::array({ojson{{"threadFlows", ojson::array({ojson{{"locations", flow}}})}}});
     results.push_back(res);
   }
   ojson run{{"tool", {{"driver", {{"name", "escape-harness"}, {"version", ESCAPE_HARNESS_VERSION}, {"rules", rules}}}}},
-            {"originalUriBaseIds", {{"%SRCROOT%", {{"uri", "file://" + uri_path(r.dir.ends_with("/") ? r.dir : r.dir + "/")}}},
-                                    {"%GOROOT%", {{"uri", "file://" + uri_path(r.goroot + "/src/")}}}}},
+            {"originalUriBaseIds",
+             {{"%SRCROOT%", {{"uri", "file://" + uri_path(r.dir.ends_with("/") ? r.dir : r.dir + "/")}}},
+              {"%GOROOT%", {{"uri", "file://" + uri_path(r.goroot + "/src/")}}}}},
             {"results", results}};
-  ojson sarif{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", ojson::array({run})}};
+  ojson sarif{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+              {"version", "2.1.0"},
+              {"runs", ojson::array({run})}};
   return sarif.dump(2) + "\n";
 }
 

@@ -11,12 +11,12 @@
 namespace eh {
 
 struct ScanReport {
-  std::string toolchain;               // "go1.26.8"
-  std::vector<std::string> patterns;   // what was scanned
-  std::string dir;                     // where (module root), for relative paths
-  std::string goroot;                  // files under it are shown as $GOROOT/src/...
+  std::string toolchain;              // "go1.26.8"
+  std::vector<std::string> patterns;  // what was scanned
+  std::string dir;                    // where (module root), for relative paths
+  std::string goroot;                 // files under it are shown as $GOROOT/src/...
   double seconds = 0;
-  long long bytes = 0;                 // of -m=2 output read
+  long long bytes = 0;  // of -m=2 output read
   std::vector<Finding> findings;
   /// Per scenario id: its symptom verdict on `toolchain` from results.json
   /// ("refuted"), when known.

@@ -55,7 +55,8 @@ std::string panel(const std::vector<std::string>& toolchains, const std::vector<
   for (int i = 0; i <= 4; ++i) {
     double v = ymax * i / 4;
     int y = top + plot_h - static_cast<int>(std::lround(plot_h * i / 4.0));
-    out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ddd\"/>\n", left + 1, y, left + plot_w, y);
+    out +=
+        fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ddd\"/>\n", left + 1, y, left + plot_w, y);
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", left - 4, y + 4, fmt_axis(v));
   }
   out += fmt::format("<text transform=\"translate(14,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
@@ -80,8 +81,9 @@ std::string panel(const std::vector<std::string>& toolchains, const std::vector<
       out += fmt::format(
           "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\" data-variant=\"{}\" "
           "data-toolchain=\"{}\" data-metric=\"{}\" data-value=\"{}\"><title>{} on {}: {} {}</title></rect>\n",
-          x, top + plot_h - h, bar_w - 2, h, kPalette[v % 8], xml_escape(variants[v]), xml_escape(toolchains[g]), metric,
-          it->value->to_string(6), xml_escape(variants[v]), xml_escape(toolchains[g]), format_rate(*it->value), xml_escape(unit));
+          x, top + plot_h - h, bar_w - 2, h, kPalette[v % 8], xml_escape(variants[v]), xml_escape(toolchains[g]),
+          metric, it->value->to_string(6), xml_escape(variants[v]), xml_escape(toolchains[g]), format_rate(*it->value),
+          xml_escape(unit));
     }
   }
   out += "</g>\n";
@@ -150,14 +152,17 @@ std::string verdict_heatmap_svg(const Results& r) {
       "font-family=\"sans-serif\" font-size=\"11\">\n",
       width, height);
   out += "<title>Verdicts per claim and toolchain</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  out += "<text x=\"8\" y=\"16\" font-weight=\"bold\">Verdict per claim (rows: entry. claim) and toolchain (columns)</text>\n";
+  out +=
+      "<text x=\"8\" y=\"16\" font-weight=\"bold\">Verdict per claim (rows: entry. claim) and toolchain "
+      "(columns)</text>\n";
   for (std::size_t t = 0; t < r.toolchains.size(); ++t)
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", label_w + cell_w * t + cell_w / 2,
                        top - 8, xml_escape(r.toolchains[t].version));
   for (std::size_t i = 0; i < rows.size(); ++i) {
     int y = top + cell_h * static_cast<int>(i);
     std::string label = rows[i].label.size() > 48 ? rows[i].label.substr(0, 47) + "…" : rows[i].label;
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", label_w - 6, y + 13, xml_escape(label));
+    out +=
+        fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", label_w - 6, y + 13, xml_escape(label));
     for (std::size_t t = 0; t < r.toolchains.size(); ++t) {
       auto it = rows[i].claim->verdicts.find(r.toolchains[t].version);
       if (it == rows[i].claim->verdicts.end()) continue;
@@ -166,7 +171,8 @@ std::string verdict_heatmap_svg(const Results& r) {
           "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"white\" data-claim=\"{}\" "
           "data-toolchain=\"{}\" data-verdict=\"{}\"><title>{} on {}: {}</title></rect>\n",
           label_w + cell_w * t, y, cell_w, cell_h, colour(it->second.verdict), xml_escape(rows[i].label),
-          xml_escape(r.toolchains[t].version), word, xml_escape(rows[i].label), xml_escape(r.toolchains[t].version), word);
+          xml_escape(r.toolchains[t].version), word, xml_escape(rows[i].label), xml_escape(r.toolchains[t].version),
+          word);
       bool dark = it->second.verdict == Verdict::skipped || it->second.verdict == Verdict::inconclusive;
       out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
                          label_w + cell_w * t + cell_w / 2, y + 13, dark ? "#222" : "white", word);

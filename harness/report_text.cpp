@@ -22,7 +22,8 @@ std::string show_text(const Results& r, const ScenarioRecord& s) {
       }
     }
   }
-  out += fmt::format("\nVariants\n  {:<20} {:<10} {:>10} {:>12} {:>12}\n", "variant", "toolchain", "allocs/op", "B/op", "ns/op");
+  out += fmt::format("\nVariants\n  {:<20} {:<10} {:>10} {:>12} {:>12}\n", "variant", "toolchain", "allocs/op", "B/op",
+                     "ns/op");
   for (const auto& v : s.variants)
     for (const auto& [tc, o] : v.results) {
       if (o.status != RunStatus::ok) {

@@ -21,7 +21,7 @@ struct ToolchainInfo {
   std::string version;  // "go1.26.8": the key of every per-toolchain map
   std::string goos;
   std::string goarch;
-  std::string cpu;      // of the machine it ran on
+  std::string cpu;  // of the machine it ran on
 
   friend bool operator==(const ToolchainInfo&, const ToolchainInfo&) = default;
 };
@@ -31,8 +31,8 @@ struct ClaimRecord {
   std::string text;
   Aspect aspect = Aspect::symptom;
   std::map<std::string, ClaimVerdict> verdicts;  // by toolchain version
-  std::string correction;             // the spec's, placeholders unfilled
-  std::vector<std::string> holds_in;  // variants where the claim does hold
+  std::string correction;                        // the spec's, placeholders unfilled
+  std::vector<std::string> holds_in;             // variants where the claim does hold
 };
 
 struct VariantRecord {
@@ -40,7 +40,7 @@ struct VariantRecord {
   std::string about;
   std::string reconstructed;
   std::string adapted;
-  std::string min_go;  // "" when none
+  std::string min_go;                                 // "" when none
   std::map<std::string, VariantObservation> results;  // by toolchain version
 };
 

@@ -158,9 +158,10 @@ ojson observation_json(const VariantObservation& o) {
   if (!o.chains.empty()) {
     ojson cs = ojson::array();
     for (const auto& c : o.chains) {
-      ojson cj{{"package", c.package}, {"subject", c.subject}, {"file", c.pos.file},         {"line", c.pos.line},
-               {"column", c.pos.column}, {"region", to_string(c.region)}, {"code_line", c.code_line},
-               {"generated", c.generated}, {"routes", to_string(c.routes)}, {"steps", steps_json(c.steps)}};
+      ojson cj{{"package", c.package},        {"subject", c.subject},     {"file", c.pos.file},
+               {"line", c.pos.line},          {"column", c.pos.column},   {"region", to_string(c.region)},
+               {"code_line", c.code_line},    {"generated", c.generated}, {"routes", to_string(c.routes)},
+               {"steps", steps_json(c.steps)}};
       if (!c.json_steps.empty()) cj["json_steps"] = steps_json(c.json_steps);
       cs.push_back(cj);
     }
@@ -169,7 +170,10 @@ ojson observation_json(const VariantObservation& o) {
   if (!o.places.empty()) {
     ojson ps = ojson::array();
     for (const auto& pl : o.places) {
-      ojson pj{{"function", pl.function}, {"allocator", pl.allocator}, {"where", pl.where}, {"objects", pl.objects},
+      ojson pj{{"function", pl.function},
+               {"allocator", pl.allocator},
+               {"where", pl.where},
+               {"objects", pl.objects},
                {"chain", pl.chain}};
       if (pl.spec.line > 0) pj["spec"] = ojson{{"file", pl.spec.file}, {"line", pl.spec.line}};
       ps.push_back(pj);
@@ -238,7 +242,8 @@ VariantObservation observation_from(const json& j) {
       pl.where = pj.at("where").get<std::string>();
       pl.objects = pj.at("objects").get<std::int64_t>();
       pl.chain = pj.at("chain").get<int>();
-      if (pj.contains("spec")) pl.spec = SourcePos{pj.at("spec").at("file").get<std::string>(), pj.at("spec").at("line").get<int>(), 0};
+      if (pj.contains("spec"))
+        pl.spec = SourcePos{pj.at("spec").at("file").get<std::string>(), pj.at("spec").at("line").get<int>(), 0};
       o.places.push_back(std::move(pl));
     }
   o.chains_note = j.value("chains_note", "");

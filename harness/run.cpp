@@ -16,7 +16,8 @@ namespace {
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return std::string(s);
 }
 
@@ -71,7 +72,8 @@ std::string tail_lines(std::string_view text, int n) {
   std::size_t pos = text.size();
   for (int i = 0; i < n && pos != std::string_view::npos && pos > 0; ++i) pos = text.rfind('\n', pos - 1);
   if (pos == std::string_view::npos) pos = 0;
-  else if (pos > 0 || text[0] == '\n') ++pos;
+  else if (pos > 0 || text[0] == '\n')
+    ++pos;
   return std::string(text.substr(pos));
 }
 
@@ -119,7 +121,8 @@ bool Runner::prepare(std::string* err) {
   return true;
 }
 
-Command Runner::go_command(const Toolchain& tc, std::vector<std::string> args, std::chrono::milliseconds timeout) const {
+Command Runner::go_command(const Toolchain& tc, std::vector<std::string> args,
+                           std::chrono::milliseconds timeout) const {
   Command c;
   c.argv.push_back(tc.go);
   for (auto& a : args) c.argv.push_back(std::move(a));
@@ -184,7 +187,8 @@ std::string Runner::facts_key(const Scenario& s, const Variant& v, const Toolcha
   const GoPackage* p = module_.package(s.id, v.name);
   bool pprof = false;
   for (const auto& c : s.claims)
-    for (const auto& e : c.expect) pprof |= e.kind == ExpectKind::site && e.view == SiteView::pprof && e.variant == v.name;
+    for (const auto& e : c.expect)
+      pprof |= e.kind == ExpectKind::site && e.view == SiteView::pprof && e.variant == v.name;
   // The toolchain by what it reports, and by where it lives: two builds
   // calling themselves the same version are not assumed to be one.
   // v2: built with -vet=off (a v1 entry may hold a vet failure as an error).
@@ -229,16 +233,17 @@ VariantObservation Runner::measure(const Scenario& s, const Variant& v, const Go
   ProcessResult b;
   Command build;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    std::string logdir = join_path(opt_.work_dir, fmt::format("optlog/{}/{}/{}{}", tc.version, p.scenario, p.variant,
-                                                             attempt ? "-again" : ""));
+    std::string logdir = join_path(
+        opt_.work_dir, fmt::format("optlog/{}/{}/{}{}", tc.version, p.scenario, p.variant, attempt ? "-again" : ""));
     if (!fs_.make_dirs(logdir, &err)) {
       o.status = RunStatus::error;
       o.reason = err;
       return o;
     }
-    build = go_command(tc, {"test", "-c", "-vet=off", "-o", bin,
-                            fmt::format("-gcflags=-m=2 '-json=0,file://{}'", logdir), "./" + p.dir},
-                       opt_.compile_timeout);
+    build = go_command(
+        tc,
+        {"test", "-c", "-vet=off", "-o", bin, fmt::format("-gcflags=-m=2 '-json=0,file://{}'", logdir), "./" + p.dir},
+        opt_.compile_timeout);
     b = run(build);
     if (!b.ok()) break;
     std::string escaped;
@@ -260,8 +265,14 @@ VariantObservation Runner::measure(const Scenario& s, const Variant& v, const Go
   if (json.empty()) o.chains_note = "the JSON optimisation log was not written";
 
   Command facts;
-  facts.argv = {bin, "-test.run", "^TestEscapeHarness$", "-test.bench", "^" + p.benchmark + "$", "-test.benchmem",
-                "-test.benchtime", opt_.benchtime};
+  facts.argv = {bin,
+                "-test.run",
+                "^TestEscapeHarness$",
+                "-test.bench",
+                "^" + p.benchmark + "$",
+                "-test.benchmem",
+                "-test.benchtime",
+                opt_.benchtime};
   facts.cwd = join_path(join_path(opt_.work_dir, "gosrc"), p.dir);
   facts.env = go_environment(tc, opt_.inherited_env);
   facts.timeout = opt_.run_timeout;
@@ -296,8 +307,17 @@ VariantObservation Runner::measure(const Scenario& s, const Variant& v, const Go
     const int n = 1000;
     std::string prof = bin + ".mem";
     Command m;
-    m.argv = {bin, "-test.run", "^$", "-test.bench", "^" + p.benchmark + "$", "-test.benchtime", fmt::format("{}x", n),
-              "-test.memprofile", prof, "-test.memprofilerate", "1"};
+    m.argv = {bin,
+              "-test.run",
+              "^$",
+              "-test.bench",
+              "^" + p.benchmark + "$",
+              "-test.benchtime",
+              fmt::format("{}x", n),
+              "-test.memprofile",
+              prof,
+              "-test.memprofilerate",
+              "1"};
     m.cwd = facts.cwd;
     m.env = facts.env;
     m.timeout = opt_.run_timeout;
@@ -307,7 +327,8 @@ VariantObservation Runner::measure(const Scenario& s, const Variant& v, const Go
       o.reason = failure("the memory-profile run failed", mr, m.timeout);
       return o;
     }
-    Command pp = go_command(tc, {"tool", "pprof", "-traces", "-sample_index=alloc_objects", bin, prof}, opt_.run_timeout);
+    Command pp =
+        go_command(tc, {"tool", "pprof", "-traces", "-sample_index=alloc_objects", bin, prof}, opt_.run_timeout);
     ProcessResult pr = run(pp);
     if (!pr.ok()) {
       o.status = RunStatus::error;
@@ -377,8 +398,10 @@ void Runner::locate_allocations(const GoPackage& p, const Toolchain& tc, Variant
       generated = fmt::format("{}:{}:", rel, site.at_line);
       if (auto sp = module_.to_spec(rel, site.at_line, 0)) {
         place.spec = sp->pos;
-        const char* block = sp->region == Region::common ? "common" : sp->region == Region::setup ? "setup"
-                          : sp->region == Region::call   ? "call"   : "code";
+        const char* block = sp->region == Region::common  ? "common"
+                            : sp->region == Region::setup ? "setup"
+                            : sp->region == Region::call  ? "call"
+                                                          : "code";
         place.where = sp->region == Region::call ? "the call" : fmt::format("{} line {}", block, sp->code_line);
       } else {
         place.where = fmt::format("{}:{} (harness code)", rel, site.at_line);
@@ -397,7 +420,8 @@ void Runner::locate_allocations(const GoPackage& p, const Toolchain& tc, Variant
       return x.where == place.where && x.allocator == place.allocator && x.function == place.function;
     });
     if (same != o.places.end()) same->objects += place.objects;
-    else o.places.push_back(std::move(place));
+    else
+      o.places.push_back(std::move(place));
   }
   (void)p;
 }
@@ -407,7 +431,8 @@ void Runner::normalise_paths(const Toolchain& tc, VariantObservation& o) const {
   const std::string goroot_src = tc.goroot + "/src/";
   auto fix = [&](std::string& path) {
     if (path.starts_with(root)) path.erase(0, root.size());
-    else if (!tc.goroot.empty() && path.starts_with(goroot_src)) path = "$GOROOT/src/" + path.substr(goroot_src.size());
+    else if (!tc.goroot.empty() && path.starts_with(goroot_src))
+      path = "$GOROOT/src/" + path.substr(goroot_src.size());
   };
   for (auto& site : o.sites) fix(site.at_file);
   for (auto& c : o.chains) {
@@ -447,7 +472,8 @@ FactsTable Runner::facts(const std::vector<Scenario>& scenarios, const std::vect
       VariantObservation o = variant_facts(s, v, *module_.package(s.id, v.name), tc);
       std::lock_guard<std::mutex> lock(mu);
       table[j.tc][j.scenario][v.name] = std::move(o);
-      if (--remaining[j.tc][j.scenario] == 0 && done && !interrupt_signal()) done(j.tc, j.scenario, table[j.tc][j.scenario]);
+      if (--remaining[j.tc][j.scenario] == 0 && done && !interrupt_signal())
+        done(j.tc, j.scenario, table[j.tc][j.scenario]);
     }
   };
   std::vector<std::thread> threads;
@@ -471,9 +497,10 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
   std::map<std::string, std::string> keys;
   // v3: extra rounds take the compared variants along.
   for (const auto& n : names)
-    keys[n] = fnv1a_hex(fmt::format("timing v3\n{}\n{}\n{} x {} by {}, to {} or {}", facts_key(s, *s.find_variant(n), tc),
-                                    opt_.cpu, opt_.timing_samples, opt_.timing_benchtime, opt_.samples_per_process,
-                                    opt_.timing_target, opt_.timing_max_samples));
+    keys[n] =
+        fnv1a_hex(fmt::format("timing v3\n{}\n{}\n{} x {} by {}, to {} or {}", facts_key(s, *s.find_variant(n), tc),
+                              opt_.cpu, opt_.timing_samples, opt_.timing_benchtime, opt_.samples_per_process,
+                              opt_.timing_target, opt_.timing_max_samples));
   for (const auto& n : names) obs[n].samples.clear();
   std::erase_if(names, [&](const std::string& n) {
     if (auto cached = cache_.timing(keys[n])) {
@@ -508,12 +535,13 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
       if (failed.count(n)) continue;
       VariantObservation& o = obs[n];
       if (progress)
-        progress(fmt::format("{} {} {}: timing {}/{}", tc.version, s.id, n, o.samples.size() + static_cast<std::size_t>(count),
-                             opt_.timing_samples));
+        progress(fmt::format("{} {} {}: timing {}/{}", tc.version, s.id, n,
+                             o.samples.size() + static_cast<std::size_t>(count), opt_.timing_samples));
       const GoPackage* p = module_.package(s.id, n);
       Command c;
-      c.argv = {binary_path(tc, *p), "-test.run", "^$", "-test.bench", "^" + p->benchmark + "$",
-                "-test.benchtime", opt_.timing_benchtime, "-test.count", std::to_string(count)};
+      c.argv = {
+          binary_path(tc, *p), "-test.run",           "^$",          "-test.bench",        "^" + p->benchmark + "$",
+          "-test.benchtime",   opt_.timing_benchtime, "-test.count", std::to_string(count)};
       c.cwd = join_path(join_path(opt_.work_dir, "gosrc"), p->dir);
       c.env = go_environment(tc, opt_.inherited_env);
       c.timeout = opt_.run_timeout;
@@ -549,7 +577,8 @@ void Runner::timing(const Scenario& s, const Toolchain& tc, Observations& obs, c
       const auto& xs = obs[n].samples;
       if (failed.count(n) || static_cast<int>(xs.size()) >= opt_.timing_max_samples) continue;
       auto ci = stats::median_ci(xs);
-      if (!ci || !std::isfinite(ci->lo) || !std::isfinite(ci->hi) || (ci->hi - ci->lo) / 2 > opt_.timing_target * ci->median) {
+      if (!ci || !std::isfinite(ci->lo) || !std::isfinite(ci->hi) ||
+          (ci->hi - ci->lo) / 2 > opt_.timing_target * ci->median) {
         more.insert(n);
         more.insert(partners[n].begin(), partners[n].end());
       }

@@ -34,22 +34,22 @@
 namespace eh {
 
 struct RunOptions {
-  std::string work_dir;  // the module is written to work_dir/gosrc, binaries to work_dir/bin
-  int jobs = 2;          // facts run this many variants at once
+  std::string work_dir;    // the module is written to work_dir/gosrc, binaries to work_dir/bin
+  int jobs = 2;            // facts run this many variants at once
   std::string cache_dir;   // "" for no cache
   bool read_cache = true;  // false: run afresh (and refresh the cache)
   std::string cpu;         // timing results are only reused on the same CPU model
   std::map<std::string, std::string> inherited_env;
   std::chrono::milliseconds compile_timeout{std::chrono::minutes(5)};
   std::chrono::milliseconds run_timeout{std::chrono::minutes(2)};
-  std::string benchtime = "200ms";        // the facts run's single benchmark
+  std::string benchtime = "200ms";  // the facts run's single benchmark
   // Timing: this machine's ns/op varies by 10-20% from one 100 ms sample to
   // the next (a shared, virtualised CPU); 60 samples bring the 95%
   // interval of the median near 3% for most benchmarks, and the few whose
   // times are bimodal get more rounds (bench/overhead measures it).
-  int timing_samples = 60;                // samples per variant for timing claims
-  std::string timing_benchtime = "100ms"; // per sample
-  int samples_per_process = 10;           // -test.count of one timing run
+  int timing_samples = 60;                 // samples per variant for timing claims
+  std::string timing_benchtime = "100ms";  // per sample
+  int samples_per_process = 10;            // -test.count of one timing run
   // Variants whose median is still less precise than this (95% interval
   // half-width over the median) get more rounds, up to the cap.
   double timing_target = 0.03;

@@ -178,7 +178,7 @@ std::vector<std::string> named_results(std::string_view source, int line) {
   if (i < source.size() && source[i] == '(' && !group(source, i)) return {};  // the receiver
   skip_space(source, i);
   while (i < source.size() && (std::isalnum(static_cast<unsigned char>(source[i])) || source[i] == '_')) ++i;
-  if (i < source.size() && source[i] == '[' && !group(source, i)) return {};  // type parameters
+  if (i < source.size() && source[i] == '[' && !group(source, i)) return {};   // type parameters
   if (i >= source.size() || source[i] != '(' || !group(source, i)) return {};  // the parameters
   while (i < source.size() && (source[i] == ' ' || source[i] == '\t')) ++i;
   if (i >= source.size() || source[i] != '(') return {};  // no results, or one unnamed type
@@ -220,7 +220,10 @@ bool static_subject(std::string_view message) {
     char q = s.front();
     std::size_t i = 1;
     for (; i < s.size(); ++i) {
-      if (q == '"' && s[i] == '\\') { ++i; continue; }
+      if (q == '"' && s[i] == '\\') {
+        ++i;
+        continue;
+      }
       if (s[i] == q) break;
     }
     return i == s.size() - 1;
@@ -289,8 +292,7 @@ void EscapeScanner::settle_package() {
   std::map<std::pair<std::string, std::string>, std::vector<std::pair<int, Shape>>> moved;  // (file, name)
   for (std::size_t i = package_begin_; i < findings_.size(); ++i) {
     const Finding& f = findings_[i];
-    if (f.message.starts_with("moved to heap: "))
-      moved[{f.file, f.message.substr(15)}].emplace_back(f.line, f.shape);
+    if (f.message.starts_with("moved to heap: ")) moved[{f.file, f.message.substr(15)}].emplace_back(f.line, f.shape);
   }
   std::map<std::string, std::optional<std::string>> sources;  // read once per package
   for (std::size_t i = package_begin_; i < findings_.size(); ++i) {
@@ -346,8 +348,8 @@ void EscapeScanner::line(std::string_view text) {
   if (text.starts_with("# ")) {
     // A new package: the previous one's explanations are done with.
     settle_package();
-    package_ = std::string(text.substr(2, text.find(' ', 2) == std::string_view::npos ? std::string_view::npos
-                                                                                        : text.find(' ', 2) - 2));
+    package_ = std::string(
+        text.substr(2, text.find(' ', 2) == std::string_view::npos ? std::string_view::npos : text.find(' ', 2) - 2));
     explained_.clear();
     seen_.clear();
     current_ = nullptr;

@@ -94,7 +94,7 @@ class EscapeScanner {
   void settle_package();
 
   using Key = std::tuple<std::string, int, int, std::string>;  // file, line, column, subject
-  std::string partial_;  // an incomplete last line
+  std::string partial_;                                        // an incomplete last line
   std::string package_;
   std::map<Key, std::vector<ChainStep>> explained_;  // this package's explanations
   std::vector<ChainStep>* current_ = nullptr;

@@ -122,8 +122,7 @@ std::string Expectation::describe() const {
       }
       break;
     }
-    case ExpectKind::fewer:
-      return fmt::format("{} of {} < {}{}", unit(metric), variant, than, by(unit(metric)));
+    case ExpectKind::fewer: return fmt::format("{} of {} < {}{}", unit(metric), variant, than, by(unit(metric)));
     case ExpectKind::diagnostic:
       return fmt::format("-m on {} @{} {} /{}/", variant, marker, present ? "matches" : "does not match", matches);
     case ExpectKind::site: {
@@ -138,8 +137,7 @@ std::string Expectation::describe() const {
     case ExpectKind::holds: return fmt::format("{} holds in {}", expr, variant);
     case ExpectKind::similar:
       return fmt::format("ns/op of {} within {}% of {}", variant, (*by_at_least * Rational(100)).to_string(), than);
-    case ExpectKind::faster:
-      return fmt::format("ns/op of {} < {}{}", variant, than, by("ns/op"));
+    case ExpectKind::faster: return fmt::format("ns/op of {} < {}{}", variant, than, by("ns/op"));
   }
   return "?";
 }

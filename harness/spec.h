@@ -66,7 +66,7 @@ struct Expectation {
   Compare compare = Compare::exactly;
   bool has_amount = false;
   Rational value;
-  Rational tolerance;           // approx: absolute, or a fraction of value
+  Rational tolerance;  // approx: absolute, or a fraction of value
   bool tolerance_relative = false;
 
   // fewer, faster, similar (`within` in by_at_least, relative)
@@ -134,9 +134,8 @@ struct Variant {
   int warmup_calls() const { return warmup.value_or(calls); }
   std::optional<GoVersion> min_go;     // runs on this version and newer
   std::optional<GoVersion> before_go;  // runs only on versions older than this
-  std::string reconstructed;  // why the code was written here, when the catalog lost it
-  std::string adapted;        // what was changed from the catalog's code, and why
-
+  std::string reconstructed;           // why the code was written here, when the catalog lost it
+  std::string adapted;                 // what was changed from the catalog's code, and why
 };
 
 /// Where a comment marker `// ... @name` sits: which block and which line of

@@ -12,13 +12,13 @@
 namespace eh {
 namespace {
 
-const std::vector<std::string> kScenarioKeys = {"id",      "entry",    "title",  "summary",
-                                                "imports", "common",   "variants", "claims"};
+const std::vector<std::string> kScenarioKeys = {"id",      "entry",  "title",    "summary",
+                                                "imports", "common", "variants", "claims"};
 const std::vector<std::string> kVariantKeys = {"name",   "about",     "code",          "setup",  "imports",
                                                "call",   "results",   "boundary",      "calls",  "warmup",
                                                "min_go", "before_go", "reconstructed", "adapted"};
 const std::vector<std::string> kClaimKeys = {"id", "text", "aspect", "expect", "correction", "holds_in"};
-const std::vector<std::string> kExpectationKinds = {"allocs", "bytes",  "fewer",  "diagnostic",
+const std::vector<std::string> kExpectationKinds = {"allocs", "bytes",  "fewer", "diagnostic",
                                                     "site",   "faster", "holds", "similar"};
 
 // Keys each expectation kind accepts besides `kind`.
@@ -54,7 +54,8 @@ std::string suggest(std::string_view word, const std::vector<std::string>& candi
     int d = edit_distance(word, c);
     if (d < best_d) best_d = d, best = &c;
   }
-  if (best && best_d <= std::max<int>(2, static_cast<int>(word.size()) / 3)) return fmt::format(" (did you mean '{}'?)", *best);
+  if (best && best_d <= std::max<int>(2, static_cast<int>(word.size()) / 3))
+    return fmt::format(" (did you mean '{}'?)", *best);
   std::string all;
   for (const auto& c : candidates) all += (all.empty() ? "" : ", ") + c;
   return fmt::format(" (expected one of: {})", all);
@@ -200,7 +201,8 @@ std::optional<long long> Parser::integer(const YAML::Node& n, std::string_view k
   if (n.IsScalar()) {
     const std::string& s = n.Scalar();
     long long v = 0;
-    bool ok = !s.empty() && s.size() < 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool ok =
+        !s.empty() && s.size() < 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (ok) v = std::stoll(s);
     if (ok && v >= lo && v <= hi) return v;
   }
@@ -238,8 +240,7 @@ std::optional<std::vector<std::string>> Parser::string_list(const YAML::Node& n,
   bool ok = true;
   for (const auto& item : n) {
     auto s = string(item, key);
-    if (s)
-      out.push_back(*s);
+    if (s) out.push_back(*s);
     else
       ok = false;
   }
@@ -438,13 +439,12 @@ std::optional<Variant> Parser::variant(const YAML::Node& n) {
   }
   if (f.count("boundary")) {
     if (auto x = string(f["boundary"].second, "boundary")) {
-      if (*x == "noinline")
-        v.boundary = Boundary::noinline;
+      if (*x == "noinline") v.boundary = Boundary::noinline;
       else if (*x == "inline")
         v.boundary = Boundary::inline_;
       else
-        error(f["boundary"].second,
-              fmt::format("boundary: expected 'noinline' or 'inline', got '{}'{}", *x, suggest(*x, {"noinline", "inline"})));
+        error(f["boundary"].second, fmt::format("boundary: expected 'noinline' or 'inline', got '{}'{}", *x,
+                                                suggest(*x, {"noinline", "inline"})));
     }
   }
   if (f.count("calls"))
@@ -491,10 +491,14 @@ std::optional<Claim> Parser::claim(const YAML::Node& n) {
     static const std::vector<std::string> aspects = {"symptom", "cause", "fix", "note"};
     if (auto x = string(f["aspect"].second, "aspect")) {
       if (*x == "symptom") c.aspect = Aspect::symptom;
-      else if (*x == "cause") c.aspect = Aspect::cause;
-      else if (*x == "fix") c.aspect = Aspect::fix;
-      else if (*x == "note") c.aspect = Aspect::note;
-      else error(f["aspect"].second, fmt::format("aspect: unknown aspect '{}'{}", *x, suggest(*x, aspects)));
+      else if (*x == "cause")
+        c.aspect = Aspect::cause;
+      else if (*x == "fix")
+        c.aspect = Aspect::fix;
+      else if (*x == "note")
+        c.aspect = Aspect::note;
+      else
+        error(f["aspect"].second, fmt::format("aspect: unknown aspect '{}'{}", *x, suggest(*x, aspects)));
     }
   }
   if (f.count("correction"))
@@ -567,8 +571,7 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
     e.kind = *k == "allocs" ? ExpectKind::allocs : ExpectKind::bytes;
     require(f, n, what, {"variant"});
     int n_cmp = amounts();
-    if (n_cmp != 1)
-      error(n, fmt::format("{} needs exactly one of exactly, at_least, at_most, approx", what));
+    if (n_cmp != 1) error(n, fmt::format("{} needs exactly one of exactly, at_least, at_most, approx", what));
     if (f.count("tolerance")) {
       if (e.compare != Compare::approx)
         error(f["tolerance"].first, "tolerance: only an 'approx' expectation takes a tolerance");
@@ -584,8 +587,10 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
     if (f.count("metric")) {
       if (auto x = string(f["metric"].second, "metric")) {
         if (*x == "allocs") e.metric = Metric::allocs;
-        else if (*x == "bytes") e.metric = Metric::bytes;
-        else error(f["metric"].second, fmt::format("metric: expected 'allocs' or 'bytes', got '{}'", *x));
+        else if (*x == "bytes")
+          e.metric = Metric::bytes;
+        else
+          error(f["metric"].second, fmt::format("metric: expected 'allocs' or 'bytes', got '{}'", *x));
       }
     } else if (e.kind == ExpectKind::fewer) {
       error(n, fmt::format("{} is missing required key 'metric' (allocs or bytes)", what));
@@ -623,8 +628,10 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
     if (f.count("view"))
       if (auto x = string(f["view"].second, "view")) {
         if (*x == "full") e.view = SiteView::full;
-        else if (*x == "pprof") e.view = SiteView::pprof;
-        else error(f["view"].second, fmt::format("view: expected 'full' or 'pprof', got '{}'", *x));
+        else if (*x == "pprof")
+          e.view = SiteView::pprof;
+        else
+          error(f["view"].second, fmt::format("view: expected 'full' or 'pprof', got '{}'", *x));
       }
     if (int n_cmp = amounts(); n_cmp > 1)
       error(n, fmt::format("{} takes at most one of exactly, at_least, at_most", what));
@@ -667,7 +674,8 @@ void Parser::check_correction(const Scenario& s, const Claim& c) {
     auto dot = name.rfind('.');
     std::string variant = dot == std::string::npos ? "" : name.substr(0, dot);
     std::string metric = dot == std::string::npos ? "" : name.substr(dot + 1);
-    if (e == std::string::npos || !s.find_variant(variant) || (metric != "allocs" && metric != "bytes" && metric != "ns"))
+    if (e == std::string::npos || !s.find_variant(variant) ||
+        (metric != "allocs" && metric != "bytes" && metric != "ns"))
       error(c.pos, fmt::format("correction: '{{{}}}' is not a placeholder; use {{toolchains}} or {{variant.allocs}}, "
                                "{{variant.bytes}}, {{variant.ns}} with a variant of this scenario",
                                name));
@@ -743,15 +751,15 @@ LoadResult load_scenarios(const FileSystem& fs, const std::string& dir) {
     if (!s) continue;
     SourceText src(path, *text);
     if (auto it = ids.find(s->id); it != ids.end()) {
-      out.errors.push_back(make_error(src, s->pos,
-                                      fmt::format("duplicate scenario id '{}': {}:{} already uses it", s->id,
-                                                  it->second.file, it->second.line)));
+      out.errors.push_back(make_error(
+          src, s->pos,
+          fmt::format("duplicate scenario id '{}': {}:{} already uses it", s->id, it->second.file, it->second.line)));
       continue;
     }
     if (auto it = entries.find(s->entry); it != entries.end()) {
-      out.errors.push_back(make_error(src, s->entry_pos,
-                                      fmt::format("catalog entry {} is already covered by {}:{}", s->entry,
-                                                  it->second.file, it->second.line)));
+      out.errors.push_back(make_error(
+          src, s->entry_pos,
+          fmt::format("catalog entry {} is already covered by {}:{}", s->entry, it->second.file, it->second.line)));
       continue;
     }
     ids[s->id] = {path, s->pos.line};

@@ -26,10 +26,9 @@ void Progress::step(const std::string& what) {
     return;
   }
   std::string eta;
-  if (done_ > 0 && total_ > done_)
-    eta = fmt::format(", ETA {}", format_duration(elapsed * (total_ - done_) / done_));
-  std::string text = fmt::format("[{}/{}] {}  {} elapsed{}", std::min(done_ + 1, total_), total_, what,
-                                 format_duration(elapsed), eta);
+  if (done_ > 0 && total_ > done_) eta = fmt::format(", ETA {}", format_duration(elapsed * (total_ - done_) / done_));
+  std::string text =
+      fmt::format("[{}/{}] {}  {} elapsed{}", std::min(done_ + 1, total_), total_, what, format_duration(elapsed), eta);
   if (static_cast<int>(text.size()) > width_ - 1) text = text.substr(0, static_cast<std::size_t>(width_ - 4)) + "...";
   err_ << "\r\x1b[K" << text << std::flush;
   status_shown_ = true;

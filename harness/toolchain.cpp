@@ -39,10 +39,9 @@ std::string first_lines(const std::string& text, int n) {
 
 const std::vector<std::string>& passed_through_env() {
   static const std::vector<std::string> vars = {
-      "HOME",       "PATH",      "TMPDIR",    "XDG_CACHE_HOME", "GOPATH",      "GOCACHE",
-      "GOMODCACHE", "GOPROXY",   "GOSUMDB",   "GONOSUMDB",      "GONOPROXY",   "GOPRIVATE",
-      "GOINSECURE", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",    "http_proxy",  "https_proxy",
-      "no_proxy",   "SSL_CERT_FILE", "SSL_CERT_DIR"};
+      "HOME",        "PATH",     "TMPDIR",     "XDG_CACHE_HOME", "GOPATH",    "GOCACHE",       "GOMODCACHE",
+      "GOPROXY",     "GOSUMDB",  "GONOSUMDB",  "GONOPROXY",      "GOPRIVATE", "GOINSECURE",    "HTTP_PROXY",
+      "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy",    "no_proxy",  "SSL_CERT_FILE", "SSL_CERT_DIR"};
   return vars;
 }
 
@@ -88,8 +87,9 @@ std::optional<Toolchain> probe_toolchain(ProcessRunner& runner, const std::strin
   tc.go = search_path(binary, path_var);
   if (tc.go.empty()) {
     if (binary == "go")
-      *err = "go: not found on PATH. Install Go (https://go.dev/dl/, or `apt-get install golang-go`), put its bin "
-             "directory on PATH, or pass --go /path/to/go";
+      *err =
+          "go: not found on PATH. Install Go (https://go.dev/dl/, or `apt-get install golang-go`), put its bin "
+          "directory on PATH, or pass --go /path/to/go";
     else
       *err = fmt::format("{}: not an executable file (pass --go with a go binary, a GOROOT or a version like go1.27.3)",
                          binary);

@@ -15,7 +15,7 @@ namespace eh {
 /// A step of a chain, with its place in the spec when it has one.
 struct WhyStep {
   std::string text;
-  SourcePos pos;   // spec file position; line 0 for flow steps and unmapped places
+  SourcePos pos;  // spec file position; line 0 for flow steps and unmapped places
   Region region = Region::code;
   int code_line = 0;
   std::string generated;  // "x/bug/code.go:20:19", or "" for flow steps
@@ -38,7 +38,7 @@ struct WhyChain {
   Region region = Region::code;
   int code_line = 0;
   std::string generated;
-  std::vector<WhyStep> steps;       // -m=2's steps (the JSON log's when only it explains)
+  std::vector<WhyStep> steps;  // -m=2's steps (the JSON log's when only it explains)
   Routes routes = Routes::both;
   std::vector<WhyStep> json_steps;  // the JSON log's steps when they differ from -m=2's
 

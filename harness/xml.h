@@ -19,7 +19,8 @@ inline std::string xml_escape(std::string_view s) {
       case '"': out += "&quot;"; break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') out += '?';
-        else out += c;
+        else
+          out += c;
     }
   }
   return out;

@@ -72,21 +72,26 @@ struct Harness {
     // No JSON log is written here, so each variant compiles twice (the second
     // time under a fresh log directory).
     go.on({"test", "-c", "./demo/bug"},
-          test::exited(0, "", "# escapeharness/demo/bug [escapeharness/demo/bug.test]\n"
-                              "demo/bug/code.go:8:8: t escapes to heap in f:\n"
-                              "demo/bug/code.go:8:8:   flow: ~r0 ← &t:\n"
-                              "demo/bug/code.go:8:8:     from &t (address-of) at demo/bug/code.go:9:9\n"
-                              "demo/bug/code.go:8:8: moved to heap: t\n"
-                              "demo/bug/harness_test.go:16:6: can inline harnessLoop\n"));
-    go.on({"test", "-c", "./demo/fix"}, test::exited(0, "", "demo/fix/code.go:8:8: leaking param: t to result ~r0 level=0\n"));
-    go.on({"/demo/bug.test", "-test.run"},
-          test::exited(0, "\nescape-harness: counts calls=10000 mallocs=10000 bytes=80000\n"
-                          "escape-harness: site objects=10000 bytes=80000 stack=runtime.newobject;escapeharness/demo/bug.f;"
-                          "escapeharness/demo/bug.harnessLoop\n"
-                          "goos: linux\nBenchmarkBug-2  1000000  12.5 ns/op  8 B/op  1 allocs/op\nPASS\n"));
+          test::exited(0, "",
+                       "# escapeharness/demo/bug [escapeharness/demo/bug.test]\n"
+                       "demo/bug/code.go:8:8: t escapes to heap in f:\n"
+                       "demo/bug/code.go:8:8:   flow: ~r0 ← &t:\n"
+                       "demo/bug/code.go:8:8:     from &t (address-of) at demo/bug/code.go:9:9\n"
+                       "demo/bug/code.go:8:8: moved to heap: t\n"
+                       "demo/bug/harness_test.go:16:6: can inline harnessLoop\n"));
+    go.on({"test", "-c", "./demo/fix"},
+          test::exited(0, "", "demo/fix/code.go:8:8: leaking param: t to result ~r0 level=0\n"));
+    go.on(
+        {"/demo/bug.test", "-test.run"},
+        test::exited(0,
+                     "\nescape-harness: counts calls=10000 mallocs=10000 bytes=80000\n"
+                     "escape-harness: site objects=10000 bytes=80000 stack=runtime.newobject;escapeharness/demo/bug.f;"
+                     "escapeharness/demo/bug.harnessLoop\n"
+                     "goos: linux\nBenchmarkBug-2  1000000  12.5 ns/op  8 B/op  1 allocs/op\nPASS\n"));
     go.on({"/demo/fix.test", "-test.run"},
-          test::exited(0, "\nescape-harness: counts calls=10000 mallocs=0 bytes=0\n"
-                          "BenchmarkFix-2  1000000  1.5 ns/op  0 B/op  0 allocs/op\nPASS\n"));
+          test::exited(0,
+                       "\nescape-harness: counts calls=10000 mallocs=0 bytes=0\n"
+                       "BenchmarkFix-2  1000000  1.5 ns/op  0 B/op  0 allocs/op\nPASS\n"));
   }
 
   int run(std::vector<std::string> args) { return run_cli(args, ctx); }
@@ -336,7 +341,8 @@ TEST_CASE("extra timing rounds for an imprecise median take the variant it is co
     order.push_back(bug ? "bug" : "fix");
     std::string out = "goos: linux\n";
     for (int i = 0; i < std::stoi(*(count + 1)); ++i)
-      out += bug ? fmt::format("BenchmarkBug-2  1000  {} ns/op\n", i % 2 ? 30 : 10) : "BenchmarkFix-2  1000  1.5 ns/op\n";
+      out +=
+          bug ? fmt::format("BenchmarkBug-2  1000  {} ns/op\n", i % 2 ? 30 : 10) : "BenchmarkFix-2  1000  1.5 ns/op\n";
     r = test::exited(0, out + "PASS\n");
     return true;
   });

@@ -41,15 +41,14 @@ std::string read(const std::string& path) {
 /// A spec with one variant whose call is `call` (Go, with `code` around it).
 std::string spec(const std::string& id, int entry, const std::string& code, const std::string& call,
                  const std::string& imports = "[]") {
-  return "id: " + id + "\nentry: " + std::to_string(entry) + "\ntitle: " + id + "\nvariants:\n  - name: bug\n    imports: " +
-         imports + "\n    code: |\n" + code + "    call: " + call +
+  return "id: " + id + "\nentry: " + std::to_string(entry) + "\ntitle: " + id +
+         "\nvariants:\n  - name: bug\n    imports: " + imports + "\n    code: |\n" + code + "    call: " + call +
          "\nclaims:\n  - id: c\n    aspect: symptom\n    text: t\n    expect:\n"
          "      - {kind: allocs, variant: bug, at_least: 0}\n";
 }
 
 const std::string kGood = spec("good", 1, "      func f() int { return 1 }\n", "f()");
-const std::string kHang =
-    spec("hang", 2, "      func f() { time.Sleep(time.Hour) }\n", "f()", "[time]");
+const std::string kHang = spec("hang", 2, "      func f() { time.Sleep(time.Hour) }\n", "f()", "[time]");
 const std::string kPanic = spec("boom", 3, "      func f() { panic(\"boom\") }\n", "f()");
 
 ProcessResult harness(std::vector<std::string> args, const std::string& cwd,
@@ -111,8 +110,9 @@ TEST_CASE("a hanging benchmark is killed with its process group, the other scena
   auto r = harness({"run", "--quick", "--timeout", "3", "--out", "out", "--work", "work"}, d.path);
   INFO(r.out << r.err);
   CHECK(r.exit_code == kExitClaimErrors);
-  CHECK_THAT(r.out, Catch::Contains("error: entry 2 c (go") &&
-                        Catch::Contains("variant 'bug': the test binary failed (timed out after 3s (process group killed))"));
+  CHECK_THAT(r.out,
+             Catch::Contains("error: entry 2 c (go") &&
+                 Catch::Contains("variant 'bug': the test binary failed (timed out after 3s (process group killed))"));
   CHECK_THAT(r.out, Catch::Contains("0 refuted, 0 inconclusive, 0 skipped, 1 error"));
   CHECK(processes_mentioning(d.path + "/work").empty());
 }
@@ -129,8 +129,9 @@ TEST_CASE("a variant that panics is an error quoting the panic", "[fault]") {
 TEST_CASE("a go killed by a signal is reported as such", "[fault]") {
   TempDir d;
   test::write_file(d.path + "/scenarios/a.yaml", kGood);
-  test::write_file(d.path + "/fakego/bin/go",
-        "#!/bin/sh\ncase \"$1\" in\n  env) printf 'go1.26.8\\nlinux\\namd64\\n/x\\n' ;;\n  *) kill -KILL $$ ;;\nesac\n");
+  test::write_file(
+      d.path + "/fakego/bin/go",
+      "#!/bin/sh\ncase \"$1\" in\n  env) printf 'go1.26.8\\nlinux\\namd64\\n/x\\n' ;;\n  *) kill -KILL $$ ;;\nesac\n");
   std::filesystem::permissions(d.path + "/fakego/bin/go", std::filesystem::perms::owner_all);
   auto r = harness({"run", "--quick", "--go", d.path + "/fakego", "--out", "out", "--work", "work"}, d.path);
   INFO(r.out << r.err);
@@ -215,11 +216,13 @@ TEST_CASE("no go, or not a go, exits 3 with what to do", "[fault]") {
   env["PATH"] = "/nonexistent";
   auto r = harness({"run", "--quick", "--out", "out"}, d.path, env);
   CHECK(r.exit_code == kExitToolchain);
-  CHECK(r.err ==
-        "escape-harness run: go: not found on PATH. Install Go (https://go.dev/dl/, or `apt-get install golang-go`), put "
-        "its bin directory on PATH, or pass --go /path/to/go\n");
+  CHECK(
+      r.err ==
+      "escape-harness run: go: not found on PATH. Install Go (https://go.dev/dl/, or `apt-get install golang-go`), put "
+      "its bin directory on PATH, or pass --go /path/to/go\n");
   r = harness({"run", "--quick", "--out", "out", "--go", "/bin/true"}, d.path);
   CHECK(r.exit_code == kExitToolchain);
   CHECK(r.err ==
-        "escape-harness run: /bin/true: not a go command: `/bin/true env GOVERSION GOOS GOARCH GOROOT` printed nothing\n");
+        "escape-harness run: /bin/true: not a go command: `/bin/true env GOVERSION GOOS GOARCH GOROOT` printed "
+        "nothing\n");
 }

@@ -38,7 +38,8 @@ void walk(const FileSystem& fs, const std::string& dir, const std::string& rel, 
   for (const auto& n : *names) {
     std::string path = rel.empty() ? n : rel + "/" + n;
     if (n.ends_with("/")) walk(fs, dir, path.substr(0, path.size() - 1), out);
-    else out.insert(path);
+    else
+      out.insert(path);
   }
 }
 
@@ -74,7 +75,8 @@ TEST_CASE("reports/ is what the committed scenarios and results produce", "[fres
   REQUIRE(results);
   for (const auto& s : scenarios) {
     const ScenarioRecord* rec = results->scenario(s.id);
-    INFO("scenario " << s.id << ": reports/results.json was made before this scenario changed (or without it); "
+    INFO("scenario " << s.id
+                     << ": reports/results.json was made before this scenario changed (or without it); "
                         "run build/escape-harness run");
     REQUIRE(rec);
     CHECK(rec->source_hash == m.scenario_hash(s.id));

@@ -157,8 +157,8 @@ TEST_CASE("the committed gosrc/ runs with plain go test, no C++ involved", "[int
 TEST_CASE("merging three single-toolchain runs equals one run on the matrix", "[integration][matrix]") {
   TempDir d;
   auto run = [&](std::vector<std::string> extra, const std::string& out) {
-    std::vector<std::string> args = {"run", "--quick", "--only", "param-address", "--out", d.path + "/" + out,
-                                      "--work", d.path + "/work-" + out};
+    std::vector<std::string> args = {"run",   "--quick",          "--only", "param-address",
+                                     "--out", d.path + "/" + out, "--work", d.path + "/work-" + out};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = harness(args);
     INFO(r.out << r.err);
@@ -168,8 +168,8 @@ TEST_CASE("merging three single-toolchain runs equals one run on the matrix", "[
   run({"--go", "go1.27.3"}, "b");
   run({"--go", "/usr/lib/go-1.19/bin/go"}, "c");
   run({"--matrix"}, "all");
-  auto m = harness({"merge", d.path + "/a/results.json", d.path + "/b/results.json", d.path + "/c/results.json", "--out",
-                    d.path + "/merged"});
+  auto m = harness({"merge", d.path + "/a/results.json", d.path + "/b/results.json", d.path + "/c/results.json",
+                    "--out", d.path + "/merged"});
   INFO(m.out << m.err);
   REQUIRE(m.ok());
   Results merged = read_results(d.path + "/merged/results.json");
@@ -206,8 +206,12 @@ TEST_CASE("real benchstat reads the export and compares the variants of each ent
   Results committed = read_results(test::source_dir() + "/reports/results.json");
   SystemProcessRunner r;
   Command b;
-  b.argv = {search_path("go", current_environment()["PATH"]), "run",
-            "golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da", "-col", "/variant", export_path};
+  b.argv = {search_path("go", current_environment()["PATH"]),
+            "run",
+            "golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da",
+            "-col",
+            "/variant",
+            export_path};
   Toolchain tc;
   b.env = go_environment(tc, current_environment());
   b.cwd = d.path;
@@ -222,8 +226,8 @@ TEST_CASE("real benchstat reads the export and compares the variants of each ent
     std::string table = out.out.substr(at, out.out.find("pkg: ", at + 1) - at);
     // A column per variant that ran, and the three metrics.
     int columns = 0;
-    for (const auto& v : s.variants) columns += table.find("│ " + v.name) != std::string::npos ||
-                                                table.find(" " + v.name + " ") != std::string::npos;
+    for (const auto& v : s.variants)
+      columns += table.find("│ " + v.name) != std::string::npos || table.find(" " + v.name + " ") != std::string::npos;
     CHECK(columns >= 2);
     CHECK(table.find("allocs/op") != std::string::npos);
     CHECK(table.find("B/op") != std::string::npos);
@@ -249,7 +253,8 @@ TEST_CASE("the progress line redraws in place on a terminal, plain lines in a pi
   CHECK(t.out.find("\r\x1b[K[4/4] ") != std::string::npos);
   CHECK(t.out.find("  go1.") == std::string::npos);  // no plain progress lines
 
-  auto p = harness({"run", "--quick", "--only", "param-address", "--out", d.path + "/out2", "--work", d.path + "/work"});
+  auto p =
+      harness({"run", "--quick", "--only", "param-address", "--out", d.path + "/out2", "--work", d.path + "/work"});
   REQUIRE(p.ok());
   CHECK(p.err.find('\r') == std::string::npos);
   CHECK(p.err.find("\x1b[") == std::string::npos);

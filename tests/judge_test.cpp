@@ -67,9 +67,12 @@ TEST_CASE("allocation amounts compare exact fractions", "[judge]") {
   v = judge_expectation(s, amount(ExpectKind::allocs, Compare::exactly, "0"), obs, opt);
   CHECK(v.verdict == Verdict::refuted);
   CHECK(v.expected == "= 0 allocs/op");
-  CHECK(judge_expectation(s, amount(ExpectKind::allocs, Compare::at_most, "0.005"), obs, opt).verdict == Verdict::refuted);
-  CHECK(judge_expectation(s, amount(ExpectKind::allocs, Compare::at_least, "0.006"), obs, opt).verdict == Verdict::confirmed);
-  CHECK(judge_expectation(s, amount(ExpectKind::bytes, Compare::exactly, "0.096"), obs, opt).verdict == Verdict::confirmed);
+  CHECK(judge_expectation(s, amount(ExpectKind::allocs, Compare::at_most, "0.005"), obs, opt).verdict ==
+        Verdict::refuted);
+  CHECK(judge_expectation(s, amount(ExpectKind::allocs, Compare::at_least, "0.006"), obs, opt).verdict ==
+        Verdict::confirmed);
+  CHECK(judge_expectation(s, amount(ExpectKind::bytes, Compare::exactly, "0.096"), obs, opt).verdict ==
+        Verdict::confirmed);
 
   Expectation approx = amount(ExpectKind::bytes, Compare::approx, "0.1");
   approx.tolerance = Rational(5, 100);
@@ -156,7 +159,8 @@ TEST_CASE("allocation sites match frames by glob", "[judge]") {
   auto v = judge_expectation(s, e, obs, {});
   CHECK(v.verdict == Verdict::confirmed);
   CHECK(v.observed ==
-        "1 of 2 allocs/op from stacks with runtime.convT*; allocating frames: runtime.convT64 1/op, runtime.newobject 1/op");
+        "1 of 2 allocs/op from stacks with runtime.convT*; allocating frames: runtime.convT64 1/op, runtime.newobject "
+        "1/op");
   e.present = false;
   CHECK(judge_expectation(s, e, obs, {}).verdict == Verdict::refuted);
   e.view = SiteView::pprof;

@@ -36,7 +36,8 @@ Results on(const std::string& version) {
 
 TEST_CASE("the matrix file lists one toolchain per line", "[matrix]") {
   std::vector<InputError> errors;
-  auto specs = parse_matrix("m.txt", "# comment\ngo   # the one on PATH\n\n  go1.27.3\n/usr/lib/go-1.19/bin/go\n", errors);
+  auto specs =
+      parse_matrix("m.txt", "# comment\ngo   # the one on PATH\n\n  go1.27.3\n/usr/lib/go-1.19/bin/go\n", errors);
   CHECK(errors.empty());
   CHECK(specs == std::vector<std::string>{"go", "go1.27.3", "/usr/lib/go-1.19/bin/go"});
   specs = parse_matrix("m.txt", "go go1.27.3\n", errors);

@@ -56,7 +56,8 @@ TEST_CASE("the JSON optimisation log gives the same chains as -m=2", "[chains]")
 
 TEST_CASE("malformed log lines are skipped", "[chains]") {
   auto c = parse_json_log_chains(
-      "{\"file\": 3}\nnot json\n{\"code\":\"escape\",\"message\":\"x escapes to heap\",\"range\":{\"start\":{\"line\":\"a\"}}}\n"
+      "{\"file\": 3}\nnot json\n{\"code\":\"escape\",\"message\":\"x escapes to "
+      "heap\",\"range\":{\"start\":{\"line\":\"a\"}}}\n"
       "{\"code\":\"escape\",\"message\":\"y escapes to heap\",\"range\":{\"start\":{\"line\":2,\"character\":3}},"
       "\"relatedInformation\":[{\"message\":\"escflow:    flow: {heap} ← y:\"},7]}\n",
       "");
@@ -79,7 +80,10 @@ TEST_CASE("explain compares the routes and maps chains to the spec", "[chains]")
   REQUIRE(s);
   GeneratedModule m = generate({*s});
   // In the generated code.go of bug, "func f(t T) *T {" is line 14, "return &t" 15.
-  EscapeChain a{"demo/bug/code.go", 14, 8, "t escapes to heap",
+  EscapeChain a{"demo/bug/code.go",
+                14,
+                8,
+                "t escapes to heap",
                 {ChainStep{"flow: ~r0 ← &t", "", 0, 0}, ChainStep{"from &t (address-of)", "demo/bug/code.go", 15, 9}}};
   EscapeChain b = a;
   b.steps[1].column = 10;  // the JSON log places the step elsewhere

@@ -57,7 +57,8 @@ TEST_CASE("the environment is exactly the one given", "[process]") {
 TEST_CASE("large output on both pipes does not deadlock", "[process]") {
   SystemProcessRunner r;
   // 4 MiB on each stream, interleaved: far beyond a pipe buffer.
-  auto res = r.run(sh("i=0; while [ $i -lt 64 ]; do head -c 65536 /dev/zero; head -c 65536 /dev/zero >&2; i=$((i+1)); done"));
+  auto res =
+      r.run(sh("i=0; while [ $i -lt 64 ]; do head -c 65536 /dev/zero; head -c 65536 /dev/zero >&2; i=$((i+1)); done"));
   CHECK(res.ok());
   CHECK(res.out.size() == 64 * 65536);
   CHECK(res.err.size() == 64 * 65536);

@@ -72,7 +72,8 @@ std::string spec_errors(std::map<std::string, std::string> files) {
 using test::TempDir;
 
 std::string one_variant(const std::string& code, const std::string& imports = "[]") {
-  return "id: demo\nentry: 3\ntitle: Demo\nvariants:\n  - name: bug\n    imports: " + imports + "\n    code: |\n" + code +
+  return "id: demo\nentry: 3\ntitle: Demo\nvariants:\n  - name: bug\n    imports: " + imports + "\n    code: |\n" +
+         code +
          "    call: f()\nclaims:\n  - id: c\n    aspect: symptom\n    text: t\n    expect:\n"
          "      - {kind: allocs, variant: bug, at_least: 0}\n";
 }
@@ -111,14 +112,16 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   std::vector<std::pair<std::string, std::string>> m;
   auto add = [&](std::string h, std::string msg) { m.emplace_back(std::move(h), std::move(msg)); };
   // Specs: each stops the run before anything runs (exit 2); every error of every file is listed.
-  add("YAML syntax error", spec_errors({{"03-demo.yaml", replace(kSpec, "    results: [\"*int\"]", "    results: [\"*int\"")}}));
+  add("YAML syntax error",
+      spec_errors({{"03-demo.yaml", replace(kSpec, "    results: [\"*int\"]", "    results: [\"*int\"")}}));
   add("Unknown key", spec_errors({{"03-demo.yaml", replace(kSpec, "    call: f(1)", "    cal: f(1)")}}));
   add("Wrong type", spec_errors({{"03-demo.yaml", replace(kSpec, "entry: 3", "entry: three")}}));
   add("Missing required field", spec_errors({{"03-demo.yaml", replace(kSpec, "title: Demo\n", "")}}));
   add("Duplicate scenario id across files",
       spec_errors({{"03-demo.yaml", kSpec}, {"04-demo.yaml", replace(kSpec, "entry: 3", "entry: 4")}}));
   add("Id outside [a-z0-9-]", spec_errors({{"03-demo.yaml", replace(kSpec, "id: demo", "id: ../demo")}}));
-  add("Marker absent from the code", spec_errors({{"03-demo.yaml", replace(kSpec, "marker: param", "marker: params")}}));
+  add("Marker absent from the code",
+      spec_errors({{"03-demo.yaml", replace(kSpec, "marker: param", "marker: params")}}));
   add("Expectation naming a variant that does not exist",
       spec_errors({{"03-demo.yaml", replace(kSpec, "        variant: bug", "        variant: bgu")}}));
   add("Malformed minimum Go version", spec_errors({{"03-demo.yaml", replace(kSpec, "\"1.20\"", "\"1.2O\"")}}));
@@ -132,7 +135,8 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
     auto env = test::test_environment();
     env["PATH"] = "/nonexistent";
     add("go not found (exit 3)", harness(d.path, {"run", "--out", "out"}, env).err);
-    add("A toolchain path that is not a go binary (exit 3)", harness(d.path, {"run", "--out", "out", "--go", "/bin/true"}).err);
+    add("A toolchain path that is not a go binary (exit 3)",
+        harness(d.path, {"run", "--out", "out", "--go", "/bin/true"}).err);
   }
   add("Generated code that does not compile (the claims are `error`, exit 1)",
       run_error("      func f() int {\n      \treturn undefinedThing\n      }\n"));
@@ -142,20 +146,24 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   {
     TempDir d;
     test::write_file(d.path + "/scenarios/03-demo.yaml", one_variant("      func f() {}\n"));
-    test::write_file(d.path + "/go/bin/go", "#!/bin/sh\ncase \"$1\" in\n  env) printf 'go1.26.8\\nlinux\\namd64\\n/x\\n' ;;\n  *) kill -KILL $$ ;;\nesac\n");
+    test::write_file(d.path + "/go/bin/go",
+                     "#!/bin/sh\ncase \"$1\" in\n  env) printf 'go1.26.8\\nlinux\\namd64\\n/x\\n' ;;\n  *) kill -KILL "
+                     "$$ ;;\nesac\n");
     std::filesystem::permissions(d.path + "/go/bin/go", std::filesystem::perms::owner_all);
-    add("go killed by a signal", claim_error(harness(d.path, {"run", "--quick", "--go", d.path + "/go", "--out", "out", "--work", "work"})));
+    add("go killed by a signal",
+        claim_error(harness(d.path, {"run", "--quick", "--go", d.path + "/go", "--out", "out", "--work", "work"})));
   }
   {
     TempDir d;
-    test::write_file(d.path + "/scenarios/03-demo.yaml", one_variant("      func f() { time.Sleep(time.Hour) }\n", "[time]"));
+    test::write_file(d.path + "/scenarios/03-demo.yaml",
+                     one_variant("      func f() { time.Sleep(time.Hour) }\n", "[time]"));
     std::vector<std::string> argv = {ESCAPE_HARNESS_BINARY, "run", "--quick", "--out", "out", "--work", "work"};
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
     std::string errfile = d.path + "/stderr";
     std::vector<std::string> test_env_strings = test::env_strings(test::test_environment());
-  posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, errfile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

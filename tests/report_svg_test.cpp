@@ -32,7 +32,8 @@ void check_charts(const Results& r) {
         const VariantRecord* v = s->variant(rect->attrs.at("data-variant"));
         REQUIRE(v);
         const auto& o = v->results.at(rect->attrs.at("data-toolchain"));
-        Rational want = rect->attrs.at("data-metric") == "allocs" ? o.counts->allocs_per_call() : o.counts->bytes_per_call();
+        Rational want =
+            rect->attrs.at("data-metric") == "allocs" ? o.counts->allocs_per_call() : o.counts->bytes_per_call();
         CHECK(*Rational::parse(rect->attrs.at("data-value")) == want);
         CHECK(std::stod(rect->attrs.at("height")) >= 0);
       }
@@ -41,7 +42,8 @@ void check_charts(const Results& r) {
         for (const auto& s : r.scenarios)
           for (const auto& c : s.claims)
             if (rect->attrs.at("data-claim") == std::to_string(s.entry) + ". " + c.id) {
-              CHECK(to_string(c.verdicts.at(rect->attrs.at("data-toolchain")).verdict) == rect->attrs.at("data-verdict"));
+              CHECK(to_string(c.verdicts.at(rect->attrs.at("data-toolchain")).verdict) ==
+                    rect->attrs.at("data-verdict"));
               found = true;
             }
         CHECK(found);

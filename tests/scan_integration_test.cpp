@@ -50,9 +50,10 @@ TEST_CASE("each fixture package produces exactly its shape with the go on the PA
     shapes[package.substr(package.rfind('/') + 1)].insert(f.at("shape").get<std::string>());
   }
   const std::map<std::string, std::set<std::string>> expected = {
-      {"addrtaken", {"address-taken"}},     {"boxing", {"interface-boxing"}},   {"bytesiface", {"bytes-to-interface"}},
-      {"closure", {"closure-capture"}},     {"fmtarg", {"fmt-argument"}},       {"makeescape", {"make-escape"}},
-      {"namedresult", {"named-result"}},    {"other", {"other"}},
+      {"addrtaken", {"address-taken"}},       {"boxing", {"interface-boxing"}},
+      {"bytesiface", {"bytes-to-interface"}}, {"closure", {"closure-capture"}},
+      {"fmtarg", {"fmt-argument"}},           {"makeescape", {"make-escape"}},
+      {"namedresult", {"named-result"}},      {"other", {"other"}},
   };
   CHECK(shapes == expected);
   CHECK(r.json.at("constants").at("interface-boxing") == 1);

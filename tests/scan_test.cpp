@@ -38,8 +38,9 @@ std::vector<Finding> scan_text(std::string_view text, std::size_t chunk) {
 
 // The one shape each fixture package is written to produce.
 const std::map<std::string, std::string> kFixtureShape = {
-    {"bytesiface", "bytes-to-interface"}, {"boxing", "interface-boxing"},    {"addrtaken", "address-taken"},
-    {"fmtarg", "fmt-argument"},           {"closure", "closure-capture"},    {"namedresult", "named-result"},
+    {"bytesiface", "bytes-to-interface"}, {"boxing", "interface-boxing"},
+    {"addrtaken", "address-taken"},       {"fmtarg", "fmt-argument"},
+    {"closure", "closure-capture"},       {"namedresult", "named-result"},
     {"makeescape", "make-escape"},        {"other", "other"},
 };
 
@@ -210,14 +211,12 @@ TEST_CASE("classify reads the message and the chain", "[scan]") {
   CHECK(classify("func literal escapes to heap", {}) == Shape::closure_capture);
   // []byte(s) is entry 1's shape only when an interface method takes it
   // (chains from go1.26.8 on net/http, text/template and encoding/json).
-  CHECK(classify("([]byte)(s) escapes to heap", {step("flow: {heap} ← &{storage for ([]byte)(s)}"),
-                                                 step("from ([]byte)(s) (spill)"),
-                                                 step("from w.w.Write(([]byte)(s)) (call parameter)")}) ==
-        Shape::bytes_to_interface);
-  CHECK(classify("([]byte)(s) escapes to heap", {step("flow: {heap} ← &{storage for ([]byte)(s)}"),
-                                                 step("from ([]byte)(s) (spill)"),
-                                                 step("from HTMLEscape(&b, ([]byte)(s)) (call parameter)")}) ==
-        Shape::other);
+  CHECK(classify("([]byte)(s) escapes to heap",
+                 {step("flow: {heap} ← &{storage for ([]byte)(s)}"), step("from ([]byte)(s) (spill)"),
+                  step("from w.w.Write(([]byte)(s)) (call parameter)")}) == Shape::bytes_to_interface);
+  CHECK(classify("([]byte)(s) escapes to heap",
+                 {step("flow: {heap} ← &{storage for ([]byte)(s)}"), step("from ([]byte)(s) (spill)"),
+                  step("from HTMLEscape(&b, ([]byte)(s)) (call parameter)")}) == Shape::other);
   CHECK(classify("([]byte)(qv) escapes to heap",
                  {step("flow: {heap} ← &{storage for ([]byte)(qv)}"), step("from ([]byte)(qv) (spill)"),
                   step("from (*decodeState).literalStore(d, ([]byte)(qv), subv, true) (call parameter)")}) ==
@@ -228,35 +227,32 @@ TEST_CASE("classify reads the message and the chain", "[scan]") {
   CHECK(classify("([]byte)(s) escapes to heap", {}) == Shape::other);
   CHECK(classify("... argument escapes to heap", {step("from record(... argument...) (call parameter)")}) ==
         Shape::interface_boxing);
-  CHECK(classify("... argument escapes to heap", {step("from fmt.Sprintf(\"%d\", ... argument...) (call parameter)")}) ==
-        Shape::fmt_argument);
+  CHECK(classify("... argument escapes to heap",
+                 {step("from fmt.Sprintf(\"%d\", ... argument...) (call parameter)")}) == Shape::fmt_argument);
   CHECK(classify("id escapes to heap", {step("flow: {storage for ... argument} ← &{storage for id}"),
                                         step("from fmt.Errorf(\"x %d\", ... argument...) (call parameter)")}) ==
         Shape::fmt_argument);
   CHECK(classify("msg escapes to heap", {step("from msg (interface-converted)")}) == Shape::interface_boxing);
   CHECK(classify("make(map[string]int) escapes to heap", {step("from return m (return)")}) == Shape::make_escape);
-  CHECK(classify("&Point{...} escapes to heap",
-                 {step("flow: ~r0 ← &{storage for &Point{...}}"), step("from return &Point{...} (return)")}) ==
-        Shape::other);
+  CHECK(classify("&Point{...} escapes to heap", {step("flow: ~r0 ← &{storage for &Point{...}}"),
+                                                 step("from return &Point{...} (return)")}) == Shape::other);
   // Stored in a named result: the chain ends at a plain variable, no return, no {heap}.
-  CHECK(classify("&Config{...} escapes to heap",
-                 {step("flow: cfg ← &{storage for &Config{...}}"), step("from cfg = &Config{...} (assign)")}) ==
-        Shape::named_result);
+  CHECK(classify("&Config{...} escapes to heap", {step("flow: cfg ← &{storage for &Config{...}}"),
+                                                  step("from cfg = &Config{...} (assign)")}) == Shape::named_result);
   // Go 1.19 writes the flow with '='.
-  CHECK(classify("&Config{...} escapes to heap",
-                 {step("flow: cfg = &{storage for &Config{...}}"), step("from cfg = &Config{...} (assign)")}) ==
-        Shape::named_result);
-  CHECK(classify("&Config{...} escapes to heap",
-                 {step("flow: {heap} ← &{storage for &Config{...}}"), step("from sink = &Config{...} (assign)")}) ==
-        Shape::other);
+  CHECK(classify("&Config{...} escapes to heap", {step("flow: cfg = &{storage for &Config{...}}"),
+                                                  step("from cfg = &Config{...} (assign)")}) == Shape::named_result);
+  CHECK(classify("&Config{...} escapes to heap", {step("flow: {heap} ← &{storage for &Config{...}}"),
+                                                  step("from sink = &Config{...} (assign)")}) == Shape::other);
   // A value with no boxing in its chain: nothing the catalog describes.
   CHECK(classify("x escapes to heap", {}) == Shape::other);
 }
 
 TEST_CASE("constants and empty structs are boxed without allocating", "[scan]") {
-  for (const char* yes : {"\"a\" escapes to heap", "`raw` escapes to heap", "1000 escapes to heap",
-                          "-1.5 escapes to heap", "0x10 escapes to heap", "'x' escapes to heap",
-                          "struct {}{} escapes to heap", "\"say \\\"hi\\\"\" escapes to heap", "true escapes to heap"}) {
+  for (const char* yes :
+       {"\"a\" escapes to heap", "`raw` escapes to heap", "1000 escapes to heap", "-1.5 escapes to heap",
+        "0x10 escapes to heap", "'x' escapes to heap", "struct {}{} escapes to heap",
+        "\"say \\\"hi\\\"\" escapes to heap", "true escapes to heap"}) {
     INFO(yes);
     CHECK(static_subject(yes));
   }
@@ -323,8 +319,8 @@ TEST_CASE("SARIF output has the structure the 2.1.0 schema requires", "[scan]") 
   auto uri_reference = [](const std::string& u) {
     if (u.empty()) return false;
     for (unsigned char c : u)
-      if (!(std::isalnum(c) || std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(static_cast<char>(c)) !=
-                                   std::string_view::npos))
+      if (!(std::isalnum(c) ||
+            std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos))
         return false;
     return true;
   };
@@ -384,7 +380,8 @@ TEST_CASE("scan runs go build -gcflags=-m=2 on the patterns and writes the forma
   SECTION("SARIF to a file, the summary to stdout") {
     CHECK(run_cli({"scan", "--format", "sarif", "--out", "scan.sarif", "./..."}, ctx) == 0);
     const Command& build = go.commands.back();
-    CHECK(build.argv == std::vector<std::string>{"/usr/local/go/bin/go", "build", "-o", "/dev/null", "-gcflags=-m=2", "./..."});
+    CHECK(build.argv ==
+          std::vector<std::string>{"/usr/local/go/bin/go", "build", "-o", "/dev/null", "-gcflags=-m=2", "./..."});
     CHECK_THAT(out.str(), Catch::Contains("16 heap allocations reported"));
     CHECK_THAT(out.str(), Catch::Contains("wrote scan.sarif (sarif)"));
     REQUIRE(fs.files.count("scan.sarif"));

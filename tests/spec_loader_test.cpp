@@ -141,7 +141,8 @@ TEST_CASE("a wrong type says what was expected", "[spec]") {
 TEST_CASE("ids that could escape gosrc/ are rejected", "[spec]") {
   for (const char* bad : {"../evil", "a/b", "Demo", "-x", "a b"}) {
     std::string msg = errors(replace(kGood, "id: demo", std::string("id: \"") + bad + "\""));
-    CHECK_THAT(msg, Catch::StartsWith("s.yaml:1:5: id: '" + std::string(bad) + "' is not a valid id: use 1 to 64 of a-z"));
+    CHECK_THAT(msg,
+               Catch::StartsWith("s.yaml:1:5: id: '" + std::string(bad) + "' is not a valid id: use 1 to 64 of a-z"));
   }
   CHECK_THAT(errors(replace(kGood, "  - name: fix", "  - name: ../fix")),
              Catch::StartsWith("s.yaml:17:11: name: '../fix' is not a valid id"));
@@ -175,8 +176,9 @@ TEST_CASE("a variant's Go version window must be open", "[spec]") {
 }
 
 TEST_CASE("site and holds expectations", "[spec]") {
-  std::string site = replace(kGood, "      - kind: allocs\n        variant: bug\n        approx: 1\n        tolerance: 10%",
-                             "      - kind: site\n        variant: bug\n        function: fmt.Errorf\n        at_least: 2");
+  std::string site =
+      replace(kGood, "      - kind: allocs\n        variant: bug\n        approx: 1\n        tolerance: 10%",
+              "      - kind: site\n        variant: bug\n        function: fmt.Errorf\n        at_least: 2");
   std::vector<InputError> errs;
   auto s = parse_scenario("s.yaml", site, errs);
   REQUIRE(s);
@@ -184,7 +186,8 @@ TEST_CASE("site and holds expectations", "[spec]") {
   CHECK_THAT(errors(replace(site, "        at_least: 2", "        at_least: 2\n        present: true")),
              Catch::StartsWith("s.yaml:36:9: present: a site expectation takes either 'present' or an amount"));
   std::string holds = replace(site, "        function: fmt.Errorf\n        at_least: 2", "        function: x");
-  holds = replace(holds, "      - kind: fewer", "      - kind: holds\n        variant: bug\n        expr: ok()\n      - kind: fewer");
+  holds = replace(holds, "      - kind: fewer",
+                  "      - kind: holds\n        variant: bug\n        expr: ok()\n      - kind: fewer");
   errs.clear();
   s = parse_scenario("s.yaml", holds, errs);
   REQUIRE(s);
@@ -232,7 +235,8 @@ TEST_CASE("load_scenarios checks the directory as a whole", "[spec]") {
     fs.make_dirs("scenarios", nullptr);
     auto r = load_scenarios(fs, "scenarios");
     REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].format() == "scenarios: no scenario specs (*.yaml) in this directory; see README.md for the format");
+    CHECK(r.errors[0].format() ==
+          "scenarios: no scenario specs (*.yaml) in this directory; see README.md for the format");
   }
   SECTION("a missing directory") {
     auto r = load_scenarios(fs, "nowhere");
@@ -250,7 +254,8 @@ TEST_CASE("load_scenarios checks the directory as a whole", "[spec]") {
           "scenarios/b.yaml:1:5: duplicate scenario id 'demo': scenarios/a.yaml:1 already uses it\n"
           "    id: demo\n"
           "        ^");
-    CHECK_THAT(r.errors[1].format(), Catch::StartsWith("scenarios/c.yaml:1:1: YAML syntax error: end of sequence flow not found"));
+    CHECK_THAT(r.errors[1].format(),
+               Catch::StartsWith("scenarios/c.yaml:1:1: YAML syntax error: end of sequence flow not found"));
     REQUIRE(r.scenarios.size() == 1);
   }
 }

@@ -107,7 +107,8 @@ inline std::map<std::string, std::string> test_environment() {
   // go's build cache follows XDG_CACHE_HOME too; keep it where it was.
   if (!env.count("GOCACHE")) {
     if (env.count("XDG_CACHE_HOME")) env["GOCACHE"] = env["XDG_CACHE_HOME"] + "/go-build";
-    else if (env.count("HOME")) env["GOCACHE"] = env["HOME"] + "/.cache/go-build";
+    else if (env.count("HOME"))
+      env["GOCACHE"] = env["HOME"] + "/.cache/go-build";
   }
   env["XDG_CACHE_HOME"] = dir.path;
   return env;

@@ -26,8 +26,12 @@ TEST_CASE("a toolchain is what go env says it is", "[toolchain]") {
 TEST_CASE("the go environment is explicit and minimal", "[toolchain]") {
   Toolchain tc;
   tc.gotoolchain = "local";
-  auto env = go_environment(tc, {{"HOME", "/root"}, {"PATH", "/bin"}, {"GOFLAGS", "-race"}, {"GODEBUG", "x=1"},
-                                 {"GOPROXY", "https://proxy.golang.org"}, {"SECRET", "s"}});
+  auto env = go_environment(tc, {{"HOME", "/root"},
+                                 {"PATH", "/bin"},
+                                 {"GOFLAGS", "-race"},
+                                 {"GODEBUG", "x=1"},
+                                 {"GOPROXY", "https://proxy.golang.org"},
+                                 {"SECRET", "s"}});
   CHECK(env == std::map<std::string, std::string>{{"CGO_ENABLED", "0"},
                                                   {"GO111MODULE", "on"},
                                                   {"GOENV", "off"},

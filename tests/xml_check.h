@@ -80,12 +80,18 @@ class XmlParser {
       if (semi == std::string_view::npos) return fail("unterminated entity");
       std::string_view ent = raw.substr(k + 1, semi - k - 1);
       if (ent == "amp") out += '&';
-      else if (ent == "lt") out += '<';
-      else if (ent == "gt") out += '>';
-      else if (ent == "quot") out += '"';
-      else if (ent == "apos") out += '\'';
-      else if (!ent.empty() && ent[0] == '#') out += '?';
-      else return fail("unknown entity &" + std::string(ent) + ";");
+      else if (ent == "lt")
+        out += '<';
+      else if (ent == "gt")
+        out += '>';
+      else if (ent == "quot")
+        out += '"';
+      else if (ent == "apos")
+        out += '\'';
+      else if (!ent.empty() && ent[0] == '#')
+        out += '?';
+      else
+        return fail("unknown entity &" + std::string(ent) + ";");
       k = semi;
     }
     return true;
