@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "text.h"
+
 namespace eh {
 namespace {
 
@@ -353,29 +355,6 @@ GoFile readme(const std::vector<Scenario>& scenarios) {
 }
 
 }  // namespace
-
-std::string camel_case(std::string_view id) {
-  std::string out;
-  bool up = true;
-  for (char c : id) {
-    if (c == '-') {
-      up = true;
-      continue;
-    }
-    out += up && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
-    up = false;
-  }
-  return out;
-}
-
-std::string fnv1a_hex(std::string_view data) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return fmt::format("{:016x}", h);
-}
 
 GeneratedModule generate(const std::vector<Scenario>& scenarios) {
   GeneratedModule m;

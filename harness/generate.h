@@ -31,6 +31,9 @@ inline constexpr const char* kModuleGoVersion = "1.19";
 
 /// Which part of the spec a generated line came from.
 enum class Region { common, code, setup, call };
+constexpr std::array<Named<Region>, 4> enum_names(Region) {
+  return {{{Region::common, "common"}, {Region::code, "code"}, {Region::setup, "setup"}, {Region::call, "call"}}};
+}
 
 /// A run of generated lines copied from a spec block.
 struct LineSpan {
@@ -82,11 +85,5 @@ struct GeneratedModule {
 };
 
 GeneratedModule generate(const std::vector<Scenario>& scenarios);
-
-/// 64-bit FNV-1a as 16 hex digits: a change detector, not a security hash.
-std::string fnv1a_hex(std::string_view data);
-
-/// "fix-pointer" -> "FixPointer".
-std::string camel_case(std::string_view id);
 
 }  // namespace eh

@@ -8,23 +8,6 @@
 
 namespace eh {
 
-std::string_view to_string(Verdict v) {
-  switch (v) {
-    case Verdict::confirmed: return "confirmed";
-    case Verdict::refuted: return "refuted";
-    case Verdict::inconclusive: return "inconclusive";
-    case Verdict::skipped: return "skipped";
-    case Verdict::error: return "error";
-  }
-  return "?";
-}
-
-std::optional<Verdict> parse_verdict(std::string_view s) {
-  for (Verdict v : {Verdict::confirmed, Verdict::refuted, Verdict::inconclusive, Verdict::skipped, Verdict::error})
-    if (to_string(v) == s) return v;
-  return std::nullopt;
-}
-
 bool glob_match(std::string_view p, std::string_view t) {
   // Iterative matcher with one backtrack point for the last '*'.
   std::size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;

@@ -18,9 +18,13 @@
 namespace eh {
 
 enum class Verdict { confirmed, refuted, inconclusive, skipped, error };
-
-std::string_view to_string(Verdict v);
-std::optional<Verdict> parse_verdict(std::string_view s);
+constexpr std::array<Named<Verdict>, 5> enum_names(Verdict) {
+  return {{{Verdict::confirmed, "confirmed"},
+           {Verdict::refuted, "refuted"},
+           {Verdict::inconclusive, "inconclusive"},
+           {Verdict::skipped, "skipped"},
+           {Verdict::error, "error"}}};
+}
 
 struct ExpectationVerdict {
   Verdict verdict = Verdict::error;
@@ -44,8 +48,6 @@ struct JudgeOptions {
   bool quick = false;   // timing expectations are skipped ("quick mode")
   double alpha = 0.05;  // significance level of the U test
 };
-
-using Observations = std::map<std::string, VariantObservation>;  // by variant name
 
 ExpectationVerdict judge_expectation(const Scenario& s, const Expectation& e, const Observations& obs,
                                      const JudgeOptions& opt);

@@ -46,6 +46,9 @@ enum class RunStatus {
   skipped,  // not run on this toolchain (too old for the variant); `reason` says why
   error,    // did not build or run; `reason` says why, mapped to the spec where possible
 };
+constexpr std::array<Named<RunStatus>, 3> enum_names(RunStatus) {
+  return {{{RunStatus::ok, "ok"}, {RunStatus::skipped, "skipped"}, {RunStatus::error, "error"}}};
+}
 
 struct VariantObservation {
   RunStatus status = RunStatus::ok;
@@ -63,5 +66,8 @@ struct VariantObservation {
   std::vector<AllocPlace> places;                     // where its calls allocate, with the chain explaining each
   std::string chains_note;                            // why there are no chains, when the routes could not run
 };
+
+/// A scenario's observations on one toolchain, by variant name.
+using Observations = std::map<std::string, VariantObservation>;
 
 }  // namespace eh

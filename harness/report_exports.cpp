@@ -4,6 +4,7 @@
 
 #include "generate.h"
 #include "report_markdown.h"
+#include "text.h"
 #include "xml.h"
 
 namespace eh {

@@ -3,54 +3,19 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "text.h"
+
 namespace eh {
 namespace {
 
 using ojson = nlohmann::ordered_json;
 using json = nlohmann::json;
 
-std::string_view to_string(Region r) {
-  switch (r) {
-    case Region::common: return "common";
-    case Region::code: return "code";
-    case Region::setup: return "setup";
-    case Region::call: return "call";
-  }
-  return "code";
-}
-
-Region region_from(const std::string& s) {
-  if (s == "common") return Region::common;
-  if (s == "setup") return Region::setup;
-  if (s == "call") return Region::call;
-  return Region::code;
-}
-
-std::string_view to_string(RunStatus s) {
-  switch (s) {
-    case RunStatus::ok: return "ok";
-    case RunStatus::skipped: return "skipped";
-    case RunStatus::error: return "error";
-  }
-  return "error";
-}
-
-RunStatus status_from(const std::string& s) {
-  if (s == "ok") return RunStatus::ok;
-  if (s == "skipped") return RunStatus::skipped;
-  if (s == "error") return RunStatus::error;
-  throw std::runtime_error(fmt::format("unknown status '{}'", s));
-}
-
-Aspect aspect_from(const std::string& s) {
-  for (Aspect a : {Aspect::symptom, Aspect::cause, Aspect::fix, Aspect::note})
-    if (to_string(a) == s) return a;
-  throw std::runtime_error(fmt::format("unknown aspect '{}'", s));
-}
-
-Verdict verdict_from(const std::string& s) {
-  if (auto v = parse_verdict(s)) return *v;
-  throw std::runtime_error(fmt::format("unknown verdict '{}'", s));
+/// The value a results.json names; an unknown name is an error, whatever the enum.
+template <NamedEnum E>
+E enum_from(const std::string& name, std::string_view what) {
+  if (auto v = parse_enum<E>(name)) return *v;
+  throw std::runtime_error(fmt::format("unknown {} '{}' (expected one of: {})", what, name, join(enum_name_list<E>(), ", ")));
 }
 
 ojson sites_json(const std::vector<AllocSite>& sites) {
@@ -100,7 +65,7 @@ std::vector<WhyStep> steps_from(const json& a) {
     s.generated = sj.value("generated", "");
     if (sj.contains("line")) {
       s.pos = SourcePos{sj.at("file").get<std::string>(), sj.at("line").get<int>(), sj.at("column").get<int>()};
-      s.region = region_from(sj.at("region").get<std::string>());
+      s.region = enum_from<Region>(sj.at("region").get<std::string>(), "region");
       s.code_line = sj.at("code_line").get<int>();
     }
     out.push_back(std::move(s));
@@ -186,7 +151,7 @@ ojson observation_json(const VariantObservation& o) {
 
 VariantObservation observation_from(const json& j) {
   VariantObservation o;
-  o.status = status_from(j.at("status").get<std::string>());
+  o.status = enum_from<RunStatus>(j.at("status").get<std::string>(), "status");
   o.reason = j.value("reason", "");
   if (j.contains("calls"))
     o.counts = AllocCounts{j.at("calls").get<std::int64_t>(), j.at("mallocs").get<std::int64_t>(),
@@ -204,7 +169,7 @@ VariantObservation observation_from(const json& j) {
   for (const auto& x : j.at("diagnostics")) {
     Diagnostic d;
     d.pos = SourcePos{x.at("file").get<std::string>(), x.at("line").get<int>(), x.at("column").get<int>()};
-    d.region = region_from(x.at("region").get<std::string>());
+    d.region = enum_from<Region>(x.at("region").get<std::string>(), "region");
     d.code_line = x.at("code_line").get<int>();
     d.generated = x.at("generated").get<std::string>();
     d.message = x.at("message").get<std::string>();
@@ -226,10 +191,10 @@ VariantObservation observation_from(const json& j) {
       c.package = cj.value("package", "");
       c.subject = cj.at("subject").get<std::string>();
       c.pos = SourcePos{cj.at("file").get<std::string>(), cj.at("line").get<int>(), cj.at("column").get<int>()};
-      c.region = region_from(cj.at("region").get<std::string>());
+      c.region = enum_from<Region>(cj.at("region").get<std::string>(), "region");
       c.code_line = cj.at("code_line").get<int>();
       c.generated = cj.at("generated").get<std::string>();
-      c.routes = routes_from(cj.at("routes").get<std::string>());
+      c.routes = enum_from<Routes>(cj.at("routes").get<std::string>(), "routes");
       c.steps = steps_from(cj.at("steps"));
       if (cj.contains("json_steps")) c.json_steps = steps_from(cj.at("json_steps"));
       o.chains.push_back(std::move(c));
@@ -268,10 +233,10 @@ ojson verdict_json(const ClaimVerdict& v) {
 
 ClaimVerdict verdict_from_json(const json& j) {
   ClaimVerdict v;
-  v.verdict = verdict_from(j.at("verdict").get<std::string>());
+  v.verdict = enum_from<Verdict>(j.at("verdict").get<std::string>(), "verdict");
   v.reason = j.value("reason", "");
   for (const auto& x : j.at("expectations"))
-    v.expectations.push_back(ExpectationVerdict{verdict_from(x.at("verdict").get<std::string>()),
+    v.expectations.push_back(ExpectationVerdict{enum_from<Verdict>(x.at("verdict").get<std::string>(), "verdict"),
                                                 x.at("expectation").get<std::string>(), x.value("expected", ""),
                                                 x.value("observed", ""), x.value("reason", "")});
   return v;
@@ -370,14 +335,14 @@ std::optional<Results> results_from_json(const std::string& text, std::string* e
         ClaimRecord c;
         c.id = cj.at("id").get<std::string>();
         c.text = cj.at("text").get<std::string>();
-        c.aspect = aspect_from(cj.value("aspect", "symptom"));
+        c.aspect = enum_from<Aspect>(cj.value("aspect", "symptom"), "aspect");
         c.correction = cj.value("correction", "");
         if (cj.contains("holds_in")) c.holds_in = cj.at("holds_in").get<std::vector<std::string>>();
         const json& ev = cj.contains("evidence") ? cj.at("evidence") : json::object();
         // "verdicts" is the documented contract and wins; "evidence" adds the detail.
         for (const auto& [tc, v] : cj.at("verdicts").items()) {
           ClaimVerdict cv = ev.contains(tc) ? verdict_from_json(ev.at(tc)) : ClaimVerdict{};
-          cv.verdict = verdict_from(v.get<std::string>());
+          cv.verdict = enum_from<Verdict>(v.get<std::string>(), "verdict");
           c.verdicts[tc] = cv;
         }
         s.claims.push_back(std::move(c));

@@ -45,20 +45,6 @@ bool identifier(std::string_view s) {
 
 }  // namespace
 
-std::string_view to_string(Shape s) {
-  switch (s) {
-    case Shape::bytes_to_interface: return "bytes-to-interface";
-    case Shape::interface_boxing: return "interface-boxing";
-    case Shape::address_taken: return "address-taken";
-    case Shape::fmt_argument: return "fmt-argument";
-    case Shape::closure_capture: return "closure-capture";
-    case Shape::named_result: return "named-result";
-    case Shape::make_escape: return "make-escape";
-    case Shape::other: return "other";
-  }
-  return "other";
-}
-
 std::string_view describe(Shape s) {
   switch (s) {
     case Shape::bytes_to_interface: return "[]byte(string) copied and passed on through an interface";

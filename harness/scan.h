@@ -14,6 +14,7 @@
 #include <tuple>
 #include <vector>
 
+#include "names.h"
 #include "parse_chains.h"
 
 namespace eh {
@@ -28,9 +29,18 @@ enum class Shape {
   make_escape,         // entries 8, 12: a make of a map or slice escapes
   other,
 };
-inline constexpr int kShapeCount = 8;
+constexpr std::array<Named<Shape>, 8> enum_names(Shape) {
+  return {{{Shape::bytes_to_interface, "bytes-to-interface"},
+           {Shape::interface_boxing, "interface-boxing"},
+           {Shape::address_taken, "address-taken"},
+           {Shape::fmt_argument, "fmt-argument"},
+           {Shape::closure_capture, "closure-capture"},
+           {Shape::named_result, "named-result"},
+           {Shape::make_escape, "make-escape"},
+           {Shape::other, "other"}}};
+}
+inline constexpr int kShapeCount = static_cast<int>(enum_names(Shape{}).size());
 
-std::string_view to_string(Shape s);
 /// One line about what the shape is, for reports.
 std::string_view describe(Shape s);
 /// The catalog entries (and scenario ids) that show the shape.

@@ -62,44 +62,6 @@ MarkerRef Scenario::find_marker(const Variant& variant, const std::string& marke
   return {};
 }
 
-std::string_view to_string(ExpectKind k) {
-  switch (k) {
-    case ExpectKind::allocs: return "allocs";
-    case ExpectKind::bytes: return "bytes";
-    case ExpectKind::fewer: return "fewer";
-    case ExpectKind::diagnostic: return "diagnostic";
-    case ExpectKind::site: return "site";
-    case ExpectKind::faster: return "faster";
-    case ExpectKind::holds: return "holds";
-    case ExpectKind::similar: return "similar";
-  }
-  return "?";
-}
-
-std::string_view to_string(Compare c) {
-  switch (c) {
-    case Compare::exactly: return "exactly";
-    case Compare::at_least: return "at_least";
-    case Compare::at_most: return "at_most";
-    case Compare::approx: return "approx";
-  }
-  return "?";
-}
-
-std::string_view to_string(Metric m) { return m == Metric::allocs ? "allocs" : "bytes"; }
-
-std::string_view to_string(Aspect a) {
-  switch (a) {
-    case Aspect::symptom: return "symptom";
-    case Aspect::cause: return "cause";
-    case Aspect::fix: return "fix";
-    case Aspect::note: return "note";
-  }
-  return "?";
-}
-
-std::string_view to_string(SiteView v) { return v == SiteView::full ? "full" : "pprof"; }
-
 std::string Expectation::describe() const {
   auto unit = [](Metric m) { return m == Metric::allocs ? "allocs/op" : "B/op"; };
   auto by = [&](std::string_view what) -> std::string {

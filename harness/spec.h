@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "goversion.h"
+#include "names.h"
 #include "rational.h"
 #include "source.h"
 
@@ -43,15 +44,38 @@ enum class ExpectKind {
   similar,     // two variants' ns/op medians are within a relative margin
 };
 
+constexpr std::array<Named<ExpectKind>, 8> enum_names(ExpectKind) {
+  return {{{ExpectKind::allocs, "allocs"},
+           {ExpectKind::bytes, "bytes"},
+           {ExpectKind::fewer, "fewer"},
+           {ExpectKind::diagnostic, "diagnostic"},
+           {ExpectKind::site, "site"},
+           {ExpectKind::faster, "faster"},
+           {ExpectKind::holds, "holds"},
+           {ExpectKind::similar, "similar"}}};
+}
+
 enum class Compare { exactly, at_least, at_most, approx };
+constexpr std::array<Named<Compare>, 4> enum_names(Compare) {
+  return {{{Compare::exactly, "exactly"},
+           {Compare::at_least, "at_least"},
+           {Compare::at_most, "at_most"},
+           {Compare::approx, "approx"}}};
+}
 
 enum class Metric { allocs, bytes };
+constexpr std::array<Named<Metric>, 2> enum_names(Metric) {
+  return {{{Metric::allocs, "allocs"}, {Metric::bytes, "bytes"}}};
+}
 
 /// Which frames an allocation-site expectation reads: every frame of the
 /// allocating stack, runtime ones included (`full`), or what `go tool pprof`
 /// shows for the standard -memprofile (`pprof`), whose writer hides leading
 /// runtime frames.
 enum class SiteView { full, pprof };
+constexpr std::array<Named<SiteView>, 2> enum_names(SiteView) {
+  return {{{SiteView::full, "full"}, {SiteView::pprof, "pprof"}}};
+}
 
 /// One checkable prediction. Fields not used by `kind` keep their defaults.
 struct Expectation {
@@ -93,6 +117,9 @@ struct Expectation {
 };
 
 enum class Aspect { symptom, cause, fix, note };
+constexpr std::array<Named<Aspect>, 4> enum_names(Aspect) {
+  return {{{Aspect::symptom, "symptom"}, {Aspect::cause, "cause"}, {Aspect::fix, "fix"}, {Aspect::note, "note"}}};
+}
 
 struct Claim {
   std::string id;
@@ -113,6 +140,9 @@ enum class Boundary {
   noinline,  // through a //go:noinline wrapper (the default)
   inline_,   // written directly in the loop, so the compiler may inline it
 };
+constexpr std::array<Named<Boundary>, 2> enum_names(Boundary) {
+  return {{{Boundary::noinline, "noinline"}, {Boundary::inline_, "inline"}}};
+}
 
 struct Variant {
   std::string name;
@@ -172,11 +202,5 @@ struct Scenario {
   /// The marker's place for `variant`, or a null block when absent.
   MarkerRef find_marker(const Variant& variant, const std::string& marker) const;
 };
-
-std::string_view to_string(ExpectKind);
-std::string_view to_string(Compare);
-std::string_view to_string(Metric);
-std::string_view to_string(Aspect);
-std::string_view to_string(SiteView);
 
 }  // namespace eh

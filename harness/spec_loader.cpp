@@ -1,6 +1,7 @@
 #include "spec_loader.h"
 
 #include "pattern.h"
+#include "text.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -18,8 +19,6 @@ const std::vector<std::string> kVariantKeys = {"name",   "about",     "code",   
                                                "call",   "results",   "boundary",      "calls",  "warmup",
                                                "min_go", "before_go", "reconstructed", "adapted"};
 const std::vector<std::string> kClaimKeys = {"id", "text", "aspect", "expect", "correction", "holds_in"};
-const std::vector<std::string> kExpectationKinds = {"allocs", "bytes",  "fewer", "diagnostic",
-                                                    "site",   "faster", "holds", "similar"};
 
 // Keys each expectation kind accepts besides `kind`.
 const std::map<std::string, std::vector<std::string>> kExpectationKeys = {
@@ -133,6 +132,9 @@ class Parser {
   std::optional<Rational> number(const YAML::Node& n, std::string_view key, bool allow_percent, bool* percent);
   std::optional<std::vector<std::string>> string_list(const YAML::Node& n, std::string_view key);
   std::optional<std::string> identifier(const YAML::Node& n, std::string_view key);
+  /// One of an enum's names, by its name table; `what` names it in messages.
+  template <NamedEnum E>
+  std::optional<E> choice(const YAML::Node& n, std::string_view key, std::string_view what);
   std::optional<CodeBlock> code(const YAML::Node& n, std::string_view key);
   std::optional<std::vector<std::string>> imports(const YAML::Node& n);
 
@@ -258,6 +260,15 @@ std::optional<std::string> Parser::identifier(const YAML::Node& n, std::string_v
     return std::nullopt;
   }
   return s;
+}
+
+template <NamedEnum E>
+std::optional<E> Parser::choice(const YAML::Node& n, std::string_view key, std::string_view what) {
+  auto x = string(n, key);
+  if (!x) return std::nullopt;
+  if (auto v = parse_enum<E>(*x)) return v;
+  error(n, fmt::format("{}: unknown {} '{}'{}", key, what, *x, suggest(*x, enum_name_list<E>())));
+  return std::nullopt;
 }
 
 std::optional<CodeBlock> Parser::code(const YAML::Node& n, std::string_view key) {
@@ -437,16 +448,8 @@ std::optional<Variant> Parser::variant(const YAML::Node& n) {
           error(f["results"].second[i], fmt::format("results: '{}' is not a Go type", (*x)[i]));
     }
   }
-  if (f.count("boundary")) {
-    if (auto x = string(f["boundary"].second, "boundary")) {
-      if (*x == "noinline") v.boundary = Boundary::noinline;
-      else if (*x == "inline")
-        v.boundary = Boundary::inline_;
-      else
-        error(f["boundary"].second, fmt::format("boundary: expected 'noinline' or 'inline', got '{}'{}", *x,
-                                                suggest(*x, {"noinline", "inline"})));
-    }
-  }
+  if (f.count("boundary"))
+    if (auto x = choice<Boundary>(f["boundary"].second, "boundary", "boundary")) v.boundary = *x;
   if (f.count("calls"))
     if (auto x = integer(f["calls"].second, "calls", 1, 10'000'000)) v.calls = static_cast<int>(*x);
   if (f.count("warmup"))
@@ -487,20 +490,8 @@ std::optional<Claim> Parser::claim(const YAML::Node& n) {
     if (auto x = identifier(f["id"].second, "id")) c.id = *x, c.pos = pos(f["id"].second);
   if (f.count("text"))
     if (auto x = string(f["text"].second, "text")) c.text = *x;
-  if (f.count("aspect")) {
-    static const std::vector<std::string> aspects = {"symptom", "cause", "fix", "note"};
-    if (auto x = string(f["aspect"].second, "aspect")) {
-      if (*x == "symptom") c.aspect = Aspect::symptom;
-      else if (*x == "cause")
-        c.aspect = Aspect::cause;
-      else if (*x == "fix")
-        c.aspect = Aspect::fix;
-      else if (*x == "note")
-        c.aspect = Aspect::note;
-      else
-        error(f["aspect"].second, fmt::format("aspect: unknown aspect '{}'{}", *x, suggest(*x, aspects)));
-    }
-  }
+  if (f.count("aspect"))
+    if (auto x = choice<Aspect>(f["aspect"].second, "aspect", "aspect")) c.aspect = *x;
   if (f.count("correction"))
     if (auto x = string(f["correction"].second, "correction")) c.correction = *x;
   if (f.count("holds_in"))
@@ -530,15 +521,15 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
   e.pos = pos(n);
   const YAML::Node kind = n["kind"];
   if (!kind) {
-    error(n, fmt::format("expectation is missing required key 'kind' (one of: allocs, bytes, fewer, diagnostic, "
-                         "site, faster)"));
+    error(n, fmt::format("expectation is missing required key 'kind' (one of: {})",
+                         join(enum_name_list<ExpectKind>(), ", ")));
     return std::nullopt;
   }
   auto k = string(kind, "kind");
   if (!k) return std::nullopt;
   auto keys_it = kExpectationKeys.find(*k);
   if (keys_it == kExpectationKeys.end()) {
-    error(kind, fmt::format("kind: unknown expectation kind '{}'{}", *k, suggest(*k, kExpectationKinds)));
+    error(kind, fmt::format("kind: unknown expectation kind '{}'{}", *k, suggest(*k, enum_name_list<ExpectKind>())));
     return std::nullopt;
   }
   std::vector<std::string> allowed = keys_it->second;
@@ -585,13 +576,7 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
     require(f, n, what, {"variant", "than"});
     take_ref("than", e.than, e.than_pos);
     if (f.count("metric")) {
-      if (auto x = string(f["metric"].second, "metric")) {
-        if (*x == "allocs") e.metric = Metric::allocs;
-        else if (*x == "bytes")
-          e.metric = Metric::bytes;
-        else
-          error(f["metric"].second, fmt::format("metric: expected 'allocs' or 'bytes', got '{}'", *x));
-      }
+      if (auto x = choice<Metric>(f["metric"].second, "metric", "metric")) e.metric = *x;
     } else if (e.kind == ExpectKind::fewer) {
       error(n, fmt::format("{} is missing required key 'metric' (allocs or bytes)", what));
     }
@@ -626,13 +611,7 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
     if (f.count("present"))
       if (auto x = boolean(f["present"].second, "present")) e.present = *x;
     if (f.count("view"))
-      if (auto x = string(f["view"].second, "view")) {
-        if (*x == "full") e.view = SiteView::full;
-        else if (*x == "pprof")
-          e.view = SiteView::pprof;
-        else
-          error(f["view"].second, fmt::format("view: expected 'full' or 'pprof', got '{}'", *x));
-      }
+      if (auto x = choice<SiteView>(f["view"].second, "view", "site view")) e.view = *x;
     if (int n_cmp = amounts(); n_cmp > 1)
       error(n, fmt::format("{} takes at most one of exactly, at_least, at_most", what));
     else if (n_cmp == 1 && f.count("present"))

@@ -10,8 +10,9 @@ std::string format_duration(std::chrono::seconds s) {
   return fmt::format("{}:{:02}", n / 60, n % 60);
 }
 
-Progress::Progress(std::ostream& err, const TerminalInfo& term, const std::map<std::string, std::string>& env)
-    : err_(err), width_(term.width > 20 ? term.width : 80) {
+Progress::Progress(std::ostream& err, const TerminalInfo& term, const std::map<std::string, std::string>& env,
+                   const Clock& clock)
+    : err_(err), width_(term.width > 20 ? term.width : 80), clock_(clock), start_(clock.now()) {
   auto has = [&](const char* k) { return env.count(k) && !env.at(k).empty(); };
   bool dumb = env.count("TERM") && env.at("TERM") == "dumb";
   smart_ = term.is_tty && !dumb && !has("CI");
@@ -20,7 +21,7 @@ Progress::Progress(std::ostream& err, const TerminalInfo& term, const std::map<s
 
 void Progress::step(const std::string& what) {
   ++done_;
-  auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start_);
+  auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - start_);
   if (!smart_) {
     err_ << "  " << what << "\n";
     return;

@@ -10,6 +10,8 @@
 #include <ostream>
 #include <string>
 
+#include "clock.h"
+
 namespace eh {
 
 struct TerminalInfo {
@@ -19,7 +21,8 @@ struct TerminalInfo {
 
 class Progress {
  public:
-  Progress(std::ostream& err, const TerminalInfo& term, const std::map<std::string, std::string>& env);
+  Progress(std::ostream& err, const TerminalInfo& term, const std::map<std::string, std::string>& env,
+           const Clock& clock = system_clock());
 
   void set_total(int steps) { total_ = steps; }
   /// A step starts: the status line shows it (or a plain line is printed).
@@ -42,7 +45,8 @@ class Progress {
   int total_ = 0;
   int done_ = -1;
   bool status_shown_ = false;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  const Clock& clock_;
+  std::chrono::steady_clock::time_point start_;
 };
 
 /// "1:05" for 65 seconds.

@@ -42,23 +42,6 @@ std::vector<WhyStep> map_steps(const EscapeChain& c, const GeneratedModule& modu
 
 }  // namespace
 
-std::string_view to_string(Routes r) {
-  switch (r) {
-    case Routes::both: return "both";
-    case Routes::m2_only: return "m2-only";
-    case Routes::json_only: return "json-only";
-    case Routes::disagree: return "disagree";
-  }
-  return "both";
-}
-
-Routes routes_from(std::string_view s) {
-  if (s == "m2-only") return Routes::m2_only;
-  if (s == "json-only") return Routes::json_only;
-  if (s == "disagree") return Routes::disagree;
-  return Routes::both;
-}
-
 std::vector<WhyChain> explain(const std::vector<EscapeChain>& m2, const std::vector<EscapeChain>& json,
                               const GeneratedModule& module) {
   std::map<Key, const EscapeChain*> from_m2, from_json;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "generate.h"
+#include "names.h"
 #include "parse_chains.h"
 #include "source.h"
 
@@ -25,8 +26,9 @@ struct WhyStep {
 
 /// Which routes explained an escape, and whether they agree.
 enum class Routes { both, m2_only, json_only, disagree };
-std::string_view to_string(Routes r);
-Routes routes_from(std::string_view s);
+constexpr std::array<Named<Routes>, 4> enum_names(Routes) {
+  return {{{Routes::both, "both"}, {Routes::m2_only, "m2-only"}, {Routes::json_only, "json-only"}, {Routes::disagree, "disagree"}}};
+}
 
 struct WhyChain {
   /// Empty for the variant's own code; else the package whose code allocates

@@ -1,0 +1,316 @@
+#include "catalog.h"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "generate.h"
+#include "matrix.h"
+#include "plan.h"
+#include "report_exports.h"
+#include "report_set.h"
+#include "results_json.h"
+#include "run.h"
+#include "spec_loader.h"
+#include "stats.h"
+#include "text.h"
+#include "toolchain.h"
+
+namespace eh {
+namespace {
+
+std::string cache_home(const CliContext& ctx) {
+  if (auto it = ctx.env.find("XDG_CACHE_HOME"); it != ctx.env.end() && !it->second.empty()) return it->second;
+  if (auto h = ctx.env.find("HOME"); h != ctx.env.end() && !h->second.empty()) return h->second + "/.cache";
+  return "/tmp";
+}
+
+bool select_only(CliContext& ctx, std::vector<Scenario>& all, const std::vector<std::string>& only) {
+  if (only.empty()) return true;
+  std::vector<std::string> ids;
+  for (const auto& s : all) ids.push_back(s.id);
+  for (const auto& id : only)
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      fmt::print(ctx.err, "--only {}: no such scenario (scenarios: {})\n", id, join(ids, ", "));
+      return false;
+    }
+  std::erase_if(all, [&](const Scenario& s) { return std::find(only.begin(), only.end(), s.id) == only.end(); });
+  return true;
+}
+
+/// The toolchain specs to probe: --go ones, then the matrix file's; the go
+/// on PATH when there are none. Nothing when the matrix file is bad.
+std::optional<std::vector<std::string>> toolchain_specs(CliContext& ctx, const CatalogOptions& o) {
+  std::vector<std::string> specs = o.go;
+  if (o.matrix_file) {
+    std::string err;
+    auto text = ctx.fs.read(*o.matrix_file, &err);
+    if (!text) {
+      fmt::print(ctx.err, "escape-harness {}: {}\n", o.command, err);
+      return std::nullopt;
+    }
+    std::vector<InputError> errors;
+    for (auto& spec : parse_matrix(*o.matrix_file, *text, errors)) specs.push_back(spec);
+    for (const auto& e : errors) fmt::print(ctx.err, "{}\n", e.format());
+    if (!errors.empty()) return std::nullopt;
+  }
+  if (specs.empty()) specs.emplace_back("go");
+  return specs;
+}
+
+/// Asks each spec what toolchain it is. Nothing (with the exit status in
+/// *status) when one cannot be run or two are the same.
+std::optional<std::vector<Toolchain>> probe_all(CliContext& ctx, const CatalogOptions& o,
+                                                const std::vector<std::string>& specs, int* status) {
+  std::vector<Toolchain> toolchains;
+  std::string err;
+  for (const auto& spec : specs) {
+    auto tc = probe_toolchain(ctx.processes, spec, ctx.env, &err);
+    if (int sig = ctx.interrupts.signal()) {
+      *status = 128 + sig;
+      return std::nullopt;
+    }
+    if (!tc) {
+      fmt::print(ctx.err, "escape-harness {}: {}\n", o.command, err);
+      *status = kExitToolchain;
+      return std::nullopt;
+    }
+    for (const auto& other : toolchains)
+      if (other.version == tc->version) {
+        fmt::print(ctx.err, "escape-harness {}: --go {} and --go {} both run {}; give each toolchain once\n",
+                   o.command, other.requested, spec, tc->version);
+        *status = kExitBadInput;
+        return std::nullopt;
+      }
+    fmt::print(ctx.err, "toolchain {}: {} ({}{})\n", spec, tc->label(), tc->go,
+               tc->gotoolchain == "local" ? "" : ", GOTOOLCHAIN=" + tc->gotoolchain);
+    toolchains.push_back(*tc);
+  }
+  return toolchains;
+}
+
+/// Temporary files a killed run left in `dir`; they are never reports.
+void remove_stale_temporaries(CliContext& ctx, const std::string& dir) {
+  std::string err;
+  if (auto names = ctx.fs.list(dir, &err))
+    for (const auto& n : *names)
+      if (is_temporary_file(n)) ctx.fs.remove(join_path(dir, n), &err);
+}
+
+/// The run's empty Results: toolchains and scenario records, no verdicts yet.
+Results empty_results(CliContext& ctx, const RunPlan& plan, const GeneratedModule& module, bool quick) {
+  Results results;
+  results.generated_by = fmt::format("escape-harness {}", ESCAPE_HARNESS_VERSION);
+  results.date = ctx.clock.utc_now();
+  results.quick = quick;
+  for (const auto& tc : plan.toolchains)
+    results.toolchains.push_back(ToolchainInfo{tc.version, tc.goos, tc.goarch, plan.timing.cpu});
+  sort_toolchains(results);
+  for (const auto& s : *plan.scenarios) results.scenarios.push_back(make_record(s, module.scenario_hash(s.id)));
+  return results;
+}
+
+RunOptions runner_options(const CliContext& ctx, const CatalogOptions& o) {
+  RunOptions ro;
+  ro.inherited_env = ctx.env;
+  ro.run_timeout = std::chrono::seconds(o.timeout_s);
+  ro.compile_timeout = std::max<std::chrono::milliseconds>(std::chrono::minutes(5), ro.run_timeout);
+  ro.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ro.cache_dir = o.cache_dir.empty() ? default_cache_dir(ctx) : ctx.absolute(o.cache_dir);
+  ro.read_cache = !o.no_cache;
+  return ro;
+}
+
+/// Both phases, judging each scenario as soon as its part is done and
+/// rewriting the exports. False when interrupted.
+bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& plan, Runner& runner,
+                       Results& results, const Results* baseline) {
+  Progress progress(ctx.err, ctx.term, ctx.env, ctx.clock);
+  progress.set_total(plan.steps(o.quick));
+  auto on_step = [&](const std::string& what) { progress.step(what); };
+  const auto& scenarios = *plan.scenarios;
+  JudgeOptions jo;
+  jo.quick = o.quick;
+  // Phase one: facts, in parallel. Each scenario is judged (timing pending)
+  // and the exports rewritten as soon as its variants are done.
+  JudgeOptions pending = jo;
+  pending.quick = true;
+  FactsTable table = runner.facts(on_step, [&](std::size_t t, std::size_t i, const Observations& obs) {
+    add_toolchain_results(results.scenarios[i], scenarios[i], plan.toolchains[t].version, obs, o.quick ? jo : pending);
+    write_exports(ctx, o, results, baseline);
+  });
+  // Phase two: timing, one benchmark process at a time.
+  for (std::size_t t = 0; t < plan.toolchains.size() && !ctx.interrupts.signal(); ++t)
+    for (std::size_t i = 0; i < scenarios.size() && !ctx.interrupts.signal(); ++i) {
+      if (!o.quick) runner.timing(t, i, table[t][i], on_step);
+      if (ctx.interrupts.signal()) break;
+      add_toolchain_results(results.scenarios[i], scenarios[i], plan.toolchains[t].version, table[t][i], jo);
+      if (!o.quick) write_exports(ctx, o, results, baseline);
+    }
+  progress.finish();
+  return !ctx.interrupts.signal();
+}
+
+/// Prints the end of a run: verdict counts, refuted claims, where things went.
+void print_summary(CliContext& ctx, const CatalogOptions& o, const Results& results, const RunPlan& plan,
+                   const Runner& runner, const std::vector<ReportFile>& files) {
+  // Colour only when stdout is the same terminal the progress went to.
+  Progress painter(ctx.err, ctx.term, ctx.env, ctx.clock);
+  auto paint = [&](const std::string& text, const char* colour) { return painter.paint(text, colour); };
+  fmt::print(ctx.out, "{}", format_summary(summarize(results, plan.timing.target), paint));
+  fmt::print(ctx.out, "reports: {}\n", listed_paths(o.out, files));
+  fmt::print(ctx.out, "processes: {} go, {} test binaries ({} results from the cache)\n",
+             plan.toolchains.size() + static_cast<std::size_t>(runner.go_processes()), runner.binary_processes(),
+             runner.cache_hits());
+}
+
+}  // namespace
+
+std::string default_cache_dir(const CliContext& ctx) { return join_path(cache_home(ctx), "escape-harness/results"); }
+
+std::string default_work_dir(const CliContext& ctx, const std::string& out) {
+  // One work directory per output directory: the output lock guards both.
+  return join_path(cache_home(ctx), "escape-harness/work-" + fnv1a_hex(ctx.absolute(out)).substr(0, 12));
+}
+
+std::optional<std::vector<Scenario>> load_specs(CliContext& ctx, const std::string& dir) {
+  LoadResult r = load_scenarios(ctx.fs, dir);
+  for (const auto& e : r.errors) fmt::print(ctx.err, "{}\n", e.format());
+  if (!r.errors.empty()) {
+    fmt::print(ctx.err, "{} in the specs; nothing was run\n", count_of(r.errors.size(), "error", "errors"));
+    return std::nullopt;
+  }
+  return std::move(r.scenarios);
+}
+
+std::optional<Results> read_results(CliContext& ctx, const std::string& path, std::string_view cmd) {
+  std::string err;
+  auto text = ctx.fs.read(path, &err);
+  if (!text) {
+    fmt::print(ctx.err, "escape-harness {}: {}\n", cmd, err);
+    return std::nullopt;
+  }
+  auto r = results_from_json(*text, &err);
+  if (!r) fmt::print(ctx.err, "escape-harness {}: {}: {}\n", cmd, path, err);
+  return r;
+}
+
+void write_exports(CliContext& ctx, const CatalogOptions& o, const Results& r, const Results* baseline) {
+  std::string err;
+  if (!o.export_benchstat.empty() && !ctx.fs.write(o.export_benchstat, benchstat_export(r), &err))
+    fmt::print(ctx.err, "escape-harness: {}\n", err);
+  if (!o.export_junit.empty() && !ctx.fs.write(o.export_junit, junit_export(r, baseline), &err))
+    fmt::print(ctx.err, "escape-harness: {}\n", err);
+}
+
+CatalogOutcome run_catalog(const CatalogOptions& o, CliContext& ctx, const Results* baseline) {
+  std::string err;
+  auto scenarios = load_specs(ctx, o.scenarios);
+  if (!scenarios || !select_only(ctx, *scenarios, o.only)) return {kExitBadInput, {}};
+  auto specs = toolchain_specs(ctx, o);
+  if (!specs) return {kExitBadInput, {}};
+  if (!ctx.fs.make_dirs(o.out, &err)) {
+    fmt::print(ctx.err, "escape-harness {}: output directory: {}\n", o.command, err);
+    return {kExitBadInput, {}};
+  }
+  // The lock also proves the directory writable before anything runs.
+  auto lock = ctx.fs.lock(join_path(o.out, ".escape-harness.lock"), &err);
+  if (!lock) {
+    fmt::print(ctx.err, "escape-harness {}: {}; wait for it or use another --out\n", o.command, err);
+    return {kExitBadInput, {}};
+  }
+  remove_stale_temporaries(ctx, o.out);
+  auto interrupted = [&](int sig) {
+    fmt::print(ctx.err, "escape-harness {}: interrupted by signal {}; reports in {} left as they were\n", o.command,
+               sig, o.out);
+    return CatalogOutcome{128 + sig, {}};
+  };
+  int status = kExitOk;
+  auto toolchains = probe_all(ctx, o, *specs, &status);
+  if (!toolchains) return status > 128 ? interrupted(status - 128) : CatalogOutcome{status, {}};
+
+  GeneratedModule module = generate(*scenarios);
+  TimingSettings timing;
+  timing.samples = o.samples;
+  timing.cpu = cpu_model(ctx.fs);
+  // Absolute: go and the test binaries run in other directories.
+  const std::string work = ctx.absolute(o.work.empty() ? default_work_dir(ctx, o.out) : o.work);
+  RunPlan plan = make_plan(*scenarios, module, std::move(*toolchains), work, timing);
+  Runner runner(ctx.processes, ctx.fs, module, plan, runner_options(ctx, o), ctx.interrupts);
+  if (!runner.prepare(&err)) {
+    fmt::print(ctx.err, "escape-harness {}: work directory: {}\n", o.command, err);
+    return {kExitBadInput, {}};
+  }
+  Results results = empty_results(ctx, plan, module, o.quick);
+  if (!measure_and_judge(ctx, o, plan, runner, results, baseline)) return interrupted(ctx.interrupts.signal());
+
+  std::vector<ReportFile> files = report_files(results);
+  if (!write_report_set(ctx.fs, o.out, files, &err)) {
+    fmt::print(ctx.err, "escape-harness {}: cannot write the reports: {}\n", o.command, err);
+    return {kExitClaimErrors, std::move(results)};
+  }
+  print_summary(ctx, o, results, plan, runner, files);
+  RunSummary summary = summarize(results, plan.timing.target);
+  return {summary.errors.empty() ? kExitOk : kExitClaimErrors, std::move(results)};
+}
+
+RunSummary summarize(const Results& r, double timing_target) {
+  RunSummary s;
+  s.timing_target_percent = timing_target * 100;
+  for (Verdict v : enum_values<Verdict>()) s.counts[v] = 0;
+  for (const auto& sc : r.scenarios)
+    for (const auto& c : sc.claims)
+      for (const auto& [tc, v] : c.verdicts) {
+        ++s.counts[v.verdict];
+        if (v.verdict == Verdict::refuted) s.refuted.push_back(fmt::format("entry {} {} ({})", sc.entry, c.id, tc));
+        if (v.verdict == Verdict::error)
+          s.errors.push_back(fmt::format("entry {} {} ({}): {}", sc.entry, c.id, tc, v.reason));
+      }
+  // How precise the timing was: the 95% interval of each timed median.
+  std::size_t fewest = SIZE_MAX, most = 0;
+  for (const auto& sc : r.scenarios)
+    for (const auto& v : sc.variants)
+      for (const auto& [tc, ob] : v.results)
+        if (ob.samples.size() >= 2)
+          if (auto ci = stats::median_ci(ob.samples); ci && std::isfinite(ci->lo) && std::isfinite(ci->hi)) {
+            s.timing_widths.push_back((ci->hi - ci->lo) / 2 / ci->median * 100);
+            fewest = std::min(fewest, ob.samples.size());
+            most = std::max(most, ob.samples.size());
+          }
+  s.fewest_samples = s.timing_widths.empty() ? 0 : fewest;
+  s.most_samples = most;
+  return s;
+}
+
+std::string format_summary(const RunSummary& s,
+                           const std::function<std::string(const std::string&, const char*)>& paint) {
+  static constexpr std::pair<Verdict, const char*> kColours[] = {{Verdict::confirmed, "green"},
+                                                                 {Verdict::refuted, "yellow"},
+                                                                 {Verdict::inconclusive, "bold"},
+                                                                 {Verdict::skipped, "bold"},
+                                                                 {Verdict::error, "red"}};
+  std::vector<std::string> counts;
+  for (auto [v, colour] : kColours) {
+    int n = s.counts.count(v) ? s.counts.at(v) : 0;
+    std::string text = fmt::format("{} {}", n, v);
+    counts.push_back(n ? paint(text, colour) : text);
+  }
+  std::string out = fmt::format("claims: {}\n", join(counts, ", "));
+  if (!s.timing_widths.empty()) {
+    auto [lo, hi] = std::minmax_element(s.timing_widths.begin(), s.timing_widths.end());
+    auto within = std::count_if(s.timing_widths.begin(), s.timing_widths.end(),
+                                [&](double w) { return w <= s.timing_target_percent; });
+    out += fmt::format("timing: {} samples per variant; median 95% CI half-width {:.1f}% to {:.1f}% ({} of {} within {}%)\n",
+                       s.fewest_samples == s.most_samples ? std::to_string(s.most_samples)
+                                                          : fmt::format("{} to {}", s.fewest_samples, s.most_samples),
+                       *lo, *hi, within, s.timing_widths.size(), s.timing_target_percent);
+  }
+  for (const auto& r : s.refuted) out += fmt::format("  {}: {}\n", paint("refuted", "yellow"), r);
+  for (const auto& e : s.errors) out += fmt::format("  {}: {}\n", paint("error", "red"), e);
+  return out;
+}
+
+}  // namespace eh

@@ -1,0 +1,87 @@
+#pragma once
+// catalog: what `run` and `check` do, from options to a verdict summary.
+//
+//   options -> specs (loaded, --only) -> toolchains (probed) -> RunPlan
+//           -> Runner: facts, then timing -> Results -> the report set
+//           -> RunSummary (a pure function of the results and the options)
+//
+// The CLI parses the command line into CatalogOptions, calls run_catalog and
+// prints; everything between is here.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "context.h"
+#include "judge.h"
+#include "results.h"
+
+namespace eh {
+
+/// Exit statuses. Refuted claims are findings and do not change the status.
+enum ExitStatus : int {
+  kExitOk = 0,           // every claim got a verdict other than error
+  kExitClaimErrors = 1,  // some claims are error (the rest judged, reports written), or reports unwritable
+  kExitBadInput = 2,     // spec errors or usage; nothing ran
+  kExitToolchain = 3,    // the toolchain cannot be run at all
+};
+
+struct CatalogOptions {
+  std::string command = "run";  // in messages: "escape-harness run: ..."
+  std::string scenarios = "scenarios";
+  std::vector<std::string> only;
+  std::vector<std::string> go;  // --go specs; empty with no matrix: the go on PATH
+  std::optional<std::string> matrix_file;  // set: the matrix file's toolchains too
+  std::string out = "reports";
+  bool quick = false;
+  int samples = 60;
+  int timeout_s = 120;
+  std::string work;       // "" for the default under the cache home
+  int jobs = 0;           // 0: the number of cores
+  bool no_cache = false;
+  std::string cache_dir;  // "" for the default
+  std::string export_benchstat;
+  std::string export_junit;
+};
+
+struct CatalogOutcome {
+  int status = kExitOk;
+  std::optional<Results> results;  // when the run got as far as judging
+};
+
+/// Loads, plans, runs, judges and writes the reports. `baseline` (check)
+/// decides which JUnit cases fail.
+CatalogOutcome run_catalog(const CatalogOptions& o, CliContext& ctx, const Results* baseline = nullptr);
+
+/// What a run ends with on the terminal.
+struct RunSummary {
+  std::map<Verdict, int> counts;     // every verdict, zero counts included
+  std::vector<std::string> refuted;  // "entry 3 n-moves-to-heap (go1.26.8)"
+  std::vector<std::string> errors;   // "entry 3 x (go1.26.8): reason"
+  /// The 95% interval half-widths of the timed medians, as % of the median.
+  std::vector<double> timing_widths;
+  std::size_t fewest_samples = 0, most_samples = 0;
+  double timing_target_percent = 3;
+};
+
+RunSummary summarize(const Results& r, double timing_target);
+
+/// The summary as printed; `paint` colours a word ("green", "yellow", "red", "bold").
+std::string format_summary(const RunSummary& s, const std::function<std::string(const std::string&, const char*)>& paint);
+
+/// Default directories under $XDG_CACHE_HOME/escape-harness (or ~/.cache).
+std::string default_cache_dir(const CliContext& ctx);
+std::string default_work_dir(const CliContext& ctx, const std::string& out);
+
+/// The export files, rewritten after every scenario so an interrupted run
+/// leaves usable ones; each write is atomic.
+void write_exports(CliContext& ctx, const CatalogOptions& o, const Results& r, const Results* baseline);
+
+/// Specs from `dir`, every error printed; nothing on any error.
+std::optional<std::vector<Scenario>> load_specs(CliContext& ctx, const std::string& dir);
+
+/// A results.json read and parsed, the error printed as `escape-harness CMD: ...`.
+std::optional<Results> read_results(CliContext& ctx, const std::string& path, std::string_view cmd);
+
+}  // namespace eh

@@ -1,0 +1,172 @@
+#include "options.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace eh {
+namespace {
+
+constexpr std::uint32_t kRunLike = kCmdRun | kCmdCheck;
+
+// Every option, once per meaning; a name may have a row per group of
+// commands where it means something else there.
+constexpr OptionRow kOptions[] = {
+    {"--only", "ID", "", "run only this scenario", kRunLike, true},
+    {"--go", "SPEC", "go",
+     "a go to use: a go binary, a GOROOT, or a version such as go1.27.3 (run via GOTOOLCHAIN); default: go on PATH",
+     kRunLike, true},
+    {"--go", "SPEC", "go", "the go to use (as for run)", kCmdScan},
+    {"--matrix", "", "", "use every toolchain listed in the matrix file", kRunLike},
+    {"--matrix-file", "FILE", "scenarios/toolchains.txt", "the matrix file", kRunLike},
+    {"--out", "DIR", "reports", "where reports are written", kRunLike},
+    {"--out", "DIR", "", "where the reports are written (default: the directory of the results file)", kCmdReport},
+    {"--out", "DIR", "reports", "where the merged results.json and the reports are written", kCmdMerge},
+    {"--out", "FILE", "",
+     "write the format there (the summary still goes to stdout; without --out, md/json/sarif go to stdout, the "
+     "summary to stderr)",
+     kCmdScan},
+    {"--scenarios", "DIR", "scenarios", "where the specs are", kRunLike | kCmdGen | kCmdList},
+    {"--gosrc", "DIR", "gosrc", "where the generated module is written", kCmdGen},
+    {"--quick", "", "", "skip timing samples: timing claims are `skipped`", kRunLike},
+    {"--samples", "N", "60",
+     "timing samples per variant (100 ms each; up to 3x as many while a median is less precise than 3%)", kRunLike,
+     false, 2, 1000},
+    {"--timeout", "SECONDS", "120",
+     "limit for each test-binary run (compiles get 5 minutes or this, whichever is longer)", kRunLike, false, 1,
+     24 * 3600},
+    {"--timeout", "SECONDS", "1800", "kill go build after this many seconds", kCmdScan, false, 1, 24 * 3600},
+    {"--work", "DIR", "",
+     "where the module is built (default: a directory under $XDG_CACHE_HOME/escape-harness, one per output "
+     "directory)",
+     kRunLike},
+    {"--jobs", "N", "",
+     "variants measured at once in the facts phase (default: the number of cores); timing always runs alone",
+     kRunLike, false, 1, 256},
+    {"--no-cache", "", "", "measure everything afresh (the cache is refreshed)", kRunLike},
+    {"--cache-dir", "DIR", "", "the result cache (default: $XDG_CACHE_HOME/escape-harness/results)", kRunLike},
+    {"--export-benchstat", "FILE", "", "the samples in the Go benchmark format, for benchstat", kRunLike},
+    {"--export-junit", "FILE", "",
+     "a JUnit XML test case per claim and toolchain (exports are rewritten after every scenario)", kRunLike},
+    {"--baseline", "FILE", "", "the recorded results.json to compare with (required)", kCmdCheck},
+    {"--results", "FILE", "", "compare this results.json instead of running", kCmdCheck},
+    {"--results", "FILE", "reports/results.json", "the results to read", kCmdReport | kCmdShow},
+    {"--results", "FILE", "reports/results.json", "the verdicts to link", kCmdScan},
+    {"--dir", "DIR", ".", "where to run go (the module root)", kCmdScan},
+    {"--format", "F", "summary", "summary, md, json or sarif (SARIF 2.1.0)", kCmdScan},
+};
+
+const OptionRow* find_row(CommandId command, std::string_view name) {
+  for (const auto& r : kOptions)
+    if (r.name == name && (r.commands & command)) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+std::span<const OptionRow> option_rows() { return kOptions; }
+
+std::vector<const OptionRow*> options_of(CommandId command) {
+  std::vector<const OptionRow*> out;
+  for (const auto& r : kOptions)
+    if (r.commands & command) out.push_back(&r);
+  return out;
+}
+
+std::optional<Args> Args::parse(CommandId command, bool positional, const std::vector<std::string>& args,
+                                std::string* err) {
+  Args out;
+  out.command_ = command;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i], value;
+    bool has_value = false;
+    if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
+      value = a.substr(eq + 1);
+      a.resize(eq);
+      has_value = true;
+    }
+    if (a == "--help" || a == "-h") {
+      out.help_ = true;
+      continue;
+    }
+    if (!a.starts_with("-") && positional) {
+      out.positional_.push_back(a);
+      continue;
+    }
+    const OptionRow* row = find_row(command, a);
+    if (!row) {
+      *err = a.starts_with("-") ? fmt::format("unknown option '{}'", a) : fmt::format("unexpected argument '{}'", a);
+      return std::nullopt;
+    }
+    if (row->value.empty()) {
+      if (has_value) {
+        *err = fmt::format("{} takes no value", a);
+        return std::nullopt;
+      }
+      out.values_[a].emplace_back();
+      continue;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) {
+        *err = fmt::format("{} needs a value", a);
+        return std::nullopt;
+      }
+      value = args[++i];
+    }
+    if (row->max > row->min) {
+      int v = 0;
+      std::size_t used = 0;
+      try {
+        v = std::stoi(value, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != value.size() || v < row->min || v > row->max) {
+        *err = fmt::format("{}: expected a number from {} to {}, got '{}'", a, row->min, row->max, value);
+        return std::nullopt;
+      }
+    }
+    out.values_[a].push_back(std::move(value));
+  }
+  return out;
+}
+
+const OptionRow& Args::row(std::string_view name) const {
+  const OptionRow* r = find_row(command_, name);
+  if (!r) throw std::logic_error(fmt::format("option {} is not one of this command's", name));
+  return *r;
+}
+
+bool Args::flag(std::string_view name) const {
+  row(name);
+  return values_.count(name) > 0;
+}
+
+bool Args::given(std::string_view name) const {
+  row(name);
+  return values_.count(name) > 0;
+}
+
+std::string Args::text(std::string_view name) const {
+  const OptionRow& r = row(name);
+  auto it = values_.find(name);
+  return it == values_.end() ? std::string(r.fallback) : it->second.back();
+}
+
+int Args::number(std::string_view name) const {
+  std::string t = text(name);
+  return t.empty() ? 0 : std::stoi(t);
+}
+
+std::vector<std::string> Args::all(std::string_view name) const {
+  row(name);
+  auto it = values_.find(name);
+  return it == values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+void Args::set(std::string_view name, std::string value) {
+  row(name);
+  values_[std::string(name)] = {std::move(value)};
+}
+
+}  // namespace eh

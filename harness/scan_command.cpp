@@ -1,0 +1,135 @@
+// `escape-harness scan`: go build -gcflags=-m=2 over a module, streamed
+// through EscapeScanner (scan.h), reported by report_scan.h.
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "commands.h"
+#include "report_scan.h"
+#include "results_json.h"
+#include "scan.h"
+#include "text.h"
+#include "toolchain.h"
+
+namespace eh {
+namespace {
+
+/// Symptom verdicts of the scenarios on this toolchain, for the links.
+std::map<std::string, std::string> symptom_verdicts(CliContext& ctx, const std::string& results_path,
+                                                    const std::string& toolchain) {
+  std::map<std::string, std::string> out;
+  std::string err;
+  auto text = ctx.fs.read(results_path, &err);
+  if (!text) return out;
+  auto r = results_from_json(*text, &err);
+  if (!r) return out;
+  for (const auto& s : r->scenarios)
+    for (const auto& c : s.claims)
+      if (c.aspect == Aspect::symptom && !out.count(s.id))
+        if (auto v = c.verdicts.find(toolchain); v != c.verdicts.end() && v->second.verdict != Verdict::skipped)
+          out[s.id] = fmt::format("{} {}", c.id, v->second.verdict);
+  return out;
+}
+
+std::string formatted(const ScanReport& report, const std::string& format, const std::string& summary) {
+  if (format == "md") return scan_markdown(report);
+  if (format == "json") return scan_json(report);
+  if (format == "sarif") return scan_sarif(report);
+  return summary;
+}
+
+/// Writes the summary and the chosen format where the options say.
+int write_scan_outputs(CliContext& ctx, const Args& args, const ScanReport& report) {
+  const std::string format = args.text("--format"), out = args.text("--out");
+  const std::string summary = scan_summary(report);
+  // The summary goes to the terminal; when the chosen format itself goes to
+  // stdout, the summary moves to stderr so `scan --format sarif > f` stays valid.
+  const bool format_to_stdout = format != "summary" && out.empty();
+  fmt::print(format_to_stdout ? ctx.err : ctx.out, "{}", summary);
+  if (format == "summary" && out.empty()) return kExitOk;
+  std::string text = formatted(report, format, summary), err;
+  if (out.empty()) {
+    fmt::print(ctx.out, "{}", text);
+  } else if (!ctx.fs.write(out, text, &err)) {
+    fmt::print(ctx.err, "escape-harness scan: {}\n", err);
+    return kExitClaimErrors;
+  } else {
+    fmt::print(ctx.out, "\nwrote {} ({})\n", out, format);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int cmd_scan(const Args& args, CliContext& ctx) {
+  const auto& patterns = args.positional();
+  if (patterns.empty()) {
+    fmt::print(ctx.err, "escape-harness scan: give package patterns (./..., net/http)\n{}", command_usage("scan"));
+    return kExitBadInput;
+  }
+  const std::string format = args.text("--format");
+  if (format != "summary" && format != "md" && format != "json" && format != "sarif") {
+    fmt::print(ctx.err, "escape-harness scan: --format: expected summary, md, json or sarif, got '{}'\n", format);
+    return kExitBadInput;
+  }
+  for (const auto& p : patterns)
+    if (p.starts_with("-")) {
+      fmt::print(ctx.err, "escape-harness scan: '{}' is not a package pattern\n", p);
+      return kExitBadInput;
+    }
+  std::string err;
+  auto tc = probe_toolchain(ctx.processes, args.text("--go"), ctx.env, &err);
+  if (!tc) {
+    fmt::print(ctx.err, "escape-harness scan: {}\n", err);
+    return kExitToolchain;
+  }
+  ScanReport report;
+  report.toolchain = tc->version;
+  report.patterns = patterns;
+  report.dir = ctx.absolute(args.text("--dir"));
+  report.goroot = tc->goroot;
+  report.verdicts = symptom_verdicts(ctx, args.text("--results"), tc->version);
+
+  // Source files for telling named results from other variables: the
+  // compiler names them relative to where go ran, or absolutely.
+  EscapeScanner scanner([&](const std::string& file) -> std::optional<std::string> {
+    std::string ignored;
+    return ctx.fs.read(file.starts_with("/") ? file : report.dir + "/" + file, &ignored);
+  });
+  std::string tail;  // the end of the output, for a failure message
+  Command c;
+  // -o /dev/null: the go command discards what it builds, main packages too.
+  c.argv = {tc->go, "build", "-o", "/dev/null", "-gcflags=-m=2"};
+  c.argv.insert(c.argv.end(), patterns.begin(), patterns.end());
+  c.cwd = report.dir;
+  c.env = go_environment(*tc, ctx.env);
+  c.timeout = std::chrono::seconds(args.number("--timeout"));
+  c.on_stderr = [&](std::string_view chunk) {
+    scanner.feed(chunk);
+    tail.append(chunk);
+    if (tail.size() > 8192) tail.erase(0, tail.size() - 4096);
+  };
+  auto start = ctx.clock.now();
+  ProcessResult r = ctx.processes.run(c);
+  scanner.finish();
+  report.seconds = std::chrono::duration<double>(ctx.clock.now() - start).count();
+  report.bytes = scanner.bytes();
+  report.findings = scanner.findings();
+  if (int sig = ctx.interrupts.signal()) return 128 + sig;
+  if (r.outcome == Outcome::failed_to_start || r.outcome == Outcome::timed_out || r.outcome == Outcome::signaled) {
+    fmt::print(ctx.err, "escape-harness scan: `{}` {}\n", c.display(), r.describe(c.timeout));
+    return kExitToolchain;
+  }
+  if (int status = write_scan_outputs(ctx, args, report); status != kExitOk) return status;
+  if (!r.ok()) {
+    // Packages that do not build are reported as far as they were analysed.
+    fmt::print(ctx.err, "escape-harness scan: go build failed ({}); the scan is incomplete:\n{}\n", r.describe(),
+               tail_lines(tail, 10));
+    return kExitClaimErrors;
+  }
+  return kExitOk;
+}
+
+}  // namespace eh

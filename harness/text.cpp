@@ -1,0 +1,97 @@
+#include "text.h"
+
+#include <cstdint>
+#include <fmt/format.h>
+
+namespace eh {
+namespace {
+
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+}  // namespace
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string_view trim_colon(std::string_view s) {
+  s = trim(s);
+  if (s.ends_with(':')) s = trim(s.substr(0, s.size() - 1));
+  return s;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (&p != &parts.front()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+std::string_view line_of(std::string_view text, int n) {
+  std::size_t b = 0;
+  for (int i = 1; i < n; ++i) {
+    b = text.find('\n', b);
+    if (b == std::string_view::npos) return {};
+    ++b;
+  }
+  std::size_t e = text.find('\n', b);
+  return text.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b);
+}
+
+std::string tail_lines(std::string_view text, int n) {
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  std::size_t pos = text.size();
+  for (int i = 0; i < n && pos != std::string_view::npos && pos > 0; ++i) pos = text.rfind('\n', pos - 1);
+  if (pos == std::string_view::npos) {
+    pos = 0;
+  } else if (pos > 0 || text[0] == '\n') {
+    ++pos;
+  }
+  return std::string(text.substr(pos));
+}
+
+std::string first_lines(std::string_view text, int n) {
+  std::string out;
+  std::size_t b = 0;
+  for (int i = 0; i < n && b < text.size(); ++i) {
+    std::size_t e = text.find('\n', b);
+    if (e == std::string_view::npos) e = text.size();
+    if (i > 0) out += " | ";
+    out += text.substr(b, e - b);
+    b = e + 1;
+  }
+  return out;
+}
+
+std::string fnv1a_hex(std::string_view data) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+std::string camel_case(std::string_view id) {
+  std::string out;
+  bool up = true;
+  for (char c : id) {
+    if (c == '-') {
+      up = true;
+      continue;
+    }
+    out += up && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    up = false;
+  }
+  return out;
+}
+
+std::string count_of(std::size_t n, std::string_view singular, std::string_view plural) {
+  return fmt::format("{} {}", n, n == 1 ? singular : plural);
+}
+
+}  // namespace eh
