@@ -80,8 +80,8 @@ std::optional<std::vector<Toolchain>> probe_all(CliContext& ctx, const CatalogOp
     }
     for (const auto& other : toolchains)
       if (other.version == tc->version) {
-        fmt::print(ctx.err, "escape-harness {}: --go {} and --go {} both run {}; give each toolchain once\n",
-                   o.command, other.requested, spec, tc->version);
+        fmt::print(ctx.err, "escape-harness {}: --go {} and --go {} both run {}; give each toolchain once\n", o.command,
+                   other.requested, spec, tc->version);
         *status = kExitBadInput;
         return std::nullopt;
       }
@@ -126,8 +126,8 @@ RunOptions runner_options(const CliContext& ctx, const CatalogOptions& o) {
 
 /// Both phases, judging each scenario as soon as its part is done and
 /// rewriting the exports. False when interrupted.
-bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& plan, Runner& runner,
-                       Results& results, const Results* baseline) {
+bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& plan, Runner& runner, Results& results,
+                       const Results* baseline) {
   Progress progress(ctx.err, ctx.term, ctx.env, ctx.clock);
   progress.set_total(plan.steps(o.quick));
   auto on_step = [&](const std::string& what) { progress.step(what); };
@@ -303,10 +303,11 @@ std::string format_summary(const RunSummary& s,
     auto [lo, hi] = std::minmax_element(s.timing_widths.begin(), s.timing_widths.end());
     auto within = std::count_if(s.timing_widths.begin(), s.timing_widths.end(),
                                 [&](double w) { return w <= s.timing_target_percent; });
-    out += fmt::format("timing: {} samples per variant; median 95% CI half-width {:.1f}% to {:.1f}% ({} of {} within {}%)\n",
-                       s.fewest_samples == s.most_samples ? std::to_string(s.most_samples)
-                                                          : fmt::format("{} to {}", s.fewest_samples, s.most_samples),
-                       *lo, *hi, within, s.timing_widths.size(), s.timing_target_percent);
+    out += fmt::format(
+        "timing: {} samples per variant; median 95% CI half-width {:.1f}% to {:.1f}% ({} of {} within {}%)\n",
+        s.fewest_samples == s.most_samples ? std::to_string(s.most_samples)
+                                           : fmt::format("{} to {}", s.fewest_samples, s.most_samples),
+        *lo, *hi, within, s.timing_widths.size(), s.timing_target_percent);
   }
   for (const auto& r : s.refuted) out += fmt::format("  {}: {}\n", paint("refuted", "yellow"), r);
   for (const auto& e : s.errors) out += fmt::format("  {}: {}\n", paint("error", "red"), e);

@@ -31,14 +31,14 @@ struct CatalogOptions {
   std::string command = "run";  // in messages: "escape-harness run: ..."
   std::string scenarios = "scenarios";
   std::vector<std::string> only;
-  std::vector<std::string> go;  // --go specs; empty with no matrix: the go on PATH
+  std::vector<std::string> go;             // --go specs; empty with no matrix: the go on PATH
   std::optional<std::string> matrix_file;  // set: the matrix file's toolchains too
   std::string out = "reports";
   bool quick = false;
   int samples = 60;
   int timeout_s = 120;
-  std::string work;       // "" for the default under the cache home
-  int jobs = 0;           // 0: the number of cores
+  std::string work;  // "" for the default under the cache home
+  int jobs = 0;      // 0: the number of cores
   bool no_cache = false;
   std::string cache_dir;  // "" for the default
   std::string export_benchstat;
@@ -68,7 +68,8 @@ struct RunSummary {
 RunSummary summarize(const Results& r, double timing_target);
 
 /// The summary as printed; `paint` colours a word ("green", "yellow", "red", "bold").
-std::string format_summary(const RunSummary& s, const std::function<std::string(const std::string&, const char*)>& paint);
+std::string format_summary(const RunSummary& s,
+                           const std::function<std::string(const std::string&, const char*)>& paint);
 
 /// Default directories under $XDG_CACHE_HOME/escape-harness (or ~/.cache).
 std::string default_cache_dir(const CliContext& ctx);

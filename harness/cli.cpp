@@ -103,8 +103,8 @@ std::string wrap(std::string_view text, std::size_t first_column, std::size_t in
 }
 
 std::string usage_of(const CommandRow& c) {
-  std::string out = fmt::format("usage: escape-harness {}{}{}\n\n", c.name, c.positional.empty() ? "" : " ",
-                                c.positional);
+  std::string out =
+      fmt::format("usage: escape-harness {}{}{}\n\n", c.name, c.positional.empty() ? "" : " ", c.positional);
   if (!options_of(c.id).empty()) out.insert(out.size() - 2, " [options]");
   out += wrap(c.description, 0, 0, 79) + "\n";
   auto rows = options_of(c.id);
@@ -145,8 +145,8 @@ std::string command_synopsis() {
     std::string head = fmt::format("escape-harness {}", c.name);
     std::string words;
     for (const OptionRow* r : options_of(c.id)) {
-      std::string w = fmt::format("[{}{}{}]{}", r->name, r->value.empty() ? "" : " ", r->value,
-                                  r->repeatable ? "..." : "");
+      std::string w =
+          fmt::format("[{}{}{}]{}", r->name, r->value.empty() ? "" : " ", r->value, r->repeatable ? "..." : "");
       words += (words.empty() ? "" : " ") + w;
     }
     if (!c.positional.empty()) words += (words.empty() ? "" : " ") + std::string(c.positional);

@@ -67,5 +67,7 @@ constexpr auto enum_values() {
 // enums format through this one formatter instead: fmt::format("{}", v).
 template <eh::NamedEnum E>
 struct fmt::formatter<E> : fmt::formatter<std::string_view> {
-  auto format(E e, fmt::format_context& ctx) const { return fmt::formatter<std::string_view>::format(eh::to_string(e), ctx); }
+  auto format(E e, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(eh::to_string(e), ctx);
+  }
 };

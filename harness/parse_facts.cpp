@@ -73,9 +73,9 @@ HarnessFacts parse_harness_facts(std::string_view text) {
     } else if (rest.starts_with("holds ")) {
       // "holds value=true expr=<Go text to the end of the line>"
       auto value = field(rest, "value");
-      auto at = rest.find(" expr=");
-      if (value && (*value == "true" || *value == "false") && at != std::string_view::npos)
-        out.holds[std::string(rest.substr(at + 6))] = *value == "true";
+      auto expr = rest.find(" expr=");
+      if (value && (*value == "true" || *value == "false") && expr != std::string_view::npos)
+        out.holds[std::string(rest.substr(expr + 6))] = *value == "true";
     } else if (rest.starts_with("site ")) {
       AllocSite s;
       auto stack = field(rest, "stack");
@@ -86,12 +86,12 @@ HarnessFacts parse_harness_facts(std::string_view text) {
         if (e > b) s.stack.emplace_back(stack->substr(b, e - b));
         b = e + 1;
       }
-      if (auto at = field(rest, "at")) {
-        auto colon = at->rfind(':');
-        std::int64_t line = 0;
-        if (colon != std::string_view::npos && number(at->substr(colon + 1), line) && line > 0) {
-          s.at_file = std::string(at->substr(0, colon));
-          s.at_line = static_cast<int>(line);
+      if (auto where = field(rest, "at")) {
+        auto colon = where->rfind(':');
+        std::int64_t line_no = 0;
+        if (colon != std::string_view::npos && number(where->substr(colon + 1), line_no) && line_no > 0) {
+          s.at_file = std::string(where->substr(0, colon));
+          s.at_line = static_cast<int>(line_no);
         }
       }
       if (!s.stack.empty()) out.sites.push_back(std::move(s));

@@ -37,8 +37,8 @@ bool reads_pprof(const Scenario& s, const std::string& name) {
 /// calling themselves the same version are not assumed to be one.
 /// v2: built with -vet=off (a v1 entry may hold a vet failure as an error).
 std::string facts_key(const GeneratedModule& module, const GoPackage& p, const Toolchain& tc, bool pprof) {
-  std::string all = fmt::format("facts v2\n{}\n{} {} {} {} {}\npprof={}\n", ESCAPE_HARNESS_VERSION, tc.version,
-                                tc.goos, tc.goarch, tc.goroot, tc.go, pprof);
+  std::string all = fmt::format("facts v2\n{}\n{} {} {} {} {}\npprof={}\n", ESCAPE_HARNESS_VERSION, tc.version, tc.goos,
+                                tc.goarch, tc.goroot, tc.go, pprof);
   for (const auto& f : module.files)
     if (f.path.starts_with(p.dir + "/")) all += f.path + "\n" + f.content;
   return fnv1a_hex(all);
@@ -46,8 +46,8 @@ std::string facts_key(const GeneratedModule& module, const GoPackage& p, const T
 
 /// v3: extra rounds take the compared variants along.
 std::string timing_key(const std::string& facts, const TimingSettings& t) {
-  return fnv1a_hex(fmt::format("timing v3\n{}\n{}\n{} x {} by {}, to {} or {}", facts, t.cpu, t.samples,
-                               t.benchtime, t.samples_per_process, t.target, t.max_samples));
+  return fnv1a_hex(fmt::format("timing v3\n{}\n{}\n{} x {} by {}, to {} or {}", facts, t.cpu, t.samples, t.benchtime,
+                               t.samples_per_process, t.target, t.max_samples));
 }
 
 }  // namespace

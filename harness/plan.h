@@ -17,11 +17,11 @@ namespace eh {
 
 /// How timing samples are taken; part of the timing cache key.
 struct TimingSettings {
-  std::string cpu;                   // samples are only reused on the same CPU model
-  int samples = 60;                  // per variant, at least
-  std::string benchtime = "100ms";   // per sample
-  int samples_per_process = 10;      // -test.count of one timing run
-  double target = 0.03;              // more rounds while a median's 95% half-width exceeds this share of it
+  std::string cpu;                  // samples are only reused on the same CPU model
+  int samples = 60;                 // per variant, at least
+  std::string benchtime = "100ms";  // per sample
+  int samples_per_process = 10;     // -test.count of one timing run
+  double target = 0.03;             // more rounds while a median's 95% half-width exceeds this share of it
   int max_samples = 180;
 };
 

@@ -162,6 +162,145 @@ SystemProcessRunner::SystemProcessRunner() {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
+namespace {
+
+/// One running command: its pipes, the poll loop that watches it, and the
+/// cleanup of its process group.
+class Session {
+ public:
+  Session(const Command& cmd, ProcessResult& r) : cmd_(cmd), r_(r), out_pipe_(io_), err_pipe_(io_) {}
+
+  /// Starts the child in its own process group; false with r.error set.
+  bool start() {
+    for (const auto& [k, v] : cmd_.env) env_strings_.push_back(k + "=" + v);
+    for (auto& e : env_strings_) envp_.push_back(e.data());
+    envp_.push_back(nullptr);
+    std::vector<std::string> args(cmd_.argv.begin() + 1, cmd_.argv.end());
+    BlockInterrupts block;
+    std::error_code ec;
+    std::string cwd = cmd_.cwd.empty() ? std::string(".") : cmd_.cwd;
+    child_ = std::make_unique<bp::child>(bp::exe = cmd_.argv[0], bp::args = args,
+                                         bp::std_in<bp::null, bp::std_out> out_pipe_, bp::std_err > err_pipe_,
+                                         bp::start_dir = cwd, ChildSetup{envp_.data()}, ec);
+    if (ec) {
+      r_.error = fmt::format("{}: {}", cmd_.argv[0], ec.message());
+      return false;
+    }
+    slot_ = register_group(child_->id());
+    pgid_ = child_->id();
+    return true;
+  }
+
+  /// Reads both pipes and watches the child until it and its output are done.
+  void pump(std::chrono::steady_clock::time_point start) {
+    read(out_pipe_, out_buf_, out_open_, [this](std::string_view chunk) { r_.out.append(chunk); });
+    read(err_pipe_, err_buf_, err_open_, [this](std::string_view chunk) {
+      if (!cmd_.on_stderr) r_.err.append(chunk);
+      else if (!chunk.empty())
+        cmd_.on_stderr(chunk);
+    });
+    deadline_ = cmd_.timeout.count() > 0 ? start + cmd_.timeout : std::chrono::steady_clock::time_point::max();
+    timer_.expires_after(tick_);
+    timer_.async_wait([this](const boost::system::error_code&) { on_tick(); });
+    io_.run();
+  }
+
+  /// Waits for the leader, reaps what is left of its group, fills the outcome.
+  void finish(std::chrono::steady_clock::time_point start) {
+    std::error_code ec;
+    child_->wait(ec);
+    // Members of the group orphaned by the kill were reparented to us (we are
+    // a subreaper): reap them, so not even a zombie outlives the command.
+    for (int i = 0; i < 200; ++i) {
+      int st = 0;
+      pid_t p = ::waitpid(-pgid_, &st, WNOHANG);
+      if (p < 0 && errno == EINTR) continue;
+      if (p < 0) break;  // ECHILD: none left
+      if (p == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    unregister_group(slot_);
+    int status = child_->native_exit_code();
+    r_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    if (interrupted_) {
+      r_.outcome = Outcome::interrupted;
+    } else if (timed_out_) {
+      r_.outcome = Outcome::timed_out;
+    } else if (WIFSIGNALED(status)) {
+      r_.outcome = Outcome::signaled;
+      r_.signal = WTERMSIG(status);
+    } else {
+      r_.outcome = Outcome::exited;
+      r_.exit_code = WEXITSTATUS(status);
+    }
+  }
+
+ private:
+  using Buffer = std::array<char, 65536>;
+
+  void read(bp::async_pipe& pipe, Buffer& buf, bool& open, std::function<void(std::string_view)> sink) {
+    pipe.async_read_some(asio::buffer(buf),
+                         [this, &pipe, &buf, &open, sink](const boost::system::error_code& ec, std::size_t n) {
+                           sink(std::string_view(buf.data(), n));
+                           if (ec) {
+                             open = false;
+                             return;
+                           }
+                           read(pipe, buf, open, sink);
+                         });
+  }
+
+  // A poll loop rather than SIGCHLD: it also watches the deadline and the
+  // interrupt flag, and it notices the leader's exit without reaping it
+  // (WNOWAIT), so the pid cannot be reused while we clean up its group.
+  void on_tick() {
+    auto now = std::chrono::steady_clock::now();
+    if (!leader_done_) {
+      siginfo_t info;
+      std::memset(&info, 0, sizeof info);
+      if (::waitid(P_PID, static_cast<id_t>(pgid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pgid_) {
+        leader_done_ = true;
+        leader_exit_ = now;
+        ::kill(-pgid_, SIGKILL);  // whatever the command left behind
+      } else if (interrupt_signal() && !interrupted_) {
+        interrupted_ = true;
+        ::kill(-pgid_, SIGKILL);
+      } else if (now >= deadline_ && !timed_out_) {
+        timed_out_ = true;
+        ::kill(-pgid_, SIGKILL);
+      }
+    }
+    if (!out_open_ && !err_open_ && leader_done_) return;
+    // A descendant that left the group could hold the pipes open forever.
+    if (leader_done_ && now - leader_exit_ > std::chrono::seconds(2)) {
+      boost::system::error_code ignore;
+      out_pipe_.close(ignore);
+      err_pipe_.close(ignore);
+      return;
+    }
+    tick_ = std::min(tick_ * 2, std::chrono::milliseconds(20));
+    timer_.expires_after(tick_);
+    timer_.async_wait([this](const boost::system::error_code&) { on_tick(); });
+  }
+
+  const Command& cmd_;
+  ProcessResult& r_;
+  asio::io_context io_;
+  bp::async_pipe out_pipe_, err_pipe_;
+  asio::steady_timer timer_{io_};
+  std::vector<std::string> env_strings_;
+  std::vector<char*> envp_;
+  std::unique_ptr<bp::child> child_;
+  std::size_t slot_ = kMaxGroups;
+  pid_t pgid_ = 0;
+  Buffer out_buf_{}, err_buf_{};
+  bool out_open_ = true, err_open_ = true;
+  bool timed_out_ = false, interrupted_ = false, leader_done_ = false;
+  std::chrono::steady_clock::time_point leader_exit_{}, deadline_{};
+  std::chrono::milliseconds tick_{1};
+};
+
+}  // namespace
+
 ProcessResult SystemProcessRunner::run(const Command& cmd) {
   ProcessResult r;
   auto start = std::chrono::steady_clock::now();
@@ -177,125 +316,10 @@ ProcessResult SystemProcessRunner::run(const Command& cmd) {
     r.outcome = Outcome::interrupted;
     return r;
   }
-
-  asio::io_context io;
-  bp::async_pipe out_pipe(io), err_pipe(io);
-  std::vector<std::string> env_strings;
-  for (const auto& [k, v] : cmd.env) env_strings.push_back(k + "=" + v);
-  std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> args(cmd.argv.begin() + 1, cmd.argv.end());
-
-  std::unique_ptr<bp::child> child;
-  std::size_t slot = kMaxGroups;
-  {
-    BlockInterrupts block;
-    std::error_code ec;
-    std::string cwd = cmd.cwd.empty() ? std::string(".") : cmd.cwd;
-    child =
-        std::make_unique<bp::child>(bp::exe = cmd.argv[0], bp::args = args, bp::std_in<bp::null, bp::std_out> out_pipe,
-                                    bp::std_err > err_pipe, bp::start_dir = cwd, ChildSetup{envp.data()}, ec);
-    if (ec) {
-      r.error = fmt::format("{}: {}", cmd.argv[0], ec.message());
-      return r;
-    }
-    slot = register_group(child->id());
-  }
-  const pid_t pgid = child->id();
-
-  std::array<char, 65536> out_buf, err_buf;
-  bool out_open = true, err_open = true;
-  std::function<void(const boost::system::error_code&, std::size_t)> on_out, on_err;
-  on_out = [&](const boost::system::error_code& ec, std::size_t n) {
-    r.out.append(out_buf.data(), n);
-    if (ec) {
-      out_open = false;
-      return;
-    }
-    out_pipe.async_read_some(asio::buffer(out_buf), on_out);
-  };
-  on_err = [&](const boost::system::error_code& ec, std::size_t n) {
-    if (cmd.on_stderr) {
-      if (n) cmd.on_stderr(std::string_view(err_buf.data(), n));
-    } else {
-      r.err.append(err_buf.data(), n);
-    }
-    if (ec) {
-      err_open = false;
-      return;
-    }
-    err_pipe.async_read_some(asio::buffer(err_buf), on_err);
-  };
-  out_pipe.async_read_some(asio::buffer(out_buf), on_out);
-  err_pipe.async_read_some(asio::buffer(err_buf), on_err);
-
-  // A poll loop rather than SIGCHLD: it also watches the deadline and the
-  // interrupt flag, and it notices the leader's exit without reaping it
-  // (WNOWAIT), so the pid cannot be reused while we clean up its group.
-  bool timed_out = false, interrupted = false, leader_done = false;
-  std::chrono::steady_clock::time_point leader_exit{};
-  auto deadline = cmd.timeout.count() > 0 ? start + cmd.timeout : std::chrono::steady_clock::time_point::max();
-  asio::steady_timer timer(io);
-  std::chrono::milliseconds tick{1};
-  std::function<void(const boost::system::error_code&)> on_tick = [&](const boost::system::error_code&) {
-    auto now = std::chrono::steady_clock::now();
-    if (!leader_done) {
-      siginfo_t info;
-      std::memset(&info, 0, sizeof info);
-      if (::waitid(P_PID, static_cast<id_t>(pgid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pgid) {
-        leader_done = true;
-        leader_exit = now;
-        ::kill(-pgid, SIGKILL);  // whatever the command left behind
-      } else if (interrupt_signal() && !interrupted) {
-        interrupted = true;
-        ::kill(-pgid, SIGKILL);
-      } else if (now >= deadline && !timed_out) {
-        timed_out = true;
-        ::kill(-pgid, SIGKILL);
-      }
-    }
-    if (!out_open && !err_open && leader_done) return;
-    // A descendant that left the group could hold the pipes open forever.
-    if (leader_done && now - leader_exit > std::chrono::seconds(2)) {
-      boost::system::error_code ignore;
-      out_pipe.close(ignore);
-      err_pipe.close(ignore);
-      return;
-    }
-    tick = std::min(tick * 2, std::chrono::milliseconds(20));
-    timer.expires_after(tick);
-    timer.async_wait(on_tick);
-  };
-  timer.expires_after(tick);
-  timer.async_wait(on_tick);
-  io.run();
-
-  std::error_code ec;
-  child->wait(ec);
-  // Members of the group orphaned by the kill were reparented to us (we are
-  // a subreaper): reap them, so not even a zombie outlives the command.
-  for (int i = 0; i < 200; ++i) {
-    int st = 0;
-    pid_t p = ::waitpid(-pgid, &st, WNOHANG);
-    if (p < 0 && errno == EINTR) continue;
-    if (p < 0) break;  // ECHILD: none left
-    if (p == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  unregister_group(slot);
-  int status = child->native_exit_code();
-  r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  if (interrupted) {
-    r.outcome = Outcome::interrupted;
-  } else if (timed_out) {
-    r.outcome = Outcome::timed_out;
-  } else if (WIFSIGNALED(status)) {
-    r.outcome = Outcome::signaled;
-    r.signal = WTERMSIG(status);
-  } else {
-    r.outcome = Outcome::exited;
-    r.exit_code = WEXITSTATUS(status);
-  }
+  Session session(cmd, r);
+  if (!session.start()) return r;
+  session.pump(start);
+  session.finish(start);
   return r;
 }
 

@@ -12,9 +12,9 @@
 namespace eh {
 
 struct ReportFile {
-  std::string path;     // relative to the output directory: "EVIDENCE.md", "charts/entry-01.svg"
+  std::string path;  // relative to the output directory: "EVIDENCE.md", "charts/entry-01.svg"
   std::string content;
-  bool listed = true;   // named in the summary line (charts are not: there are many)
+  bool listed = true;  // named in the summary line (charts are not: there are many)
 };
 
 /// Every report of `r`: results.json, EVIDENCE.md, MATRIX.md, ERRATA.md and the charts.

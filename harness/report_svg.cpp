@@ -61,17 +61,20 @@ std::string panel(const std::vector<std::string>& toolchains, const std::vector<
   }
   out += fmt::format("<text transform=\"translate(14,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
                      top + plot_h / 2, xml_escape(unit));
-  const double group_w = static_cast<double>(plot_w) / std::max<std::size_t>(1, toolchains.size());
-  const double bar_w = std::min(24.0, (group_w - 16) / std::max<std::size_t>(1, variants.size()));
+  const double n_groups = static_cast<double>(std::max<std::size_t>(1, toolchains.size()));
+  const double n_bars = static_cast<double>(std::max<std::size_t>(1, variants.size()));
+  const double group_w = static_cast<double>(plot_w) / n_groups;
+  const double bar_w = std::min(24.0, (group_w - 16) / n_bars);
   for (std::size_t g = 0; g < toolchains.size(); ++g) {
-    double gx = left + g * group_w + (group_w - bar_w * variants.size()) / 2;
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", left + (g + 0.5) * group_w,
+    const double gd = static_cast<double>(g);
+    double gx = left + gd * group_w + (group_w - bar_w * static_cast<double>(variants.size())) / 2;
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", left + (gd + 0.5) * group_w,
                        top + plot_h + 16, xml_escape(toolchains[g]));
     for (std::size_t v = 0; v < variants.size(); ++v) {
       auto it = std::find_if(bars.begin(), bars.end(),
                              [&](const Bar& b) { return b.variant == variants[v] && b.toolchain == toolchains[g]; });
       if (it == bars.end()) continue;
-      double x = gx + v * bar_w;
+      double x = gx + static_cast<double>(v) * bar_w;
       if (!it->value) {
         out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" fill=\"#999\">-</text>\n", x + bar_w / 2,
                            top + plot_h - 4);

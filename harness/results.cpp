@@ -12,9 +12,9 @@ const VariantRecord* ScenarioRecord::variant(std::string_view name) const {
   return nullptr;
 }
 
-const ClaimRecord* ScenarioRecord::claim(std::string_view id) const {
+const ClaimRecord* ScenarioRecord::claim(std::string_view claim_id) const {
   for (const auto& c : claims)
-    if (c.id == id) return &c;
+    if (c.id == claim_id) return &c;
   return nullptr;
 }
 

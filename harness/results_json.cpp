@@ -15,7 +15,8 @@ using json = nlohmann::json;
 template <NamedEnum E>
 E enum_from(const std::string& name, std::string_view what) {
   if (auto v = parse_enum<E>(name)) return *v;
-  throw std::runtime_error(fmt::format("unknown {} '{}' (expected one of: {})", what, name, join(enum_name_list<E>(), ", ")));
+  throw std::runtime_error(
+      fmt::format("unknown {} '{}' (expected one of: {})", what, name, join(enum_name_list<E>(), ", ")));
 }
 
 ojson sites_json(const std::vector<AllocSite>& sites) {

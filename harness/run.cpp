@@ -87,7 +87,8 @@ bool Runner::prepare(std::string* err) {
   return true;
 }
 
-Command Runner::go_command(const Toolchain& tc, std::vector<std::string> args, std::chrono::milliseconds timeout) const {
+Command Runner::go_command(const Toolchain& tc, std::vector<std::string> args,
+                           std::chrono::milliseconds timeout) const {
   Command c;
   c.argv.push_back(tc.go);
   for (auto& a : args) c.argv.push_back(std::move(a));
@@ -145,8 +146,8 @@ std::string Runner::build_error(const ProcessResult& r, const Command& c) const 
     std::string path = normalise(l.file);
     if (l.indent > 0) continue;
     if (auto where = module_.to_spec(path, l.line, l.column))
-      msgs.push_back(fmt::format("{}: {} (generated {}:{}:{})", to_string(where->pos), l.message, path, l.line,
-                                 l.column));
+      msgs.push_back(
+          fmt::format("{}: {} (generated {}:{}:{})", to_string(where->pos), l.message, path, l.line, l.column));
     else if (module_.file(path))
       msgs.push_back(fmt::format("{}:{}:{}: {}", path, l.line, l.column, l.message));
   }
@@ -191,8 +192,8 @@ bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
   ProcessResult b;
   Command build;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    std::string logdir = join_path(plan_.work_dir, fmt::format("optlog/{}/{}/{}{}", tc.version, p.scenario,
-                                                               p.variant, attempt ? "-again" : ""));
+    std::string logdir = join_path(
+        plan_.work_dir, fmt::format("optlog/{}/{}/{}{}", tc.version, p.scenario, p.variant, attempt ? "-again" : ""));
     if (!fs_.make_dirs(logdir, &err)) return fail(o, err);
     build = go_command(tc,
                        {"test", "-c", "-vet=off", "-o", vp.binary,
@@ -294,7 +295,8 @@ void Runner::locate_allocations(const VariantPlan& vp, VariantObservation& o) co
   for (const auto& site : o.sites) {
     if (site.at_line <= 0) continue;
     AllocPlace place;
-    if (auto f = std::find_if(site.stack.begin(), site.stack.end(), [](const std::string& x) { return !runtime_frame(x); });
+    if (auto f =
+            std::find_if(site.stack.begin(), site.stack.end(), [](const std::string& x) { return !runtime_frame(x); });
         f != site.stack.end())
       place.function = *f;
     place.allocator = allocating_frame(site);

@@ -102,6 +102,9 @@ std::pair<int, int> first_invalid_utf8(std::string_view s) {
   return {0, 0};
 }
 
+using Fields = std::map<std::string, std::pair<YAML::Node, YAML::Node>>;
+struct ExpectationFields;
+
 /// Parsing state for one file: the text for error context and the errors.
 class Parser {
  public:
@@ -141,6 +144,14 @@ class Parser {
   std::optional<Variant> variant(const YAML::Node& n);
   std::optional<Claim> claim(const YAML::Node& n);
   std::optional<Expectation> expectation(const YAML::Node& n);
+  // The parts of an expectation, by kind.
+  void take_ref(ExpectationFields& x, const char* key, std::string& out, SourcePos& where);
+  int amounts(ExpectationFields& x, Expectation& e);
+  void expect_amount(ExpectationFields& x, Expectation& e);
+  void expect_comparison(ExpectationFields& x, Expectation& e);
+  void expect_diagnostic(ExpectationFields& x, Expectation& e);
+  void expect_site(ExpectationFields& x, Expectation& e);
+  void expect_holds(ExpectationFields& x, Expectation& e);
   void check_references(Scenario& s);
   void check_correction(const Scenario& s, const Claim& c);
 
@@ -512,6 +523,113 @@ std::optional<Claim> Parser::claim(const YAML::Node& n) {
   return c;
 }
 
+/// The keys of one expectation, read by the kind's own method.
+struct ExpectationFields {
+  Fields f;
+  const YAML::Node& node;
+  std::string what;  // "allocs expectation"
+};
+
+void Parser::take_ref(ExpectationFields& x, const char* key, std::string& out, SourcePos& where) {
+  if (!x.f.count(key)) return;
+  if (auto v = string(x.f[key].second, key)) out = *v;
+  where = pos(x.f[key].second);
+}
+
+int Parser::amounts(ExpectationFields& x, Expectation& e) {
+  int n_cmp = 0;
+  for (auto [key, cmp] : {std::pair{"exactly", Compare::exactly}, std::pair{"at_least", Compare::at_least},
+                          std::pair{"at_most", Compare::at_most}, std::pair{"approx", Compare::approx}}) {
+    if (!x.f.count(key)) continue;
+    ++n_cmp;
+    e.compare = cmp;
+    e.has_amount = true;
+    if (auto v = number(x.f[key].second, key, false, nullptr)) e.value = *v;
+  }
+  return n_cmp;
+}
+
+void Parser::expect_amount(ExpectationFields& x, Expectation& e) {
+  auto& f = x.f;
+  require(f, x.node, x.what, {"variant"});
+  int n_cmp = amounts(x, e);
+  if (n_cmp != 1) error(x.node, fmt::format("{} needs exactly one of exactly, at_least, at_most, approx", x.what));
+  if (f.count("tolerance")) {
+    if (e.compare != Compare::approx)
+      error(f["tolerance"].first, "tolerance: only an 'approx' expectation takes a tolerance");
+    else if (auto v = number(f["tolerance"].second, "tolerance", true, &e.tolerance_relative))
+      e.tolerance = *v;
+  } else if (n_cmp == 1 && e.compare == Compare::approx) {
+    error(x.node, fmt::format("{}: 'approx' needs a 'tolerance' (like 10% or 16)", x.what));
+  }
+}
+
+void Parser::expect_comparison(ExpectationFields& x, Expectation& e) {
+  auto& f = x.f;
+  const bool similar = e.kind == ExpectKind::similar;
+  require(f, x.node, x.what,
+          similar ? std::initializer_list<const char*>{"variant", "than", "within"}
+                  : std::initializer_list<const char*>{"variant", "than"});
+  take_ref(x, "than", e.than, e.than_pos);
+  if (f.count("metric")) {
+    if (auto v = choice<Metric>(f["metric"].second, "metric", "metric")) e.metric = *v;
+  } else if (e.kind == ExpectKind::fewer) {
+    error(x.node, fmt::format("{} is missing required key 'metric' (allocs or bytes)", x.what));
+  }
+  const char* margin = similar ? "within" : "by_at_least";
+  if (f.count(margin)) {
+    bool pct = false;
+    if (auto v = number(f[margin].second, margin, true, &pct)) {
+      e.by_at_least = *v;
+      e.by_relative = pct || similar;
+      if (e.kind != ExpectKind::fewer && !pct)
+        error(f[margin].second, fmt::format("{}: a '{}' expectation takes a percentage, like 10%", margin, e.kind));
+    }
+  }
+  if (!e.variant.empty() && e.variant == e.than)
+    error(f["than"].second, fmt::format("than: a variant cannot be compared with itself ('{}')", e.than));
+}
+
+void Parser::expect_diagnostic(ExpectationFields& x, Expectation& e) {
+  auto& f = x.f;
+  require(f, x.node, x.what, {"variant", "marker", "matches"});
+  take_ref(x, "marker", e.marker, e.marker_pos);
+  if (f.count("matches"))
+    if (auto v = string(f["matches"].second, "matches")) {
+      e.matches = *v;
+      if (auto why = pattern_error(e.matches))
+        error(f["matches"].second, fmt::format("matches: not a valid regular expression: {}", *why));
+    }
+  if (f.count("present"))
+    if (auto v = boolean(f["present"].second, "present")) e.present = *v;
+}
+
+void Parser::expect_site(ExpectationFields& x, Expectation& e) {
+  auto& f = x.f;
+  require(f, x.node, x.what, {"variant", "function"});
+  if (f.count("function"))
+    if (auto v = string(f["function"].second, "function")) e.function = *v;
+  if (f.count("present"))
+    if (auto v = boolean(f["present"].second, "present")) e.present = *v;
+  if (f.count("view"))
+    if (auto v = choice<SiteView>(f["view"].second, "view", "site view")) e.view = *v;
+  if (int n_cmp = amounts(x, e); n_cmp > 1)
+    error(x.node, fmt::format("{} takes at most one of exactly, at_least, at_most", x.what));
+  else if (n_cmp == 1 && f.count("present"))
+    error(f["present"].first, "present: a site expectation takes either 'present' or an amount, not both");
+}
+
+void Parser::expect_holds(ExpectationFields& x, Expectation& e) {
+  auto& f = x.f;
+  require(f, x.node, x.what, {"variant", "expr"});
+  if (f.count("expr"))
+    if (auto v = string(f["expr"].second, "expr")) {
+      e.expr = *v;
+      if (e.expr.empty() || e.expr.find('\n') != std::string::npos)
+        error(f["expr"].second, "expr: expected one line of Go, a boolean expression like 'pinned()'");
+    }
+}
+
 std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
   if (!n.IsMap()) {
     error(n, fmt::format("an expectation is a mapping with a 'kind' key; got {}", kind_name(n)));
@@ -525,120 +643,24 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
                          join(enum_name_list<ExpectKind>(), ", ")));
     return std::nullopt;
   }
-  auto k = string(kind, "kind");
+  auto k = choice<ExpectKind>(kind, "kind", "expectation kind");
   if (!k) return std::nullopt;
-  auto keys_it = kExpectationKeys.find(*k);
-  if (keys_it == kExpectationKeys.end()) {
-    error(kind, fmt::format("kind: unknown expectation kind '{}'{}", *k, suggest(*k, enum_name_list<ExpectKind>())));
-    return std::nullopt;
-  }
-  std::vector<std::string> allowed = keys_it->second;
+  e.kind = *k;
+  std::vector<std::string> allowed = kExpectationKeys.at(std::string(to_string(*k)));
   allowed.insert(allowed.begin(), "kind");
   std::size_t before = errors_.size();
-  auto f = fields(n, fmt::format("{} expectation", *k), allowed);
   std::string what = fmt::format("{} expectation", *k);
-  // A name of another part of the spec, and where it is written.
-  auto take_ref = [&](const char* key, std::string& out, SourcePos& where) {
-    if (!f.count(key)) return;
-    if (auto x = string(f[key].second, key)) out = *x;
-    where = pos(f[key].second);
-  };
-  take_ref("variant", e.variant, e.variant_pos);
-
-  // exactly / at_least / at_most / approx: how many were given.
-  auto amounts = [&]() {
-    int n_cmp = 0;
-    for (auto [key, cmp] : {std::pair{"exactly", Compare::exactly}, std::pair{"at_least", Compare::at_least},
-                            std::pair{"at_most", Compare::at_most}, std::pair{"approx", Compare::approx}}) {
-      if (!f.count(key)) continue;
-      ++n_cmp;
-      e.compare = cmp;
-      e.has_amount = true;
-      if (auto x = number(f[key].second, key, false, nullptr)) e.value = *x;
-    }
-    return n_cmp;
-  };
-  if (*k == "allocs" || *k == "bytes") {
-    e.kind = *k == "allocs" ? ExpectKind::allocs : ExpectKind::bytes;
-    require(f, n, what, {"variant"});
-    int n_cmp = amounts();
-    if (n_cmp != 1) error(n, fmt::format("{} needs exactly one of exactly, at_least, at_most, approx", what));
-    if (f.count("tolerance")) {
-      if (e.compare != Compare::approx)
-        error(f["tolerance"].first, "tolerance: only an 'approx' expectation takes a tolerance");
-      else if (auto x = number(f["tolerance"].second, "tolerance", true, &e.tolerance_relative))
-        e.tolerance = *x;
-    } else if (n_cmp == 1 && e.compare == Compare::approx) {
-      error(n, fmt::format("{}: 'approx' needs a 'tolerance' (like 10% or 16)", what));
-    }
-  } else if (*k == "fewer" || *k == "faster") {
-    e.kind = *k == "fewer" ? ExpectKind::fewer : ExpectKind::faster;
-    require(f, n, what, {"variant", "than"});
-    take_ref("than", e.than, e.than_pos);
-    if (f.count("metric")) {
-      if (auto x = choice<Metric>(f["metric"].second, "metric", "metric")) e.metric = *x;
-    } else if (e.kind == ExpectKind::fewer) {
-      error(n, fmt::format("{} is missing required key 'metric' (allocs or bytes)", what));
-    }
-    if (f.count("by_at_least")) {
-      bool pct = false;
-      if (auto x = number(f["by_at_least"].second, "by_at_least", true, &pct)) {
-        e.by_at_least = *x;
-        e.by_relative = pct;
-        if (e.kind == ExpectKind::faster && !pct)
-          error(f["by_at_least"].second, "by_at_least: a 'faster' expectation takes a percentage, like 10%");
-      }
-    }
-    if (!e.variant.empty() && e.variant == e.than)
-      error(f["than"].second, fmt::format("than: a variant cannot be compared with itself ('{}')", e.than));
-  } else if (*k == "diagnostic") {
-    e.kind = ExpectKind::diagnostic;
-    require(f, n, what, {"variant", "marker", "matches"});
-    take_ref("marker", e.marker, e.marker_pos);
-    if (f.count("matches"))
-      if (auto x = string(f["matches"].second, "matches")) {
-        e.matches = *x;
-        if (auto why = pattern_error(e.matches))
-          error(f["matches"].second, fmt::format("matches: not a valid regular expression: {}", *why));
-      }
-    if (f.count("present"))
-      if (auto x = boolean(f["present"].second, "present")) e.present = *x;
-  } else if (*k == "site") {
-    e.kind = ExpectKind::site;
-    require(f, n, what, {"variant", "function"});
-    if (f.count("function"))
-      if (auto x = string(f["function"].second, "function")) e.function = *x;
-    if (f.count("present"))
-      if (auto x = boolean(f["present"].second, "present")) e.present = *x;
-    if (f.count("view"))
-      if (auto x = choice<SiteView>(f["view"].second, "view", "site view")) e.view = *x;
-    if (int n_cmp = amounts(); n_cmp > 1)
-      error(n, fmt::format("{} takes at most one of exactly, at_least, at_most", what));
-    else if (n_cmp == 1 && f.count("present"))
-      error(f["present"].first, "present: a site expectation takes either 'present' or an amount, not both");
-  } else if (*k == "similar") {
-    e.kind = ExpectKind::similar;
-    require(f, n, what, {"variant", "than", "within"});
-    take_ref("than", e.than, e.than_pos);
-    if (f.count("within")) {
-      bool pct = false;
-      if (auto x = number(f["within"].second, "within", true, &pct)) {
-        if (!pct) error(f["within"].second, "within: a 'similar' expectation takes a percentage, like 10%");
-        e.by_at_least = *x;
-        e.by_relative = true;
-      }
-    }
-    if (!e.variant.empty() && e.variant == e.than)
-      error(f["than"].second, fmt::format("than: a variant cannot be compared with itself ('{}')", e.than));
-  } else if (*k == "holds") {
-    e.kind = ExpectKind::holds;
-    require(f, n, what, {"variant", "expr"});
-    if (f.count("expr"))
-      if (auto x = string(f["expr"].second, "expr")) {
-        e.expr = *x;
-        if (e.expr.empty() || e.expr.find('\n') != std::string::npos)
-          error(f["expr"].second, "expr: expected one line of Go, a boolean expression like 'pinned()'");
-      }
+  ExpectationFields x{fields(n, what, allowed), n, what};
+  take_ref(x, "variant", e.variant, e.variant_pos);
+  switch (e.kind) {
+    case ExpectKind::allocs:
+    case ExpectKind::bytes: expect_amount(x, e); break;
+    case ExpectKind::fewer:
+    case ExpectKind::faster:
+    case ExpectKind::similar: expect_comparison(x, e); break;
+    case ExpectKind::diagnostic: expect_diagnostic(x, e); break;
+    case ExpectKind::site: expect_site(x, e); break;
+    case ExpectKind::holds: expect_holds(x, e); break;
   }
   if (errors_.size() != before) return std::nullopt;
   return e;

@@ -60,6 +60,7 @@ std::optional<MedianInterval> median_ci(std::vector<double> xs, double confidenc
 std::optional<UTest> mann_whitney_u(const std::vector<double>& a, const std::vector<double>& b) {
   const std::size_t n1 = a.size(), n2 = b.size(), n = n1 + n2;
   if (n1 == 0 || n2 == 0) return std::nullopt;
+  const double d1 = static_cast<double>(n1), d2 = static_cast<double>(n2);
   // Mid-ranks of the pooled sample, doubled so they stay integers.
   std::vector<std::pair<double, int>> pooled;
   for (double x : a) pooled.push_back({x, 0});
@@ -80,9 +81,9 @@ std::optional<UTest> mann_whitney_u(const std::vector<double>& a, const std::vec
   long w2 = 0;  // doubled rank sum of sample a
   for (std::size_t k = 0; k < n; ++k)
     if (pooled[k].second == 0) w2 += rank2[k];
-  const double u1 = w2 / 2.0 - n1 * (n1 + 1) / 2.0;
+  const double u1 = static_cast<double>(w2) / 2.0 - d1 * (d1 + 1) / 2.0;
   UTest r;
-  r.u = std::min(u1, static_cast<double>(n1 * n2) - u1);
+  r.u = std::min(u1, d1 * d2 - u1);
 
   if (n <= 100) {
     // counts[j][s]: ways to choose j of the values seen so far with doubled rank sum s.
@@ -104,9 +105,9 @@ std::optional<UTest> mann_whitney_u(const std::vector<double>& a, const std::vec
     r.exact = true;
     return r;
   }
-  const double mu = n1 * n2 / 2.0;
+  const double mu = d1 * d2 / 2.0;
   const double nn = static_cast<double>(n);
-  const double sigma = std::sqrt(n1 * n2 / 12.0 * ((nn + 1) - tie_term / (nn * (nn - 1))));
+  const double sigma = std::sqrt(d1 * d2 / 12.0 * ((nn + 1) - tie_term / (nn * (nn - 1))));
   const double z = (std::abs(u1 - mu) - 0.5) / sigma;
   r.p = std::min(1.0, 2 * (1 - normal_cdf(std::max(z, 0.0))));
   r.exact = false;

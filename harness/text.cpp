@@ -69,8 +69,8 @@ std::string first_lines(std::string_view text, int n) {
 
 std::string fnv1a_hex(std::string_view data) {
   std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : data) {
-    h ^= c;
+  for (char c : data) {
+    h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ull;
   }
   return fmt::format("{:016x}", h);

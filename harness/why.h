@@ -27,7 +27,10 @@ struct WhyStep {
 /// Which routes explained an escape, and whether they agree.
 enum class Routes { both, m2_only, json_only, disagree };
 constexpr std::array<Named<Routes>, 4> enum_names(Routes) {
-  return {{{Routes::both, "both"}, {Routes::m2_only, "m2-only"}, {Routes::json_only, "json-only"}, {Routes::disagree, "disagree"}}};
+  return {{{Routes::both, "both"},
+           {Routes::m2_only, "m2-only"},
+           {Routes::json_only, "json-only"},
+           {Routes::disagree, "disagree"}}};
 }
 
 struct WhyChain {

@@ -5,8 +5,7 @@
 #include <set>
 
 #include "generate.h"
-#include "report_markdown.h"
-#include "report_matrix.h"
+#include "report_set.h"
 #include "results_json.h"
 #include "spec_loader.h"
 #include "test_util.h"
@@ -82,7 +81,19 @@ TEST_CASE("reports/ is what the committed scenarios and results produce", "[fres
     CHECK(rec->source_hash == m.scenario_hash(s.id));
     CHECK(rec->claims.size() == s.claims.size());
   }
-  INFO("reports/EVIDENCE.md or MATRIX.md differs from what results.json gives: run build/escape-harness report");
-  CHECK(test::read_repo_file("reports/EVIDENCE.md") == evidence_markdown(*results));
-  CHECK(test::read_repo_file("reports/MATRIX.md") == matrix_markdown(*results));
+  // Every report of the set (report_set.h) must be what results.json gives,
+  // and nothing else may stand among them (a chart no longer drawn).
+  RealFileSystem fs;
+  std::set<std::string> on_disk, expected;
+  walk(fs, "reports", "", on_disk);
+  for (const auto& f : report_files(*results)) {
+    expected.insert(f.path);
+    if (f.path == "results.json") continue;  // the input itself
+    INFO("reports/" << f.path << " differs from what results.json gives: run build/escape-harness report");
+    CHECK(test::read_repo_file("reports/" + f.path) == f.content);
+  }
+  for (const auto& p : on_disk) {
+    INFO("reports/" << p << " is no report of results.json: remove it, or run build/escape-harness report");
+    CHECK((expected.count(p) || p == ".escape-harness.lock"));
+  }
 }

@@ -75,7 +75,7 @@ TEST_CASE("bars are proportional within a panel", "[svg]") {
   REQUIRE(p.parse(root));
   std::vector<const test::XmlElement*> rects;
   test::find_all(root, "rect", rects);
-  int bars = 0;
+  std::size_t bars = 0;
   for (const auto* rect : rects) bars += rect->attrs.count("data-value");
   // bug on go1.26.8, both metrics; fix is skipped there (drawn as "-"), and
   // go1.27.3 is not one of the run's toolchains.

@@ -9,12 +9,9 @@
 
 using namespace eh;
 
-// ESCAPE_HARNESS_UPDATE_GOLDEN=1 rewrites the golden report.
 TEST_CASE("EVIDENCE.md for a known result matches the golden file", "[report]") {
   std::string md = evidence_markdown(test::sample_results());
-  if (std::getenv("ESCAPE_HARNESS_UPDATE_GOLDEN"))
-    std::ofstream(test::source_dir() + "/tests/golden/EVIDENCE-sample.md", std::ios::binary) << md;
-  CHECK(md == test::read_repo_file("tests/golden/EVIDENCE-sample.md"));
+  test::check_golden("tests/golden/EVIDENCE-sample.md", md);
 }
 
 TEST_CASE("the report is a pure function of the results", "[report]") {

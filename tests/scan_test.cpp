@@ -263,12 +263,9 @@ TEST_CASE("constants and empty structs are boxed without allocating", "[scan]") 
   }
 }
 
-// ESCAPE_HARNESS_UPDATE_GOLDEN=1 rewrites the golden report.
 TEST_CASE("the Markdown scan report of the fixture module matches the golden file", "[scan]") {
   std::string md = scan_markdown(fixture_report());
-  if (std::getenv("ESCAPE_HARNESS_UPDATE_GOLDEN"))
-    std::ofstream(test::source_dir() + "/tests/golden/scan-fixture.md", std::ios::binary) << md;
-  CHECK(md == test::read_repo_file("tests/golden/scan-fixture.md"));
+  test::check_golden("tests/golden/scan-fixture.md", md);
 }
 
 TEST_CASE("the summary counts each shape and names the top files", "[scan]") {

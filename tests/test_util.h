@@ -33,6 +33,40 @@ inline std::string read_repo_file(const std::string& rel) {
 
 inline std::string fixture(const std::string& name) { return read_repo_file("tests/fixtures/" + name); }
 
+/// Whether the golden files are to be rewritten (ESCAPE_HARNESS_UPDATE_GOLDEN=1):
+/// after a deliberate change; review the diff like code.
+inline bool updating_golden() { return std::getenv("ESCAPE_HARNESS_UPDATE_GOLDEN") != nullptr; }
+
+/// Checks `actual` against the repository file `rel`, rewriting the file
+/// first when updating_golden().
+inline void check_golden(const std::string& rel, const std::string& actual) {
+  if (updating_golden()) {
+    std::filesystem::path full = source_dir() + "/" + rel;
+    std::filesystem::create_directories(full.parent_path());
+    std::ofstream(full, std::ios::binary) << actual;
+  }
+  INFO(rel << " differs from what the code produces (ESCAPE_HARNESS_UPDATE_GOLDEN=1 rewrites it)");
+  CHECK(actual == read_repo_file(rel));
+}
+
+/// The same for the text between two marker lines of a repository file (a
+/// generated block of README.md).
+inline void check_golden_section(const std::string& rel, const std::string& begin, const std::string& end,
+                                 const std::string& actual) {
+  std::string text = read_repo_file(rel);
+  auto b = text.find(begin), e = text.find(end);
+  INFO(rel << " lacks the markers " << begin << " ... " << end);
+  REQUIRE(b != std::string::npos);
+  REQUIRE(e != std::string::npos);
+  b += begin.size();
+  if (updating_golden()) {
+    text.replace(b, e - b, actual);
+    std::ofstream(source_dir() + "/" + rel, std::ios::binary) << text;
+  }
+  INFO(rel << ": the section after " << begin << " differs (ESCAPE_HARNESS_UPDATE_GOLDEN=1 rewrites it)");
+  CHECK(text.substr(b, e - b) == actual);
+}
+
 /// A ProcessRunner that answers from rules instead of starting processes,
 /// and records every command it was given.
 class FakeProcessRunner : public ProcessRunner {
