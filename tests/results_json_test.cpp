@@ -54,3 +54,36 @@ TEST_CASE("bad results files are refused with a reason", "[results_json]") {
   CHECK_FALSE(results_from_json(R"({"schema": 1, "toolchains": []})", &err));
   CHECK_THAT(err, Catch::Contains("scenarios"));
 }
+
+TEST_CASE("an unknown name in results.json is an error, whatever the enum", "[results_json]") {
+  std::string text = results_to_json(test::sample_results()), err;
+  for (auto [from, to] : {std::pair{"\"region\": \"code\"", "\"region\": \"kode\""},
+                          std::pair{"\"status\": \"ok\"", "\"status\": \"okay\""},
+                          std::pair{"\"verdict\": \"refuted\"", "\"verdict\": \"refuse\""}}) {
+    std::string bad = text;
+    auto at = bad.find(from);
+    REQUIRE(at != std::string::npos);
+    bad.replace(at, std::string(from).size(), to);
+    INFO(from);
+    CHECK_FALSE(results_from_json(bad, &err));
+    CHECK_THAT(err, Catch::Contains("unknown") && Catch::Contains("(expected one of:"));
+  }
+}
+
+TEST_CASE("one name table per enum: every value round-trips through its name", "[names]") {
+  auto round_trips = [](auto values) {
+    for (auto v : values) {
+      INFO(to_string(v));
+      CHECK(parse_enum<decltype(v)>(to_string(v)) == v);
+      CHECK(fmt::format("{}", v) == to_string(v));
+    }
+  };
+  round_trips(enum_values<Verdict>());
+  round_trips(enum_values<ExpectKind>());
+  round_trips(enum_values<Aspect>());
+  round_trips(enum_values<Region>());
+  round_trips(enum_values<RunStatus>());
+  round_trips(enum_values<Routes>());
+  CHECK_FALSE(parse_enum<Verdict>("REFUTED"));
+  CHECK(enum_name_list<Metric>() == std::vector<std::string>{"allocs", "bytes"});
+}

@@ -210,6 +210,18 @@ TEST_CASE("expectation kinds and their keys are checked", "[spec]") {
         "                     ^");
 }
 
+TEST_CASE("a missing kind lists every kind of the name table", "[spec]") {
+  CHECK(errors(replace(kGood, "      - kind: allocs\n        variant: bug\n", "      - variant: bug\n")) ==
+        "s.yaml:32:9: expectation is missing required key 'kind' (one of: allocs, bytes, fewer, diagnostic, site, "
+        "faster, holds, similar)\n"
+        "          - variant: bug\n"
+        "            ^");
+  CHECK(errors(replace(kGood, "aspect: symptom", "aspect: sympton")) ==
+        "s.yaml:25:13: aspect: unknown aspect 'sympton' (did you mean 'symptom'?)\n"
+        "        aspect: sympton\n"
+        "                ^");
+}
+
 TEST_CASE("Go code may not carry its own package clause or imports", "[spec]") {
   CHECK_THAT(errors(replace(kGood, "      func f(t *T) int { return t.n }", "      import \"fmt\"")),
              Catch::StartsWith("s.yaml:19:7: code: write Go code without a package clause or imports"));
