@@ -235,6 +235,7 @@ CatalogOutcome run_catalog(const CatalogOptions& o, CliContext& ctx, const Resul
   GeneratedModule module = generate(*scenarios);
   TimingSettings timing;
   timing.samples = o.samples;
+  timing.max_samples = o.max_samples;
   timing.cpu = cpu_model(ctx.fs);
   // Absolute: go and the test binaries run in other directories.
   const std::string work = ctx.absolute(o.work.empty() ? default_work_dir(ctx, o.out) : o.work);

@@ -36,6 +36,7 @@ struct CatalogOptions {
   std::string out = "reports";
   bool quick = false;
   int samples = 60;
+  int max_samples = 180;
   int timeout_s = 120;
   std::string work;  // "" for the default under the cache home
   int jobs = 0;      // 0: the number of cores

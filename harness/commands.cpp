@@ -43,6 +43,7 @@ CatalogOptions catalog_options(const Args& a, std::string command) {
   o.out = a.text("--out");
   o.quick = a.flag("--quick");
   o.samples = a.number("--samples");
+  o.max_samples = std::max(o.samples, a.number("--max-samples"));
   o.timeout_s = a.number("--timeout");
   o.work = a.text("--work");
   o.jobs = a.number("--jobs");
