@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <thread>
 
 #include "generate.h"
 #include "matrix.h"
+#include "merge.h"
 #include "plan.h"
 #include "report_exports.h"
 #include "report_set.h"
@@ -101,7 +103,8 @@ void remove_stale_temporaries(CliContext& ctx, const std::string& dir) {
 }
 
 /// The run's empty Results: toolchains and scenario records, no verdicts yet.
-Results empty_results(CliContext& ctx, const RunPlan& plan, const GeneratedModule& module, bool quick) {
+Results empty_results(CliContext& ctx, const RunPlan& plan, const GeneratedModule& module, const Specs& specs,
+                      bool quick) {
   Results results;
   results.generated_by = fmt::format("escape-harness {}", ESCAPE_HARNESS_VERSION);
   results.date = ctx.clock.utc_now();
@@ -109,7 +112,12 @@ Results empty_results(CliContext& ctx, const RunPlan& plan, const GeneratedModul
   for (const auto& tc : plan.toolchains)
     results.toolchains.push_back(ToolchainInfo{tc.version, tc.goos, tc.goarch, plan.timing.cpu});
   sort_toolchains(results);
-  for (const auto& s : *plan.scenarios) results.scenarios.push_back(make_record(s, module.scenario_hash(s.id)));
+  const CatalogText* catalog = specs.catalog ? &*specs.catalog : nullptr;
+  for (const auto& s : *plan.scenarios) results.scenarios.push_back(make_record(s, module.source_hash(s), catalog));
+  if (catalog) {
+    results.catalog_file = catalog->file;
+    results.catalog_notes = coverage_of(*catalog, 0, {}, specs.notes);
+  }
   return results;
 }
 
@@ -132,14 +140,18 @@ bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& 
   progress.set_total(plan.steps(o.quick));
   auto on_step = [&](const std::string& what) { progress.step(what); };
   const auto& scenarios = *plan.scenarios;
-  JudgeOptions jo;
-  jo.quick = o.quick;
+  auto judging = [&](std::size_t t, bool quick) {
+    JudgeOptions jo;
+    jo.quick = quick;
+    jo.toolchain = plan.toolchains[t].version;
+    jo.toolchain_go = plan.toolchains[t].parsed;
+    return jo;
+  };
+  const CellRun run{results.date, o.quick};
   // Phase one: facts, in parallel. Each scenario is judged (timing pending)
   // and the exports rewritten as soon as its variants are done.
-  JudgeOptions pending = jo;
-  pending.quick = true;
   FactsTable table = runner.facts(on_step, [&](std::size_t t, std::size_t i, const Observations& obs) {
-    add_toolchain_results(results.scenarios[i], scenarios[i], plan.toolchains[t].version, obs, o.quick ? jo : pending);
+    add_toolchain_results(results.scenarios[i], scenarios[i], obs, judging(t, true), run);
     write_exports(ctx, o, results, baseline);
   });
   // Phase two: timing, one benchmark process at a time.
@@ -147,24 +159,122 @@ bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& 
     for (std::size_t i = 0; i < scenarios.size() && !ctx.interrupts.signal(); ++i) {
       if (!o.quick) runner.timing(t, i, table[t][i], on_step);
       if (ctx.interrupts.signal()) break;
-      add_toolchain_results(results.scenarios[i], scenarios[i], plan.toolchains[t].version, table[t][i], jo);
+      add_toolchain_results(results.scenarios[i], scenarios[i], table[t][i], judging(t, o.quick), run);
       if (!o.quick) write_exports(ctx, o, results, baseline);
     }
   progress.finish();
   return !ctx.interrupts.signal();
 }
 
-/// Prints the end of a run: verdict counts, refuted claims, where things went.
-void print_summary(CliContext& ctx, const CatalogOptions& o, const Results& results, const RunPlan& plan,
-                   const Runner& runner, const std::vector<ReportFile>& files) {
+/// Prints the end of a run: verdict counts, refuted claims, the processes.
+void print_summary(CliContext& ctx, const Results& results, const RunPlan& plan, const Runner& runner) {
   // Colour only when stdout is the same terminal the progress went to.
   Progress painter(ctx.err, ctx.term, ctx.env, ctx.clock);
   auto paint = [&](const std::string& text, const char* colour) { return painter.paint(text, colour); };
   fmt::print(ctx.out, "{}", format_summary(summarize(results, plan.timing.target), paint));
-  fmt::print(ctx.out, "reports: {}\n", listed_paths(o.out, files));
   fmt::print(ctx.out, "processes: {} go, {} test binaries ({} results from the cache)\n",
              plan.toolchains.size() + static_cast<std::size_t>(runner.go_processes()), runner.binary_processes(),
              runner.cache_hits());
+}
+
+/// Whether `dir` takes new files and, for the report set's swap, its parent
+/// new directories: checked before anything runs, so a run cannot fail at
+/// the end for want of a writable place.
+bool writable(CliContext& ctx, const std::string& dir, bool swap, std::string* err) {
+  const std::string probe = join_path(dir, ".escape-harness.probe");
+  if (!ctx.fs.write(probe, "", err) || !ctx.fs.remove(probe, err)) return false;
+  if (!swap) return true;
+  const std::string real = ctx.fs.resolve(dir);
+  std::string made;
+  if (!ctx.fs.make_temp_dir(split_path(real).first, staging_prefix(real), &made, err)) return false;
+  return ctx.fs.remove_tree(made, err);
+}
+
+/// The output directory, locked and checked, and what it held before.
+struct Output {
+  std::unique_ptr<FileSystem::Lock> lock;
+  std::optional<Results> previous;
+};
+
+std::optional<Output> open_output(CliContext& ctx, const CatalogOptions& o) {
+  Output out;
+  std::string err;
+  auto fail = [&](const std::string& what) {
+    fmt::print(ctx.err, "escape-harness {}: {}\n", o.command, what);
+    return std::nullopt;
+  };
+  for (const auto& file : {o.export_benchstat, o.export_junit})
+    if (!file.empty() && !writable(ctx, file.substr(0, file.find_last_of('/') + 1), false, &err))
+      return fail(fmt::format("export {}: {}", file, err));
+  if (!o.write_reports) return out;
+  const std::string abs = ctx.absolute(o.out);
+  if (!ctx.cwd.empty() && (abs == ctx.cwd || (ctx.cwd + "/").starts_with(abs + "/")))
+    return fail(
+        fmt::format("--out {}: the report set replaces its directory as a whole, so it cannot be the current "
+                    "directory or one above it; use a directory of its own",
+                    o.out));
+  if (!ctx.fs.make_dirs(o.out, &err)) return fail(fmt::format("output directory: {}", err));
+  // The lock also proves the directory writable before anything runs.
+  out.lock = ctx.fs.lock(join_path(o.out, ".escape-harness.lock"), &err);
+  if (!out.lock) return fail(err + "; wait for it or use another --out");
+  if (!writable(ctx, o.out, true, &err)) return fail(fmt::format("output directory: {}", err));
+  remove_stale_temporaries(ctx, o.out);
+  remove_staging_leftovers(ctx.fs, o.out);
+  const std::string previous = join_path(o.out, "results.json");
+  if (!o.replace && ctx.fs.exists(previous)) {
+    auto text = ctx.fs.read(previous, &err);
+    auto r = text ? results_from_json(*text, &err) : std::nullopt;
+    if (!r)
+      return fail(
+          fmt::format("{}: {}; a run keeps the cells it does not measure, so it must read them: pass --replace "
+                      "to start a new set",
+                      previous, err));
+    out.previous = std::move(r);
+  }
+  return out;
+}
+
+/// The work directory, owned by this run alone.
+std::unique_ptr<FileSystem::Lock> own_work_dir(CliContext& ctx, const CatalogOptions& o, const std::string& work) {
+  std::string err;
+  if (!ctx.fs.make_dirs(work, &err)) {
+    fmt::print(ctx.err, "escape-harness {}: work directory: {}\n", o.command, err);
+    return nullptr;
+  }
+  auto lock = ctx.fs.lock(join_path(work, ".escape-harness.lock"), &err);
+  if (!lock)
+    fmt::print(ctx.err, "escape-harness {}: work directory: {}; wait for it or pass another --work\n", o.command, err);
+  return lock;
+}
+
+/// The place of the reports in `out`, for their links and headers.
+ReportPlace report_place(const CliContext& ctx, const std::string& out) {
+  ReportPlace place;
+  place.results = join_path(out, "results.json");
+  std::string rel = std::filesystem::path(ctx.cwd).lexically_relative(ctx.absolute(out)).string();
+  place.to_root = ctx.cwd.empty() || rel.empty() ? ".." : rel;
+  return place;
+}
+
+/// Writes the report set: this run's cells over the previous ones.
+bool write_reports(CliContext& ctx, const CatalogOptions& o, const Specs& specs, const GeneratedModule& module,
+                   const Results& results, Output& out) {
+  Results all = results;
+  if (out.previous) {
+    std::map<std::string, std::string> current;
+    for (const auto& s : specs.all) current[s.id] = module.source_hash(s);
+    std::vector<std::string> dropped;
+    all = update_results(*out.previous, results, current, &dropped);
+    for (const auto& d : dropped) fmt::print(ctx.err, "escape-harness {}: previous cells dropped: {}\n", o.command, d);
+  }
+  std::vector<ReportFile> files = report_files(all, report_place(ctx, o.out));
+  std::string err;
+  if (write_report_set(ctx.fs, o.out, files, &err)) {
+    fmt::print(ctx.out, "reports: {}\n", listed_paths(o.out, files));
+    return true;
+  }
+  fmt::print(ctx.err, "escape-harness {}: cannot write the reports: {}\n", o.command, err);
+  return false;
 }
 
 }  // namespace
@@ -176,14 +286,33 @@ std::string default_work_dir(const CliContext& ctx, const std::string& out) {
   return join_path(cache_home(ctx), "escape-harness/work-" + fnv1a_hex(ctx.absolute(out)).substr(0, 12));
 }
 
-std::optional<std::vector<Scenario>> load_specs(CliContext& ctx, const std::string& dir) {
-  LoadResult r = load_scenarios(ctx.fs, dir);
+std::string default_catalog_file(const std::string& dir) {
+  return join_path(split_path(dir).first, kDefaultCatalogFile);
+}
+
+std::optional<Specs> load_specs(CliContext& ctx, const std::string& dir, const std::string& catalog_file) {
+  Specs out;
+  const std::string file = catalog_file.empty() ? default_catalog_file(dir) : catalog_file;
+  LoadOptions lo;
+  std::string err;
+  if (auto text = ctx.fs.read(file, &err)) {
+    out.catalog = parse_catalog(file, std::move(*text));
+    lo.catalog = &*out.catalog;
+  } else {
+    lo.catalog_error = err;
+  }
+  LoadResult r = load_scenarios(ctx.fs, dir, lo);
+  if (out.catalog) {
+    std::string notes = join_path(file.substr(0, file.find_last_of('/') + 1), kCatalogNotesFile);
+    if (ctx.fs.exists(notes)) out.notes = load_catalog_notes(ctx.fs, notes, *out.catalog, r.errors);
+  }
   for (const auto& e : r.errors) fmt::print(ctx.err, "{}\n", e.format());
   if (!r.errors.empty()) {
     fmt::print(ctx.err, "{} in the specs; nothing was run\n", count_of(r.errors.size(), "error", "errors"));
     return std::nullopt;
   }
-  return std::move(r.scenarios);
+  out.scenarios = std::move(r.scenarios);
+  return out;
 }
 
 std::optional<Results> read_results(CliContext& ctx, const std::string& path, std::string_view cmd) {
@@ -208,52 +337,45 @@ void write_exports(CliContext& ctx, const CatalogOptions& o, const Results& r, c
 
 CatalogOutcome run_catalog(const CatalogOptions& o, CliContext& ctx, const Results* baseline) {
   std::string err;
-  auto scenarios = load_specs(ctx, o.scenarios);
-  if (!scenarios || !select_only(ctx, *scenarios, o.only)) return {kExitBadInput, {}};
-  auto specs = toolchain_specs(ctx, o);
+  auto specs = load_specs(ctx, o.scenarios, o.catalog);
   if (!specs) return {kExitBadInput, {}};
-  if (!ctx.fs.make_dirs(o.out, &err)) {
-    fmt::print(ctx.err, "escape-harness {}: output directory: {}\n", o.command, err);
-    return {kExitBadInput, {}};
-  }
-  // The lock also proves the directory writable before anything runs.
-  auto lock = ctx.fs.lock(join_path(o.out, ".escape-harness.lock"), &err);
-  if (!lock) {
-    fmt::print(ctx.err, "escape-harness {}: {}; wait for it or use another --out\n", o.command, err);
-    return {kExitBadInput, {}};
-  }
-  remove_stale_temporaries(ctx, o.out);
+  specs->all = specs->scenarios;
+  if (!select_only(ctx, specs->scenarios, o.only)) return {kExitBadInput, {}};
+  const auto* scenarios = &specs->scenarios;
+  auto tc_specs = toolchain_specs(ctx, o);
+  if (!tc_specs) return {kExitBadInput, {}};
+  auto output = open_output(ctx, o);
+  if (!output) return {kExitBadInput, {}};
   auto interrupted = [&](int sig) {
     fmt::print(ctx.err, "escape-harness {}: interrupted by signal {}; reports in {} left as they were\n", o.command,
                sig, o.out);
     return CatalogOutcome{128 + sig, {}};
   };
   int status = kExitOk;
-  auto toolchains = probe_all(ctx, o, *specs, &status);
+  auto toolchains = probe_all(ctx, o, *tc_specs, &status);
   if (!toolchains) return status > 128 ? interrupted(status - 128) : CatalogOutcome{status, {}};
 
-  GeneratedModule module = generate(*scenarios);
+  GeneratedModule module = generate(specs->all);
   TimingSettings timing;
   timing.samples = o.samples;
   timing.max_samples = o.max_samples;
   timing.cpu = cpu_model(ctx.fs);
   // Absolute: go and the test binaries run in other directories.
   const std::string work = ctx.absolute(o.work.empty() ? default_work_dir(ctx, o.out) : o.work);
+  auto work_lock = own_work_dir(ctx, o, work);
+  if (!work_lock) return {kExitBadInput, {}};
   RunPlan plan = make_plan(*scenarios, module, std::move(*toolchains), work, timing);
   Runner runner(ctx.processes, ctx.fs, module, plan, runner_options(ctx, o), ctx.interrupts);
   if (!runner.prepare(&err)) {
     fmt::print(ctx.err, "escape-harness {}: work directory: {}\n", o.command, err);
     return {kExitBadInput, {}};
   }
-  Results results = empty_results(ctx, plan, module, o.quick);
+  Results results = empty_results(ctx, plan, module, *specs, o.quick);
   if (!measure_and_judge(ctx, o, plan, runner, results, baseline)) return interrupted(ctx.interrupts.signal());
 
-  std::vector<ReportFile> files = report_files(results);
-  if (!write_report_set(ctx.fs, o.out, files, &err)) {
-    fmt::print(ctx.err, "escape-harness {}: cannot write the reports: {}\n", o.command, err);
+  print_summary(ctx, results, plan, runner);
+  if (o.write_reports && !write_reports(ctx, o, *specs, module, results, *output))
     return {kExitClaimErrors, std::move(results)};
-  }
-  print_summary(ctx, o, results, plan, runner, files);
   RunSummary summary = summarize(results, plan.timing.target);
   return {summary.errors.empty() ? kExitOk : kExitClaimErrors, std::move(results)};
 }
@@ -261,15 +383,19 @@ CatalogOutcome run_catalog(const CatalogOptions& o, CliContext& ctx, const Resul
 RunSummary summarize(const Results& r, double timing_target) {
   RunSummary s;
   s.timing_target_percent = timing_target * 100;
-  for (Verdict v : enum_values<Verdict>()) s.counts[v] = 0;
-  for (const auto& sc : r.scenarios)
-    for (const auto& c : sc.claims)
+  for (Verdict v : enum_values<Verdict>()) s.counts[v] = s.harness_counts[v] = 0;
+  for (const auto& sc : r.scenarios) {
+    const std::string name = sc.from_catalog() ? fmt::format("entry {}", sc.entry) : sc.id;
+    for (const auto& c : sc.claims) {
+      const bool own = c.origin == Origin::harness;
       for (const auto& [tc, v] : c.verdicts) {
-        ++s.counts[v.verdict];
-        if (v.verdict == Verdict::refuted) s.refuted.push_back(fmt::format("entry {} {} ({})", sc.entry, c.id, tc));
-        if (v.verdict == Verdict::error)
-          s.errors.push_back(fmt::format("entry {} {} ({}): {}", sc.entry, c.id, tc, v.reason));
+        ++(own ? s.harness_counts : s.counts)[v.verdict];
+        const std::string what = fmt::format("{} {} ({}){}", name, c.id, tc, own ? ", the harness's own" : "");
+        if (v.verdict == Verdict::refuted) s.refuted.push_back(what);
+        if (v.verdict == Verdict::error) s.errors.push_back(fmt::format("{}: {}", what, v.reason));
       }
+    }
+  }
   // How precise the timing was: the 95% interval of each timed median.
   std::size_t fewest = SIZE_MAX, most = 0;
   for (const auto& sc : r.scenarios)
@@ -300,6 +426,13 @@ std::string format_summary(const RunSummary& s,
     counts.push_back(n ? paint(text, colour) : text);
   }
   std::string out = fmt::format("claims: {}\n", join(counts, ", "));
+  int own = 0;
+  for (const auto& [v, n] : s.harness_counts) own += n;
+  if (own) {
+    std::vector<std::string> theirs;
+    for (auto [v, colour] : kColours) theirs.push_back(fmt::format("{} {}", s.harness_counts.at(v), v));
+    out += fmt::format("the harness's own claims (not counted above): {}\n", join(theirs, ", "));
+  }
   if (!s.timing_widths.empty()) {
     auto [lo, hi] = std::minmax_element(s.timing_widths.begin(), s.timing_widths.end());
     auto within = std::count_if(s.timing_widths.begin(), s.timing_widths.end(),

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "context.h"
+#include "catalog_text.h"
 #include "judge.h"
 #include "results.h"
 
@@ -30,10 +31,13 @@ enum ExitStatus : int {
 struct CatalogOptions {
   std::string command = "run";  // in messages: "escape-harness run: ..."
   std::string scenarios = "scenarios";
+  std::string catalog;  // "" for catalog/ beside the scenarios
   std::vector<std::string> only;
   std::vector<std::string> go;             // --go specs; empty with no matrix: the go on PATH
   std::optional<std::string> matrix_file;  // set: the matrix file's toolchains too
   std::string out = "reports";
+  bool write_reports = true;  // check: only with --out
+  bool replace = false;       // true: the previous results.json's cells are not kept
   bool quick = false;
   int samples = 60;
   int max_samples = 180;
@@ -57,9 +61,10 @@ CatalogOutcome run_catalog(const CatalogOptions& o, CliContext& ctx, const Resul
 
 /// What a run ends with on the terminal.
 struct RunSummary {
-  std::map<Verdict, int> counts;     // every verdict, zero counts included
-  std::vector<std::string> refuted;  // "entry 3 n-moves-to-heap (go1.26.8)"
-  std::vector<std::string> errors;   // "entry 3 x (go1.26.8): reason"
+  std::map<Verdict, int> counts;          // the sources' claims: every verdict, zero counts included
+  std::map<Verdict, int> harness_counts;  // the harness's own claims, apart
+  std::vector<std::string> refuted;       // "entry 3 n-moves-to-heap (go1.26.8)"
+  std::vector<std::string> errors;        // "entry 3 x (go1.26.8): reason"
   /// The 95% interval half-widths of the timed medians, as % of the median.
   std::vector<double> timing_widths;
   std::size_t fewest_samples = 0, most_samples = 0;
@@ -80,8 +85,21 @@ std::string default_work_dir(const CliContext& ctx, const std::string& out);
 /// leaves usable ones; each write is atomic.
 void write_exports(CliContext& ctx, const CatalogOptions& o, const Results& r, const Results* baseline);
 
-/// Specs from `dir`, every error printed; nothing on any error.
-std::optional<std::vector<Scenario>> load_specs(CliContext& ctx, const std::string& dir);
+/// The specs of a directory and the catalog their quotes are checked
+/// against (with its notes on the sentences outside the entries).
+struct Specs {
+  std::vector<Scenario> scenarios;  // after --only
+  std::vector<Scenario> all;        // every spec of the directory
+  std::optional<CatalogText> catalog;
+  std::vector<NotEncoded> notes;
+};
+
+/// Specs from `dir`, every error printed; nothing on any error. The catalog
+/// is `catalog_file`, or catalog/ beside `dir` when that is "".
+std::optional<Specs> load_specs(CliContext& ctx, const std::string& dir, const std::string& catalog_file);
+
+/// Where the catalog of the specs in `dir` is looked for by default.
+std::string default_catalog_file(const std::string& dir);
 
 /// A results.json read and parsed, the error printed as `escape-harness CMD: ...`.
 std::optional<Results> read_results(CliContext& ctx, const std::string& path, std::string_view cmd);

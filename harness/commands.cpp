@@ -37,10 +37,13 @@ CatalogOptions catalog_options(const Args& a, std::string command) {
   CatalogOptions o;
   o.command = std::move(command);
   o.scenarios = a.text("--scenarios");
+  o.catalog = a.text("--catalog");
   o.only = a.all("--only");
   o.go = a.all("--go");
   if (a.flag("--matrix") || a.given("--matrix-file")) o.matrix_file = a.text("--matrix-file");
   o.out = a.text("--out");
+  o.write_reports = o.command == "run" || a.given("--out");
+  o.replace = a.flag("--replace");
   o.quick = a.flag("--quick");
   o.samples = a.number("--samples");
   o.max_samples = std::max(o.samples, a.number("--max-samples"));
@@ -88,8 +91,9 @@ int cmd_check(const Args& args, CliContext& ctx) {
 
 int cmd_gen(const Args& args, CliContext& ctx) {
   const std::string gosrc = args.text("--gosrc");
-  auto scenarios = load_specs(ctx, args.text("--scenarios"));
-  if (!scenarios) return kExitBadInput;
+  auto specs = load_specs(ctx, args.text("--scenarios"), args.text("--catalog"));
+  if (!specs) return kExitBadInput;
+  const auto* scenarios = &specs->scenarios;
   GeneratedModule m = generate(*scenarios);
   std::string err;
   std::set<std::string> keep;
@@ -118,9 +122,9 @@ int cmd_gen(const Args& args, CliContext& ctx) {
 }
 
 int cmd_list(const Args& args, CliContext& ctx) {
-  auto scenarios = load_specs(ctx, args.text("--scenarios"));
-  if (!scenarios) return kExitBadInput;
-  for (const auto& s : *scenarios) {
+  auto specs = load_specs(ctx, args.text("--scenarios"), args.text("--catalog"));
+  if (!specs) return kExitBadInput;
+  for (const auto& s : specs->scenarios) {
     std::vector<std::string> variants;
     for (const auto& v : s.variants) variants.push_back(v.name);
     fmt::print(ctx.out, "{:>2}  {}  {}\n    variants: {}\n", s.entry, s.id, s.title, join(variants, ", "));

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/syscall.h>
+#include <linux/fs.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -113,6 +115,18 @@ std::optional<std::string> stage(const std::string& path, std::string_view conte
 
 }  // namespace
 
+std::pair<std::string, std::string> split_path(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return {"", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+void fault_point(std::string_view step) {
+  const char* fault = std::getenv("ESCAPE_HARNESS_TEST_FAULT");
+  if (fault && std::string_view(fault) == fmt::format("kill-after-{}", step)) ::raise(SIGKILL);
+}
+
 bool is_temporary_file(std::string_view name) {
   auto at = name.rfind(".tmp-");
   return at != std::string_view::npos && name.size() - at == 11;
@@ -132,16 +146,74 @@ bool RealFileSystem::write_all(const std::vector<std::pair<std::string, std::str
     }
     staged.push_back(*tmp);
   }
-  // Fault injection for the test that kills a run between writing and
-  // renaming: the previous files must survive byte for byte.
-  if (const char* f = std::getenv("ESCAPE_HARNESS_TEST_FAULT"); f && std::string_view(f) == "kill-before-rename")
-    ::raise(SIGKILL);
+  fault_point("files-staged");
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (::rename(staged[i].c_str(), files[i].first.c_str()) != 0) {
       *err = fmt::format("{}: cannot rename into place: {}", files[i].first, std::strerror(errno));
       for (std::size_t j = i; j < staged.size(); ++j) ::unlink(staged[j].c_str());
       return false;
     }
+  }
+  return true;
+}
+
+FileKind RealFileSystem::kind(const std::string& path) const {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return errno == ELOOP ? FileKind::loop : FileKind::none;
+  if (S_ISREG(st.st_mode)) return FileKind::file;
+  if (S_ISDIR(st.st_mode)) return FileKind::dir;
+  if (S_ISFIFO(st.st_mode)) return FileKind::fifo;
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return FileKind::device;
+  if (S_ISSOCK(st.st_mode)) return FileKind::socket;
+  return FileKind::other;
+}
+
+bool RealFileSystem::make_temp_dir(const std::string& parent, const std::string& prefix, std::string* path,
+                                   std::string* err) {
+  std::string tmpl = join_path(parent, prefix + "XXXXXX");
+  if (!::mkdtemp(tmpl.data())) {
+    *err = fmt::format("{}: cannot create a directory: {}", parent.empty() ? "." : parent, std::strerror(errno));
+    return false;
+  }
+  *path = tmpl;
+  return true;
+}
+
+bool RealFileSystem::link(const std::string& from, const std::string& to, std::string* err) {
+  if (::link(from.c_str(), to.c_str()) == 0) return true;
+  if (errno != EXDEV && errno != EPERM && errno != EMLINK) {
+    *err = fmt::format("{}: cannot link to {}: {}", from, to, std::strerror(errno));
+    return false;
+  }
+  auto text = read(from, err);
+  return text && write(to, *text, err);
+}
+
+bool RealFileSystem::exchange(const std::string& staged, const std::string& target, std::string* err) {
+  if (kind(target) == FileKind::none) {
+    if (::rename(staged.c_str(), target.c_str()) == 0) return true;
+  } else if (::syscall(SYS_renameat2, AT_FDCWD, staged.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
+    return true;
+  }
+  *err = fmt::format("{}: cannot swap in {}: {}", target, staged, std::strerror(errno));
+  return false;
+}
+
+std::string RealFileSystem::resolve(const std::string& path) const {
+  std::error_code ec;
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  if (!stdfs::is_symlink(p, ec)) return path;
+  auto real = stdfs::canonical(p, ec);
+  return ec ? path : real.string();
+}
+
+bool RealFileSystem::remove_tree(const std::string& dir, std::string* err) {
+  std::error_code ec;
+  stdfs::remove_all(dir, ec);
+  if (ec) {
+    *err = fmt::format("{}: cannot remove: {}", dir, ec.message());
+    return false;
   }
   return true;
 }
@@ -163,7 +235,8 @@ std::optional<std::string> MemoryFileSystem::read(const std::string& path, std::
   return it->second;
 }
 
-std::optional<std::vector<std::string>> MemoryFileSystem::list(const std::string& dir, std::string* err) const {
+std::optional<std::vector<std::string>> MemoryFileSystem::list(const std::string& dir_path, std::string* err) const {
+  const std::string dir = dir_path == "." ? "" : dir_path;  // paths are relative to the current directory
   std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
   std::vector<std::string> out;
   bool found = std::find(dirs.begin(), dirs.end(), dir) != dirs.end();
@@ -203,6 +276,7 @@ bool MemoryFileSystem::make_dirs(const std::string& dir, std::string*) {
 }
 
 bool MemoryFileSystem::write(const std::string& path, std::string_view content, std::string* err) {
+  if (failing("write", path, err)) return false;
   if (std::find(fail_writes.begin(), fail_writes.end(), path) != fail_writes.end()) {
     *err = fmt::format("{}: cannot write: Permission denied", path);
     return false;
@@ -212,6 +286,8 @@ bool MemoryFileSystem::write(const std::string& path, std::string_view content, 
 }
 
 bool MemoryFileSystem::write_all(const std::vector<std::pair<std::string, std::string>>& batch, std::string* err) {
+  for (const auto& [path, _] : batch)
+    if (failing("write", path, err)) return false;
   for (const auto& [path, _] : batch)
     if (std::find(fail_writes.begin(), fail_writes.end(), path) != fail_writes.end()) {
       *err = fmt::format("{}: cannot write: Permission denied", path);
@@ -223,6 +299,61 @@ bool MemoryFileSystem::write_all(const std::vector<std::pair<std::string, std::s
 
 bool MemoryFileSystem::remove(const std::string& path, std::string*) {
   files.erase(path);
+  return true;
+}
+
+bool MemoryFileSystem::failing(std::string_view op, const std::string& path, std::string* err) const {
+  if (!fail || !fail(op, path)) return false;
+  *err = fmt::format("{}: cannot {}: Input/output error", path, op);
+  return true;
+}
+
+FileKind MemoryFileSystem::kind(const std::string& path) const {
+  if (auto it = kinds.find(path); it != kinds.end()) return it->second;
+  if (files.count(path)) return FileKind::file;
+  std::string err;
+  return list(path, &err) ? FileKind::dir : FileKind::none;
+}
+
+bool MemoryFileSystem::make_temp_dir(const std::string& parent, const std::string& prefix, std::string* path,
+                                     std::string* err) {
+  std::string p = join_path(parent, fmt::format("{}{:06d}", prefix, ++temp_dirs));
+  if (failing("make_temp_dir", p, err)) return false;
+  dirs.push_back(p);
+  *path = p;
+  return true;
+}
+
+bool MemoryFileSystem::link(const std::string& from, const std::string& to, std::string* err) {
+  if (failing("link", to, err)) return false;
+  auto it = files.find(from);
+  if (it == files.end()) {
+    *err = fmt::format("{}: cannot link: No such file or directory", from);
+    return false;
+  }
+  files[to] = it->second;
+  return true;
+}
+
+bool MemoryFileSystem::exchange(const std::string& staged, const std::string& target, std::string* err) {
+  if (failing("exchange", target, err)) return false;
+  // Rename every path below one prefix to the other, both ways at once.
+  auto swap_prefix = [&](const std::string& p) -> std::string {
+    for (auto [from, to] : {std::pair{staged, target}, std::pair{target, staged}})
+      if (p == from || p.starts_with(from + "/")) return to + p.substr(from.size());
+    return p;
+  };
+  std::map<std::string, std::string> moved;
+  for (auto& [p, c] : files) moved[swap_prefix(p)] = std::move(c);
+  files = std::move(moved);
+  for (auto& d : dirs) d = swap_prefix(d);
+  return true;
+}
+
+bool MemoryFileSystem::remove_tree(const std::string& dir, std::string* err) {
+  if (failing("remove_tree", dir, err)) return false;
+  std::erase_if(files, [&](const auto& kv) { return kv.first.starts_with(dir + "/"); });
+  std::erase_if(dirs, [&](const std::string& d) { return d == dir || d.starts_with(dir + "/"); });
   return true;
 }
 

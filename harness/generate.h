@@ -82,6 +82,9 @@ struct GeneratedModule {
   /// A hash of every file generated for one scenario, to tell when committed
   /// results were produced from other code.
   std::string scenario_hash(std::string_view scenario) const;
+  /// What a scenario's results were made from: its generated code and its
+  /// spec's text (claims and quotes included), for results.json's source_hash.
+  std::string source_hash(const Scenario& s) const;
 };
 
 GeneratedModule generate(const std::vector<Scenario>& scenarios);

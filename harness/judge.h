@@ -2,16 +2,30 @@
 // judge: expectations + observations -> verdicts. Pure functions.
 //
 // An expectation is confirmed, refuted (with the observed value beside the
-// expected one), inconclusive (timing without a significant difference),
-// skipped (quick mode, or a toolchain too old for the variant) or error
-// (the variant did not build or run). A claim's verdict combines its
-// expectations: error if any is error; else refuted if any is refuted; else
-// inconclusive if any is; else skipped if any is; else confirmed.
+// expected one), inconclusive (what was measured cannot decide it: timing
+// without a significant difference, counts that differ between processes,
+// a profile amount known only as a range that straddles the bound), skipped
+// (quick mode, a toolchain outside the variant's or the claim's range) or
+// error (the variant did not build or run). A claim's verdict combines its
+// expectations; with `combine: all` (the default): error if any is error;
+// else refuted if any is refuted; else inconclusive if any is; else skipped
+// if any is; else confirmed. With `combine: any`: confirmed if any is; else
+// error, inconclusive, skipped, refuted in that order.
+//
+// Numbers are as exact as they are shown. Counts are exact fractions, over
+// every process that measured them (a claim must hold at each). Amounts
+// read from the heap profile are ranges where the profile cannot see every
+// object: the tiny allocator packs pointer-free objects under 16 bytes into
+// shared blocks and the profile records only each block; some toolchains
+// cut the allocator's frames from a stack. Timing compares the 95% interval
+// of the ratio of the medians with the claimed margin.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "goversion.h"
 #include "observation.h"
 #include "spec.h"
 
@@ -31,7 +45,8 @@ struct ExpectationVerdict {
   std::string expectation;  // Expectation::describe()
   std::string expected;
   std::string observed;
-  std::string reason;  // for skipped, error and inconclusive
+  std::string reason;    // for skipped, error and inconclusive
+  std::string decisive;  // the observation that decided it, short enough for a table cell
 
   friend bool operator==(const ExpectationVerdict&, const ExpectationVerdict&) = default;
 };
@@ -41,20 +56,26 @@ struct ClaimVerdict {
   std::string reason;  // the first non-confirmed expectation's reason or observation
   std::vector<ExpectationVerdict> expectations;
 
+  /// The observation that decided the verdict: the first expectation whose
+  /// verdict is the claim's (its `decisive`, else its reason).
+  std::string decisive() const;
+
   friend bool operator==(const ClaimVerdict&, const ClaimVerdict&) = default;
 };
 
 struct JudgeOptions {
-  bool quick = false;   // timing expectations are skipped ("quick mode")
-  double alpha = 0.05;  // significance level of the U test
+  bool quick = false;                     // timing expectations are skipped ("quick mode")
+  double alpha = 0.05;                    // significance level of the U test, 1 - the intervals' confidence
+  std::string toolchain;                  // "go1.26.8", for claims' own Go ranges
+  std::optional<GoVersion> toolchain_go;  // its version; empty for devel toolchains
 };
 
 ExpectationVerdict judge_expectation(const Scenario& s, const Expectation& e, const Observations& obs,
                                      const JudgeOptions& opt);
 ClaimVerdict judge_claim(const Scenario& s, const Claim& c, const Observations& obs, const JudgeOptions& opt);
 
-/// Combines expectation verdicts by the rule above.
-Verdict combine(const std::vector<ExpectationVerdict>& vs);
+/// Combines expectation verdicts by the rules above.
+Verdict combine(const std::vector<ExpectationVerdict>& vs, Combine how = Combine::all);
 
 /// Full-string glob match: '*' any run of characters, '?' one character.
 bool glob_match(std::string_view pattern, std::string_view text);
@@ -67,5 +88,12 @@ const std::string& allocating_frame(const AllocSite& site);
 /// "2", "0.006", "~0.3333": a per-call rate for reports, exact when it has
 /// a decimal of at most 4 places, else rounded and marked with '~'.
 std::string format_rate(const Rational& r);
+
+/// The -m wording of a message printed at -m=2, or nothing when -m does not
+/// print it: "can inline f with cost 25 as: ..." -> "can inline f".
+std::optional<std::string> m1_wording(const Diagnostic& d);
+
+/// The counts of every process that measured them (`repeats`, or `counts` alone).
+std::vector<AllocCounts> count_repeats(const VariantObservation& o);
 
 }  // namespace eh

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <set>
 
 namespace eh {
 
@@ -67,6 +68,61 @@ std::optional<Results> merge_results(const std::vector<NamedResults>& inputs, st
     return std::tie(a.entry, a.id) < std::tie(b.entry, b.id);
   });
   return out;
+}
+
+namespace {
+
+/// Copies toolchain `tc`'s cells of `from` into `to` (same scenario, same code).
+void copy_cells(const ScenarioRecord& from, ScenarioRecord& to, const std::string& tc) {
+  for (auto& c : to.claims)
+    if (const ClaimRecord* old = from.claim(c.id))
+      if (auto it = old->verdicts.find(tc); it != old->verdicts.end()) c.verdicts[tc] = it->second;
+  for (auto& v : to.variants)
+    if (const VariantRecord* old = from.variant(v.name))
+      if (auto it = old->results.find(tc); it != old->results.end()) v.results[tc] = it->second;
+  if (auto it = from.runs.find(tc); it != from.runs.end()) to.runs[tc] = it->second;
+}
+
+}  // namespace
+
+Results update_results(const Results& previous, Results run, const std::map<std::string, std::string>& current,
+                       std::vector<std::string>* dropped) {
+  std::set<std::string> ran;
+  for (const auto& t : run.toolchains) ran.insert(t.version);
+  for (const auto& t : previous.toolchains)
+    if (!ran.count(t.version)) run.toolchains.push_back(t);
+  for (const auto& old : previous.scenarios) {
+    auto hash = current.find(old.id);
+    if (hash == current.end()) {
+      dropped->push_back(fmt::format("{}: no spec defines it any more", old.id));
+      continue;
+    }
+    ScenarioRecord* now = nullptr;
+    for (auto& s : run.scenarios)
+      if (s.id == old.id) now = &s;
+    if (old.source_hash != hash->second) {
+      if (!old.runs.empty() && (!now || old.runs.size() > now->runs.size()))
+        dropped->push_back(
+            fmt::format("{}: its spec or code changed since its cells were measured; run it again", old.id));
+      continue;
+    }
+    if (!now) {  // not run this time (--only): kept whole
+      run.scenarios.push_back(old);
+      continue;
+    }
+    for (const auto& [tc, _] : old.runs)
+      if (!ran.count(tc)) copy_cells(old, *now, tc);
+  }
+  // A toolchain no kept cell uses any more is not listed.
+  std::erase_if(run.toolchains, [&](const ToolchainInfo& t) {
+    return !ran.count(t.version) && std::none_of(run.scenarios.begin(), run.scenarios.end(),
+                                                 [&](const ScenarioRecord& s) { return s.runs.count(t.version) > 0; });
+  });
+  sort_toolchains(run);
+  std::sort(run.scenarios.begin(), run.scenarios.end(), [](const ScenarioRecord& a, const ScenarioRecord& b) {
+    return std::tie(a.entry, a.id) < std::tie(b.entry, b.id);
+  });
+  return run;
 }
 
 }  // namespace eh

@@ -15,10 +15,15 @@
 
 namespace eh {
 
-/// A -gcflags=-m message on a line that came from the spec.
+/// A compiler message on a line that came from the spec. The compile runs
+/// at -m=2, which prints every -m message too: `level` 1 is one -m prints
+/// (in -m=2's wording: "can inline f with cost 25 as: ..."), level 2 one only
+/// -m=2 prints ("x escapes to heap" heading an explanation, "capturing by
+/// ref", "cannot inline").
 struct Diagnostic {
   SourcePos pos;  // in the spec file
   Region region = Region::code;
+  int level = 1;
   int code_line = 0;      // line within the variant's code (or setup/common block), 1-based
   std::string generated;  // "param-address/bug/code.go:9:11"
   std::string message;    // "n does not escape"
@@ -50,18 +55,34 @@ constexpr std::array<Named<RunStatus>, 3> enum_names(RunStatus) {
   return {{{RunStatus::ok, "ok"}, {RunStatus::skipped, "skipped"}, {RunStatus::error, "error"}}};
 }
 
+/// CPU samples of the benchmark with one stack (innermost frame first).
+struct CpuStack {
+  std::int64_t samples = 0;
+  std::vector<std::string> stack;
+
+  friend bool operator==(const CpuStack&, const CpuStack&) = default;
+};
+
 struct VariantObservation {
   RunStatus status = RunStatus::ok;
   std::string reason;
   std::vector<Diagnostic> diagnostics;
-  std::optional<AllocCounts> counts;     // exact, from TestEscapeHarness
+  std::optional<AllocCounts> counts;  // exact, from TestEscapeHarness (the first process)
+  /// The counts of every process that measured them, `counts` first: a
+  /// claim is judged over all of them (a map's hash seed can change the
+  /// count from one process to the next).
+  std::vector<AllocCounts> repeats;
   std::vector<AllocSite> sites;          // allocating stacks, runtime frames included
   std::optional<bool> allocator_frames;  // the calibration new([4]int) kept its runtime frames (reported only)
   std::map<std::string, bool> holds;     // `holds` expressions and their values
   std::optional<BenchResult> bench;      // one go test -bench result (ns/op, B/op, allocs/op)
   std::optional<std::vector<AllocSite>> pprof_sites;  // what go tool pprof -traces shows
   std::int64_t pprof_calls = 0;                       // calls behind pprof_sites
+  std::int64_t pprof_mallocs = 0;                     // the mallocs of those calls, counted
+  std::int64_t pprof_tiny = -1;                       // of them, packed by the tiny allocator (-1: unknown)
   std::vector<double> samples;                        // ns/op, one per timing run
+  std::optional<std::vector<CpuStack>> cpu;           // a CPU profile of the benchmark, when a spec reads one
+  std::int64_t cpu_total = 0;                         // its samples in all
   std::vector<WhyChain> chains;                       // why things escape in the variant's code (-m=2, -json)
   std::vector<AllocPlace> places;                     // where its calls allocate, with the chain explaining each
   std::string chains_note;                            // why there are no chains, when the routes could not run

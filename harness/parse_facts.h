@@ -18,6 +18,9 @@ struct AllocCounts {
   std::int64_t calls = 0;
   std::int64_t mallocs = 0;
   std::int64_t bytes = 0;
+  /// Of the mallocs, those the tiny allocator packed into blocks it had
+  /// started: the heap profile records none of them (-1: not measured).
+  std::int64_t tiny = -1;
 
   Rational allocs_per_call() const { return Rational(mallocs, calls); }
   Rational bytes_per_call() const { return Rational(bytes, calls); }
@@ -31,6 +34,7 @@ struct AllocSite {
   std::vector<std::string> stack;
   std::string at_file;  // the allocating line: innermost frame outside the runtime
   int at_line = 0;
+  std::int64_t size = 0;  // the size of each object, when the profile says (0: unknown)
   friend bool operator==(const AllocSite&, const AllocSite&) = default;
 };
 
@@ -44,12 +48,32 @@ struct HarnessFacts {
   std::optional<bool> allocator_frames;
   /// The value of each `holds` expression, by its Go text.
   std::map<std::string, bool> holds;
+  /// Each run of the benchmark function: b.N and the nanoseconds its loop took.
+  std::vector<std::pair<std::int64_t, std::int64_t>> bench_runs;
+  /// The mallocs of those runs in all, and of them the tiny-packed ones,
+  /// when the harness asked for them.
+  std::int64_t bench_mallocs = 0;
+  std::int64_t bench_tiny = 0;
+  /// Lines of a records file that do not carry the run's nonce: something
+  /// other than the harness wrote there (the first one, for the message).
+  int foreign_lines = 0;
+  std::string first_foreign;
 };
 
 /// The "escape-harness: counts ..." and "escape-harness: site ..." lines of
 /// `text`, wherever a line holds them (the measured code may print text
-/// without a newline before them). Malformed lines are ignored.
+/// without a newline before them): what TestEscapeHarness prints when run by
+/// hand. Malformed lines are ignored.
 HarnessFacts parse_harness_facts(std::string_view text);
+
+/// The records file of one run of a test binary: every line must start with
+/// `nonce` and a space; the rest reads as parse_harness_facts reads a line.
+HarnessFacts parse_records(std::string_view text, std::string_view nonce);
+
+/// The ns/op of each -test.count round of a benchmark from its runs: a
+/// round starts at b.N = 1 (the testing package's first, calibrating run)
+/// and its result is its last run.
+std::vector<double> round_results(const std::vector<std::pair<std::int64_t, std::int64_t>>& runs);
 
 /// The samples of `go tool pprof -traces` output, each with its value (the
 /// sample index chosen on the command line) and frames, innermost first,

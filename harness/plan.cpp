@@ -26,27 +26,29 @@ std::vector<std::string> timing_partners(const Scenario& s, const std::string& n
   return out;
 }
 
-bool reads_pprof(const Scenario& s, const std::string& name) {
+bool reads_view(const Scenario& s, const std::string& name, SiteView view) {
   for (const auto& c : s.claims)
     for (const auto& e : c.expect)
-      if (e.kind == ExpectKind::site && e.view == SiteView::pprof && e.variant == name) return true;
+      if (e.kind == ExpectKind::site && e.view == view && e.variant == name) return true;
   return false;
 }
 
 /// The toolchain by what it reports, and by where it lives: two builds
 /// calling themselves the same version are not assumed to be one.
-/// v2: built with -vet=off (a v1 entry may hold a vet failure as an error).
-std::string facts_key(const GeneratedModule& module, const GoPackage& p, const Toolchain& tc, bool pprof) {
-  std::string all = fmt::format("facts v2\n{}\n{} {} {} {} {}\npprof={}\n", ESCAPE_HARNESS_VERSION, tc.version, tc.goos,
-                                tc.goarch, tc.goroot, tc.go, pprof);
+/// v3: records with a nonce, counts in several processes, -m=2 lines kept,
+/// CPU profiles, gcflags.
+std::string facts_key(const GeneratedModule& module, const GoPackage& p, const Toolchain& tc, const Variant& v,
+                      bool pprof, bool cpu) {
+  std::string all = fmt::format("facts v3\n{}\n{} {} {} {} {}\npprof={} cpu={}\ngcflags={}\n", ESCAPE_HARNESS_VERSION,
+                                tc.version, tc.goos, tc.goarch, tc.goroot, tc.go, pprof, cpu, join(v.gcflags, " "));
   for (const auto& f : module.files)
     if (f.path.starts_with(p.dir + "/")) all += f.path + "\n" + f.content;
   return fnv1a_hex(all);
 }
 
-/// v3: extra rounds take the compared variants along.
+/// v4: samples from the records' own clock.
 std::string timing_key(const std::string& facts, const TimingSettings& t) {
-  return fnv1a_hex(fmt::format("timing v3\n{}\n{}\n{} x {} by {}, to {} or {}", facts, t.cpu, t.samples, t.benchtime,
+  return fnv1a_hex(fmt::format("timing v4\n{}\n{}\n{} x {} by {}, to {} or {}", facts, t.cpu, t.samples, t.benchtime,
                                t.samples_per_process, t.target, t.max_samples));
 }
 
@@ -88,9 +90,10 @@ RunPlan make_plan(const std::vector<Scenario>& scenarios, const GeneratedModule&
         vp.variant = &v;
         vp.package = module.package(s.id, v.name);
         vp.package_dir = join_path(plan.module_root, vp.package->dir);
-        vp.binary = join_path(work_dir, fmt::format("bin/{}/{}/{}.test", tc.version, s.id, v.name));
-        vp.pprof = reads_pprof(s, v.name);
-        vp.facts_key = facts_key(module, *vp.package, tc, vp.pprof);
+        vp.binary = join_path(work_dir, fmt::format("bin/{}/{}/{}.test", tc.version, s.id, v.dir));
+        vp.pprof = reads_view(s, v.name, SiteView::pprof);
+        vp.cpu = reads_view(s, v.name, SiteView::cpu);
+        vp.facts_key = facts_key(module, *vp.package, tc, v, vp.pprof, vp.cpu);
         vp.partners = timing_partners(s, v.name);
         if (!vp.partners.empty()) vp.timing_key = timing_key(vp.facts_key, timing);
         vp.gate = version_gate(tc, v);

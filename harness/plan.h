@@ -37,6 +37,7 @@ struct VariantPlan {
   std::string timing_key;             // "" when not timed
   std::vector<std::string> partners;  // the variants its timing is compared with
   bool pprof = false;                 // a site expectation reads go tool pprof's view
+  bool cpu = false;                   // a site expectation reads a CPU profile
   std::string gate;                   // why it does not run on this toolchain; "" when it does
 
   bool timed() const { return !timing_key.empty(); }

@@ -4,15 +4,15 @@
 
 #include <string>
 
+#include "report_markdown.h"
 #include "results.h"
 
 namespace eh {
 
-/// One row per claim, one column per toolchain (verdict and key number), and
-/// the toolchains between which a claim's verdict changes.
-std::string matrix_markdown(const Results& r);
-
-/// The key number, short enough for a table cell.
-std::string short_key_number(const ClaimVerdict& v);
+/// One row per claim (the sources' first, the harness's apart), one column
+/// per toolchain (the verdict and the observation that decided it, never
+/// cut), and the toolchains between which a claim's verdict changes; then
+/// the fixes that allocate more than their bug.
+std::string matrix_markdown(const Results& r, const ReportPlace& place = {});
 
 }  // namespace eh

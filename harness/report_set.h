@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fs.h"
+#include "report_markdown.h"
 #include "results.h"
 
 namespace eh {
@@ -18,12 +19,22 @@ struct ReportFile {
 };
 
 /// Every report of `r`: results.json, EVIDENCE.md, MATRIX.md, ERRATA.md and the charts.
-std::vector<ReportFile> report_files(const Results& r);
+std::vector<ReportFile> report_files(const Results& r, const ReportPlace& place = {});
 
 /// The listed paths of `files` under `out`, joined with ", ": for messages.
 std::string listed_paths(const std::string& out, const std::vector<ReportFile>& files);
 
-/// Writes `files` under `out` as one set (FileSystem::write_all).
+/// Replaces the report set in `out` with `files`, as one step: the new set
+/// is written to a directory beside `out` (with the other files of `out`
+/// linked in) and the two directories are exchanged (renameat2). Reports no
+/// longer produced (a chart of a scenario that is gone) go with the old set.
+/// On any failure `out` is left as it was.
 bool write_report_set(FileSystem& fs, const std::string& out, const std::vector<ReportFile>& files, std::string* err);
+
+/// The name prefix of the staging directories beside `out`.
+std::string staging_prefix(const std::string& out);
+
+/// Removes what a killed run left beside `out` (a staged or an old set).
+void remove_staging_leftovers(FileSystem& fs, const std::string& out);
 
 }  // namespace eh

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "stats.h"
 
 namespace eh {
@@ -24,23 +26,69 @@ const ScenarioRecord* Results::scenario(std::string_view id) const {
   return nullptr;
 }
 
-ScenarioRecord make_record(const Scenario& s, const std::string& source_hash) {
+std::vector<CoverageRow> coverage_of(const CatalogText& catalog, int entry, const std::vector<Claim>& claims,
+                                     const std::vector<NotEncoded>& not_encoded) {
+  // A quote covers the sentences it overlaps where it stands in the entry,
+  // and any sentence whose words it is (a comment repeated in two blocks).
+  auto covers = [&](const std::string& quote, const CatalogSentence& sent) {
+    if (sent.text.find(quote) != std::string::npos || quote.find(sent.text) != std::string::npos) return true;
+    auto at = catalog.find_quote(entry, quote);
+    return at && at->first < sent.end && sent.begin < at->second;
+  };
+  std::vector<CoverageRow> out;
+  for (const CatalogSentence* sent : catalog.sentences_of(entry)) {
+    CoverageRow row{sent->line, sent->label, sent->text, {}, ""};
+    for (const auto& c : claims)
+      for (const auto& q : c.quotes)
+        if (covers(q.text, *sent) && std::find(row.claims.begin(), row.claims.end(), c.id) == row.claims.end())
+          row.claims.push_back(c.id);
+    for (const auto& n : not_encoded)
+      if (row.not_encoded.empty() && covers(n.quote.text, *sent)) row.not_encoded = n.reason;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+ScenarioRecord make_record(const Scenario& s, const std::string& source_hash, const CatalogText* catalog) {
   ScenarioRecord r;
   r.id = s.id;
   r.entry = s.entry;
   r.title = s.title;
   r.summary = s.summary;
+  r.source = s.source;
   r.file = s.file;
   r.source_hash = source_hash;
-  for (const auto& c : s.claims) r.claims.push_back(ClaimRecord{c.id, c.text, c.aspect, {}, c.correction, c.holds_in});
+  for (const auto& c : s.claims) {
+    ClaimRecord cr{c.id, c.text, c.aspect, c.origin, {}, {}, c.correction, c.holds_where, ""};
+    for (const auto& q : c.quotes) cr.quotes.push_back(q.text);
+    if (c.min_go && c.before_go)
+      cr.qualifier = fmt::format("Go {} to before {}", c.min_go->to_string(), c.before_go->to_string());
+    else if (c.min_go)
+      cr.qualifier = fmt::format("Go {} or newer", c.min_go->to_string());
+    else if (c.before_go)
+      cr.qualifier = fmt::format("Go before {}", c.before_go->to_string());
+    r.claims.push_back(std::move(cr));
+  }
   for (const auto& v : s.variants)
-    r.variants.push_back(
-        VariantRecord{v.name, v.about, v.reconstructed, v.adapted, v.min_go ? v.min_go->to_string() : "", {}});
+    r.variants.push_back(VariantRecord{v.name,
+                                       v.about,
+                                       v.reconstructed,
+                                       v.adapted,
+                                       v.min_go ? v.min_go->to_string() : "",
+                                       v.fixes,
+                                       v.sweep,
+                                       v.param,
+                                       v.value,
+                                       v.gcflags,
+                                       {}});
+  if (catalog && s.from_catalog()) r.coverage = coverage_of(*catalog, s.entry, s.claims, s.not_encoded);
   return r;
 }
 
-void add_toolchain_results(ScenarioRecord& record, const Scenario& s, const std::string& toolchain,
-                           const Observations& obs, const JudgeOptions& opt) {
+void add_toolchain_results(ScenarioRecord& record, const Scenario& s, const Observations& obs, const JudgeOptions& opt,
+                           const CellRun& run) {
+  const std::string& toolchain = opt.toolchain;
+  record.runs[toolchain] = run;
   for (std::size_t i = 0; i < s.claims.size(); ++i)
     record.claims[i].verdicts[toolchain] = judge_claim(s, s.claims[i], obs, opt);
   for (auto& v : record.variants)

@@ -10,12 +10,15 @@
 #include <vector>
 
 #include "judge.h"
+#include "catalog_text.h"
 #include "observation.h"
 #include "spec.h"
 
 namespace eh {
 
-inline constexpr int kResultsSchema = 1;
+/// 2: quotes, origins, coverage, repeats, CPU profiles, cells dated per
+/// scenario and toolchain. Schema 1 files are refused with that reason.
+inline constexpr int kResultsSchema = 2;
 
 struct ToolchainInfo {
   std::string version;  // "go1.26.8": the key of every per-toolchain map
@@ -30,9 +33,12 @@ struct ClaimRecord {
   std::string id;
   std::string text;
   Aspect aspect = Aspect::symptom;
+  Origin origin = Origin::source;
+  std::vector<std::string> quotes;               // the source's words it tests
   std::map<std::string, ClaimVerdict> verdicts;  // by toolchain version
   std::string correction;                        // the spec's, placeholders unfilled
-  std::vector<std::string> holds_in;             // variants where the claim does hold
+  std::vector<std::string> holds_where;          // harness claims that show where it holds
+  std::string qualifier;                         // "Go before 1.14" when the claim carries one
 };
 
 struct VariantRecord {
@@ -41,7 +47,30 @@ struct VariantRecord {
   std::string reconstructed;
   std::string adapted;
   std::string min_go;                                 // "" when none
+  std::string fixes;                                  // the variant it fixes, "" when none
+  std::string sweep, param, value;                    // a sweep's name, parameter and value; "" when none
+  std::vector<std::string> gcflags;                   // compiler flags of its own
   std::map<std::string, VariantObservation> results;  // by toolchain version
+};
+
+/// One quotable unit of the source and what tests it: the claims quoting
+/// it, or the reason none does.
+struct CoverageRow {
+  int line = 0;       // in the catalog file
+  std::string label;  // "Symptom", "Cause", "Fix", "code comment", ""
+  std::string text;
+  std::vector<std::string> claims;
+  std::string not_encoded;  // the reason, when no claim quotes it
+
+  friend bool operator==(const CoverageRow&, const CoverageRow&) = default;
+};
+
+/// When a scenario's cells of one toolchain were measured.
+struct CellRun {
+  std::string date;
+  bool quick = false;
+
+  friend bool operator==(const CellRun&, const CellRun&) = default;
 };
 
 struct ScenarioRecord {
@@ -49,10 +78,15 @@ struct ScenarioRecord {
   int entry = 0;
   std::string title;
   std::string summary;
-  std::string file;         // the spec, relative to the repository root
-  std::string source_hash;  // GeneratedModule::scenario_hash when it ran
+  std::string source;                 // "" for a catalog entry; else where the claims come from
+  std::string file;                   // the spec, relative to the repository root
+  std::string source_hash;            // GeneratedModule::scenario_hash when it ran
+  std::vector<CoverageRow> coverage;  // the entry's sentences, in order (catalog scenarios)
   std::vector<ClaimRecord> claims;
   std::vector<VariantRecord> variants;
+  std::map<std::string, CellRun> runs;  // by toolchain: when its cells were measured
+
+  bool from_catalog() const { return entry > 0 && source.empty(); }
 
   const VariantRecord* variant(std::string_view name) const;
   const ClaimRecord* claim(std::string_view id) const;
@@ -65,16 +99,25 @@ struct Results {
   bool quick = false;
   std::vector<ToolchainInfo> toolchains;
   std::vector<ScenarioRecord> scenarios;
+  std::string catalog_file;                // the catalog the quotes are the words of
+  std::vector<CoverageRow> catalog_notes;  // its sentences outside the entries, each with its reason
 
   const ScenarioRecord* scenario(std::string_view id) const;
 };
 
-/// The record of one scenario before any toolchain ran: names, texts, hash.
-ScenarioRecord make_record(const Scenario& s, const std::string& source_hash);
+/// The record of one scenario before any toolchain ran: names, texts, hash,
+/// and (with the catalog) the coverage of its entry's sentences.
+ScenarioRecord make_record(const Scenario& s, const std::string& source_hash, const CatalogText* catalog);
 
-/// Adds one toolchain's observations and verdicts to a record.
-void add_toolchain_results(ScenarioRecord& record, const Scenario& s, const std::string& toolchain,
-                           const Observations& obs, const JudgeOptions& opt);
+/// The sentences of catalog entry `entry` (0: those outside the entries),
+/// each with the claims whose quotes cover it or the reason none does.
+std::vector<CoverageRow> coverage_of(const CatalogText& catalog, int entry, const std::vector<Claim>& claims,
+                                     const std::vector<NotEncoded>& not_encoded);
+
+/// Adds one toolchain's observations and verdicts to a record; the
+/// toolchain is opt.toolchain, and `run` says when its cells were measured.
+void add_toolchain_results(ScenarioRecord& record, const Scenario& s, const Observations& obs, const JudgeOptions& opt,
+                           const CellRun& run);
 
 /// Orders toolchains oldest first (by Go version; unparseable ones last).
 void sort_toolchains(Results& r);

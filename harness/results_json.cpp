@@ -19,10 +19,16 @@ E enum_from(const std::string& name, std::string_view what) {
       fmt::format("unknown {} '{}' (expected one of: {})", what, name, join(enum_name_list<E>(), ", ")));
 }
 
+template <NamedEnum E>
+E enum_at(const json& j, const char* key, std::string_view what) {
+  return enum_from<E>(j.at(key).get<std::string>(), what);
+}
+
 ojson sites_json(const std::vector<AllocSite>& sites) {
   ojson a = ojson::array();
   for (const auto& s : sites) {
     ojson j{{"objects", s.objects}, {"bytes", s.bytes}, {"stack", s.stack}};
+    if (s.size > 0) j["size"] = s.size;
     if (s.at_line > 0) {
       j["at_file"] = s.at_file;
       j["at_line"] = s.at_line;
@@ -37,8 +43,17 @@ std::vector<AllocSite> sites_from(const json& a) {
   for (const auto& s : a)
     out.push_back(AllocSite{s.at("objects").get<std::int64_t>(), s.at("bytes").get<std::int64_t>(),
                             s.at("stack").get<std::vector<std::string>>(), s.value("at_file", ""),
-                            s.value("at_line", 0)});
+                            s.value("at_line", 0), s.value("size", std::int64_t{0})});
   return out;
+}
+
+/// The spec place of a step or a chain: file, line, column, region, code line.
+void put_place(ojson& j, const SourcePos& pos, Region region, int code_line) {
+  j["file"] = pos.file;
+  j["line"] = pos.line;
+  j["column"] = pos.column;
+  j["region"] = to_string(region);
+  j["code_line"] = code_line;
 }
 
 ojson steps_json(const std::vector<WhyStep>& steps) {
@@ -46,13 +61,7 @@ ojson steps_json(const std::vector<WhyStep>& steps) {
   for (const auto& s : steps) {
     ojson sj{{"text", s.text}};
     if (!s.generated.empty()) sj["generated"] = s.generated;
-    if (s.pos.line > 0) {
-      sj["file"] = s.pos.file;
-      sj["line"] = s.pos.line;
-      sj["column"] = s.pos.column;
-      sj["region"] = to_string(s.region);
-      sj["code_line"] = s.code_line;
-    }
+    if (s.pos.line > 0) put_place(sj, s.pos, s.region, s.code_line);
     a.push_back(sj);
   }
   return a;
@@ -66,12 +75,42 @@ std::vector<WhyStep> steps_from(const json& a) {
     s.generated = sj.value("generated", "");
     if (sj.contains("line")) {
       s.pos = SourcePos{sj.at("file").get<std::string>(), sj.at("line").get<int>(), sj.at("column").get<int>()};
-      s.region = enum_from<Region>(sj.at("region").get<std::string>(), "region");
+      s.region = enum_at<Region>(sj, "region", "region");
       s.code_line = sj.at("code_line").get<int>();
     }
     out.push_back(std::move(s));
   }
   return out;
+}
+
+ojson counts_json(const AllocCounts& c) {
+  ojson j{{"calls", c.calls}, {"mallocs", c.mallocs}, {"bytes", c.bytes}};
+  if (c.tiny >= 0) j["tiny"] = c.tiny;
+  return j;
+}
+
+ojson bench_json(const BenchResult& br) {
+  ojson b{{"name", br.name}, {"procs", br.procs}, {"iterations", br.iterations}};
+  ojson m = ojson::object(), c = ojson::object();
+  for (const auto& [unit, value] : br.metrics) m[unit] = value;
+  for (const auto& [k, v] : br.config) c[k] = v;
+  b["metrics"] = m;
+  b["config"] = c;
+  return b;
+}
+
+ojson chains_json(const std::vector<WhyChain>& chains) {
+  ojson cs = ojson::array();
+  for (const auto& c : chains) {
+    ojson cj{{"package", c.package}, {"subject", c.subject}};
+    put_place(cj, c.pos, c.region, c.code_line);
+    cj["generated"] = c.generated;
+    cj["routes"] = to_string(c.routes);
+    cj["steps"] = steps_json(c.steps);
+    if (!c.json_steps.empty()) cj["json_steps"] = steps_json(c.json_steps);
+    cs.push_back(cj);
+  }
+  return cs;
 }
 
 ojson observation_json(const VariantObservation& o) {
@@ -87,30 +126,24 @@ ojson observation_json(const VariantObservation& o) {
     j["calls"] = o.counts->calls;
     j["mallocs"] = o.counts->mallocs;
     j["bytes"] = o.counts->bytes;
+    if (o.counts->tiny >= 0) j["tiny"] = o.counts->tiny;
   }
-  if (o.bench) {
-    ojson b;
-    b["name"] = o.bench->name;
-    b["procs"] = o.bench->procs;
-    b["iterations"] = o.bench->iterations;
-    ojson m;
-    for (const auto& [unit, value] : o.bench->metrics) m[unit] = value;
-    b["metrics"] = m;
-    ojson c;
-    for (const auto& [k, v] : o.bench->config) c[k] = v;
-    b["config"] = c;
-    j["bench"] = b;
+  if (o.repeats.size() > 1) {
+    ojson rs = ojson::array();
+    for (const auto& c : o.repeats) rs.push_back(counts_json(c));
+    j["repeats"] = rs;
   }
+  if (o.bench) j["bench"] = bench_json(*o.bench);
   ojson d = ojson::array();
-  for (const auto& x : o.diagnostics)
-    d.push_back(ojson{{"file", x.pos.file},
-                      {"line", x.pos.line},
-                      {"column", x.pos.column},
-                      {"region", to_string(x.region)},
-                      {"code_line", x.code_line},
-                      {"generated", x.generated},
-                      {"message", x.message},
-                      {"code", x.code}});
+  for (const auto& x : o.diagnostics) {
+    ojson dj;
+    put_place(dj, x.pos, x.region, x.code_line);
+    if (x.level != 1) dj["level"] = x.level;
+    dj["generated"] = x.generated;
+    dj["message"] = x.message;
+    dj["code"] = x.code;
+    d.push_back(dj);
+  }
   j["diagnostics"] = d;
   j["sites"] = sites_json(o.sites);
   if (o.allocator_frames) j["allocator_frames"] = *o.allocator_frames;
@@ -119,20 +152,18 @@ ojson observation_json(const VariantObservation& o) {
     for (const auto& [expr, value] : o.holds) h[expr] = value;
     j["holds"] = h;
   }
-  if (o.pprof_sites) j["pprof"] = ojson{{"calls", o.pprof_calls}, {"sites", sites_json(*o.pprof_sites)}};
-  if (!o.samples.empty()) j["samples_ns_per_op"] = o.samples;
-  if (!o.chains.empty()) {
-    ojson cs = ojson::array();
-    for (const auto& c : o.chains) {
-      ojson cj{{"package", c.package},        {"subject", c.subject},     {"file", c.pos.file},
-               {"line", c.pos.line},          {"column", c.pos.column},   {"region", to_string(c.region)},
-               {"code_line", c.code_line},    {"generated", c.generated}, {"routes", to_string(c.routes)},
-               {"steps", steps_json(c.steps)}};
-      if (!c.json_steps.empty()) cj["json_steps"] = steps_json(c.json_steps);
-      cs.push_back(cj);
-    }
-    j["chains"] = cs;
+  if (o.pprof_sites)
+    j["pprof"] = ojson{{"calls", o.pprof_calls},
+                       {"mallocs", o.pprof_mallocs},
+                       {"tiny", o.pprof_tiny},
+                       {"sites", sites_json(*o.pprof_sites)}};
+  if (o.cpu) {
+    ojson st = ojson::array();
+    for (const auto& s : *o.cpu) st.push_back(ojson{{"samples", s.samples}, {"stack", s.stack}});
+    j["cpu"] = ojson{{"samples", o.cpu_total}, {"stacks", st}};
   }
+  if (!o.samples.empty()) j["samples_ns_per_op"] = o.samples;
+  if (!o.chains.empty()) j["chains"] = chains_json(o.chains);
   if (!o.places.empty()) {
     ojson ps = ojson::array();
     for (const auto& pl : o.places) {
@@ -150,27 +181,54 @@ ojson observation_json(const VariantObservation& o) {
   return j;
 }
 
+AllocCounts counts_from(const json& j) {
+  return AllocCounts{j.at("calls").get<std::int64_t>(), j.at("mallocs").get<std::int64_t>(),
+                     j.at("bytes").get<std::int64_t>(), j.value("tiny", std::int64_t{-1})};
+}
+
+BenchResult bench_from(const json& b) {
+  BenchResult r;
+  r.name = b.at("name").get<std::string>();
+  r.procs = b.at("procs").get<int>();
+  r.iterations = b.at("iterations").get<std::int64_t>();
+  for (const auto& [unit, value] : b.at("metrics").items()) r.metrics[unit] = value.get<double>();
+  for (const auto& [k, v] : b.at("config").items()) r.config[k] = v.get<std::string>();
+  return r;
+}
+
+std::vector<WhyChain> chains_from(const json& a) {
+  std::vector<WhyChain> out;
+  for (const auto& cj : a) {
+    WhyChain c;
+    c.package = cj.value("package", "");
+    c.subject = cj.at("subject").get<std::string>();
+    c.pos = SourcePos{cj.at("file").get<std::string>(), cj.at("line").get<int>(), cj.at("column").get<int>()};
+    c.region = enum_at<Region>(cj, "region", "region");
+    c.code_line = cj.at("code_line").get<int>();
+    c.generated = cj.at("generated").get<std::string>();
+    c.routes = enum_at<Routes>(cj, "routes", "routes");
+    c.steps = steps_from(cj.at("steps"));
+    if (cj.contains("json_steps")) c.json_steps = steps_from(cj.at("json_steps"));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 VariantObservation observation_from(const json& j) {
   VariantObservation o;
-  o.status = enum_from<RunStatus>(j.at("status").get<std::string>(), "status");
+  o.status = enum_at<RunStatus>(j, "status", "status");
   o.reason = j.value("reason", "");
-  if (j.contains("calls"))
-    o.counts = AllocCounts{j.at("calls").get<std::int64_t>(), j.at("mallocs").get<std::int64_t>(),
-                           j.at("bytes").get<std::int64_t>()};
-  if (j.contains("bench")) {
-    const json& b = j.at("bench");
-    BenchResult r;
-    r.name = b.at("name").get<std::string>();
-    r.procs = b.at("procs").get<int>();
-    r.iterations = b.at("iterations").get<std::int64_t>();
-    for (const auto& [unit, value] : b.at("metrics").items()) r.metrics[unit] = value.get<double>();
-    for (const auto& [k, v] : b.at("config").items()) r.config[k] = v.get<std::string>();
-    o.bench = r;
-  }
+  if (j.contains("calls")) o.counts = counts_from(j);
+  if (j.contains("repeats"))
+    for (const auto& r : j.at("repeats")) o.repeats.push_back(counts_from(r));
+  else if (o.counts)
+    o.repeats = {*o.counts};
+  if (j.contains("bench")) o.bench = bench_from(j.at("bench"));
   for (const auto& x : j.at("diagnostics")) {
     Diagnostic d;
     d.pos = SourcePos{x.at("file").get<std::string>(), x.at("line").get<int>(), x.at("column").get<int>()};
-    d.region = enum_from<Region>(x.at("region").get<std::string>(), "region");
+    d.region = enum_at<Region>(x, "region", "region");
+    d.level = x.value("level", 1);
     d.code_line = x.at("code_line").get<int>();
     d.generated = x.at("generated").get<std::string>();
     d.message = x.at("message").get<std::string>();
@@ -183,23 +241,18 @@ VariantObservation observation_from(const json& j) {
     for (const auto& [expr, value] : j.at("holds").items()) o.holds[expr] = value.get<bool>();
   if (j.contains("pprof")) {
     o.pprof_calls = j.at("pprof").at("calls").get<std::int64_t>();
+    o.pprof_mallocs = j.at("pprof").value("mallocs", std::int64_t{0});
+    o.pprof_tiny = j.at("pprof").value("tiny", std::int64_t{-1});
     o.pprof_sites = sites_from(j.at("pprof").at("sites"));
   }
+  if (j.contains("cpu")) {
+    o.cpu_total = j.at("cpu").at("samples").get<std::int64_t>();
+    o.cpu.emplace();
+    for (const auto& s : j.at("cpu").at("stacks"))
+      o.cpu->push_back(CpuStack{s.at("samples").get<std::int64_t>(), s.at("stack").get<std::vector<std::string>>()});
+  }
   if (j.contains("samples_ns_per_op")) o.samples = j.at("samples_ns_per_op").get<std::vector<double>>();
-  if (j.contains("chains"))
-    for (const auto& cj : j.at("chains")) {
-      WhyChain c;
-      c.package = cj.value("package", "");
-      c.subject = cj.at("subject").get<std::string>();
-      c.pos = SourcePos{cj.at("file").get<std::string>(), cj.at("line").get<int>(), cj.at("column").get<int>()};
-      c.region = enum_from<Region>(cj.at("region").get<std::string>(), "region");
-      c.code_line = cj.at("code_line").get<int>();
-      c.generated = cj.at("generated").get<std::string>();
-      c.routes = enum_from<Routes>(cj.at("routes").get<std::string>(), "routes");
-      c.steps = steps_from(cj.at("steps"));
-      if (cj.contains("json_steps")) c.json_steps = steps_from(cj.at("json_steps"));
-      o.chains.push_back(std::move(c));
-    }
+  if (j.contains("chains")) o.chains = chains_from(j.at("chains"));
   if (j.contains("places"))
     for (const auto& pj : j.at("places")) {
       AllocPlace pl;
@@ -223,9 +276,9 @@ ojson verdict_json(const ClaimVerdict& v) {
   ojson es = ojson::array();
   for (const auto& e : v.expectations) {
     ojson x{{"expectation", e.expectation}, {"verdict", to_string(e.verdict)}};
-    if (!e.expected.empty()) x["expected"] = e.expected;
-    if (!e.observed.empty()) x["observed"] = e.observed;
-    if (!e.reason.empty()) x["reason"] = e.reason;
+    for (auto [key, value] : {std::pair{"expected", &e.expected}, std::pair{"observed", &e.observed},
+                              std::pair{"reason", &e.reason}, std::pair{"decisive", &e.decisive}})
+      if (!value->empty()) x[key] = *value;
     es.push_back(x);
   }
   j["expectations"] = es;
@@ -234,13 +287,137 @@ ojson verdict_json(const ClaimVerdict& v) {
 
 ClaimVerdict verdict_from_json(const json& j) {
   ClaimVerdict v;
-  v.verdict = enum_from<Verdict>(j.at("verdict").get<std::string>(), "verdict");
+  v.verdict = enum_at<Verdict>(j, "verdict", "verdict");
   v.reason = j.value("reason", "");
   for (const auto& x : j.at("expectations"))
-    v.expectations.push_back(ExpectationVerdict{enum_from<Verdict>(x.at("verdict").get<std::string>(), "verdict"),
-                                                x.at("expectation").get<std::string>(), x.value("expected", ""),
-                                                x.value("observed", ""), x.value("reason", "")});
+    v.expectations.push_back(ExpectationVerdict{
+        enum_at<Verdict>(x, "verdict", "verdict"), x.at("expectation").get<std::string>(), x.value("expected", ""),
+        x.value("observed", ""), x.value("reason", ""), x.value("decisive", "")});
   return v;
+}
+
+ojson coverage_json(const std::vector<CoverageRow>& rows) {
+  ojson a = ojson::array();
+  for (const auto& r : rows) {
+    ojson j{{"line", r.line}, {"text", r.text}};
+    if (!r.label.empty()) j["label"] = r.label;
+    if (!r.claims.empty()) j["claims"] = r.claims;
+    if (!r.not_encoded.empty()) j["not_encoded"] = r.not_encoded;
+    a.push_back(j);
+  }
+  return a;
+}
+
+std::vector<CoverageRow> coverage_from(const json& a) {
+  std::vector<CoverageRow> out;
+  for (const auto& j : a)
+    out.push_back(CoverageRow{j.at("line").get<int>(), j.value("label", ""), j.at("text").get<std::string>(),
+                              j.value("claims", std::vector<std::string>{}), j.value("not_encoded", "")});
+  return out;
+}
+
+ojson claim_json(const ClaimRecord& c) {
+  ojson cj{{"id", c.id}, {"text", c.text}, {"aspect", to_string(c.aspect)}};
+  if (c.origin != Origin::source) cj["origin"] = to_string(c.origin);
+  if (!c.quotes.empty()) cj["quotes"] = c.quotes;
+  if (!c.qualifier.empty()) cj["qualifier"] = c.qualifier;
+  ojson verdicts = ojson::object(), evidence = ojson::object();
+  for (const auto& [tc, v] : c.verdicts) {
+    verdicts[tc] = to_string(v.verdict);
+    evidence[tc] = verdict_json(v);
+  }
+  cj["verdicts"] = verdicts;
+  if (!c.correction.empty()) cj["correction"] = c.correction;
+  if (!c.holds_where.empty()) cj["holds_where"] = c.holds_where;
+  cj["evidence"] = evidence;
+  return cj;
+}
+
+ClaimRecord claim_from(const json& cj) {
+  ClaimRecord c;
+  c.id = cj.at("id").get<std::string>();
+  c.text = cj.at("text").get<std::string>();
+  c.aspect = enum_from<Aspect>(cj.value("aspect", "symptom"), "aspect");
+  c.origin = enum_from<Origin>(cj.value("origin", "source"), "origin");
+  c.quotes = cj.value("quotes", std::vector<std::string>{});
+  c.qualifier = cj.value("qualifier", "");
+  c.correction = cj.value("correction", "");
+  c.holds_where = cj.value("holds_where", std::vector<std::string>{});
+  const json& ev = cj.contains("evidence") ? cj.at("evidence") : json::object();
+  // "verdicts" is the documented contract and wins; "evidence" adds the detail.
+  for (const auto& [tc, v] : cj.at("verdicts").items()) {
+    ClaimVerdict cv = ev.contains(tc) ? verdict_from_json(ev.at(tc)) : ClaimVerdict{};
+    cv.verdict = enum_from<Verdict>(v.get<std::string>(), "verdict");
+    c.verdicts[tc] = cv;
+  }
+  return c;
+}
+
+ojson variant_json(const VariantRecord& v) {
+  ojson vj{{"name", v.name}};
+  for (auto [key, value] :
+       {std::pair{"about", &v.about}, std::pair{"reconstructed", &v.reconstructed}, std::pair{"adapted", &v.adapted},
+        std::pair{"min_go", &v.min_go}, std::pair{"fixes", &v.fixes}, std::pair{"sweep", &v.sweep},
+        std::pair{"param", &v.param}, std::pair{"value", &v.value}})
+    if (!value->empty()) vj[key] = *value;
+  if (!v.gcflags.empty()) vj["gcflags"] = v.gcflags;
+  ojson res = ojson::object();
+  for (const auto& [tc, o] : v.results) res[tc] = observation_json(o);
+  vj["results"] = res;
+  return vj;
+}
+
+VariantRecord variant_from(const json& vj) {
+  VariantRecord v;
+  v.name = vj.at("name").get<std::string>();
+  for (auto [key, value] :
+       {std::pair{"about", &v.about}, std::pair{"reconstructed", &v.reconstructed}, std::pair{"adapted", &v.adapted},
+        std::pair{"min_go", &v.min_go}, std::pair{"fixes", &v.fixes}, std::pair{"sweep", &v.sweep},
+        std::pair{"param", &v.param}, std::pair{"value", &v.value}})
+    *value = vj.value(key, "");
+  v.gcflags = vj.value("gcflags", std::vector<std::string>{});
+  for (const auto& [tc, o] : vj.at("results").items()) v.results[tc] = observation_from(o);
+  return v;
+}
+
+ojson scenario_json(const ScenarioRecord& s) {
+  ojson sj;
+  sj["id"] = s.id;
+  if (s.entry) sj["entry"] = s.entry;
+  if (!s.source.empty()) sj["source"] = s.source;
+  sj["title"] = s.title;
+  if (!s.summary.empty()) sj["summary"] = s.summary;
+  sj["file"] = s.file;
+  sj["source_hash"] = s.source_hash;
+  ojson runs = ojson::object();
+  for (const auto& [tc, run] : s.runs) runs[tc] = ojson{{"date", run.date}, {"quick", run.quick}};
+  sj["runs"] = runs;
+  if (!s.coverage.empty()) sj["coverage"] = coverage_json(s.coverage);
+  ojson cs = ojson::array();
+  for (const auto& c : s.claims) cs.push_back(claim_json(c));
+  sj["claims"] = cs;
+  ojson vs = ojson::array();
+  for (const auto& v : s.variants) vs.push_back(variant_json(v));
+  sj["variants"] = vs;
+  return sj;
+}
+
+ScenarioRecord scenario_from(const json& sj) {
+  ScenarioRecord s;
+  s.id = sj.at("id").get<std::string>();
+  s.entry = sj.value("entry", 0);
+  s.source = sj.value("source", "");
+  s.title = sj.at("title").get<std::string>();
+  s.summary = sj.value("summary", "");
+  s.file = sj.value("file", "");
+  s.source_hash = sj.value("source_hash", "");
+  if (sj.contains("runs"))
+    for (const auto& [tc, run] : sj.at("runs").items())
+      s.runs[tc] = CellRun{run.at("date").get<std::string>(), run.value("quick", false)};
+  if (sj.contains("coverage")) s.coverage = coverage_from(sj.at("coverage"));
+  for (const auto& cj : sj.at("claims")) s.claims.push_back(claim_from(cj));
+  for (const auto& vj : sj.at("variants")) s.variants.push_back(variant_from(vj));
+  return s;
 }
 
 }  // namespace
@@ -266,45 +443,10 @@ std::string results_to_json(const Results& r) {
   for (const auto& t : r.toolchains)
     tcs.push_back(ojson{{"version", t.version}, {"goos", t.goos}, {"goarch", t.goarch}, {"cpu", t.cpu}});
   j["toolchains"] = tcs;
+  if (!r.catalog_file.empty())
+    j["catalog"] = ojson{{"file", r.catalog_file}, {"notes", coverage_json(r.catalog_notes)}};
   ojson ss = ojson::array();
-  for (const auto& s : r.scenarios) {
-    ojson sj;
-    sj["id"] = s.id;
-    sj["entry"] = s.entry;
-    sj["title"] = s.title;
-    if (!s.summary.empty()) sj["summary"] = s.summary;
-    sj["file"] = s.file;
-    sj["source_hash"] = s.source_hash;
-    ojson cs = ojson::array();
-    for (const auto& c : s.claims) {
-      ojson cj{{"id", c.id}, {"text", c.text}, {"aspect", to_string(c.aspect)}};
-      ojson verdicts = ojson::object(), evidence = ojson::object();
-      for (const auto& [tc, v] : c.verdicts) {
-        verdicts[tc] = to_string(v.verdict);
-        evidence[tc] = verdict_json(v);
-      }
-      cj["verdicts"] = verdicts;
-      if (!c.correction.empty()) cj["correction"] = c.correction;
-      if (!c.holds_in.empty()) cj["holds_in"] = c.holds_in;
-      cj["evidence"] = evidence;
-      cs.push_back(cj);
-    }
-    sj["claims"] = cs;
-    ojson vs = ojson::array();
-    for (const auto& v : s.variants) {
-      ojson vj{{"name", v.name}};
-      if (!v.about.empty()) vj["about"] = v.about;
-      if (!v.reconstructed.empty()) vj["reconstructed"] = v.reconstructed;
-      if (!v.adapted.empty()) vj["adapted"] = v.adapted;
-      if (!v.min_go.empty()) vj["min_go"] = v.min_go;
-      ojson res = ojson::object();
-      for (const auto& [tc, o] : v.results) res[tc] = observation_json(o);
-      vj["results"] = res;
-      vs.push_back(vj);
-    }
-    sj["variants"] = vs;
-    ss.push_back(sj);
-  }
+  for (const auto& s : r.scenarios) ss.push_back(scenario_json(s));
   j["scenarios"] = ss;
   return j.dump(2) + "\n";
 }
@@ -315,7 +457,8 @@ std::optional<Results> results_from_json(const std::string& text, std::string* e
     Results r;
     r.schema = j.at("schema").get<int>();
     if (r.schema != kResultsSchema) {
-      *err = fmt::format("schema {} is not supported (this harness reads schema {})", r.schema, kResultsSchema);
+      *err = fmt::format("schema {} is not supported (this harness reads schema {}; rerun to regenerate it)", r.schema,
+                         kResultsSchema);
       return std::nullopt;
     }
     r.generated_by = j.value("generated_by", "");
@@ -324,42 +467,11 @@ std::optional<Results> results_from_json(const std::string& text, std::string* e
     for (const auto& t : j.at("toolchains"))
       r.toolchains.push_back(ToolchainInfo{t.at("version").get<std::string>(), t.at("goos").get<std::string>(),
                                            t.at("goarch").get<std::string>(), t.value("cpu", "")});
-    for (const auto& sj : j.at("scenarios")) {
-      ScenarioRecord s;
-      s.id = sj.at("id").get<std::string>();
-      s.entry = sj.at("entry").get<int>();
-      s.title = sj.at("title").get<std::string>();
-      s.summary = sj.value("summary", "");
-      s.file = sj.value("file", "");
-      s.source_hash = sj.value("source_hash", "");
-      for (const auto& cj : sj.at("claims")) {
-        ClaimRecord c;
-        c.id = cj.at("id").get<std::string>();
-        c.text = cj.at("text").get<std::string>();
-        c.aspect = enum_from<Aspect>(cj.value("aspect", "symptom"), "aspect");
-        c.correction = cj.value("correction", "");
-        if (cj.contains("holds_in")) c.holds_in = cj.at("holds_in").get<std::vector<std::string>>();
-        const json& ev = cj.contains("evidence") ? cj.at("evidence") : json::object();
-        // "verdicts" is the documented contract and wins; "evidence" adds the detail.
-        for (const auto& [tc, v] : cj.at("verdicts").items()) {
-          ClaimVerdict cv = ev.contains(tc) ? verdict_from_json(ev.at(tc)) : ClaimVerdict{};
-          cv.verdict = enum_from<Verdict>(v.get<std::string>(), "verdict");
-          c.verdicts[tc] = cv;
-        }
-        s.claims.push_back(std::move(c));
-      }
-      for (const auto& vj : sj.at("variants")) {
-        VariantRecord v;
-        v.name = vj.at("name").get<std::string>();
-        v.about = vj.value("about", "");
-        v.reconstructed = vj.value("reconstructed", "");
-        v.adapted = vj.value("adapted", "");
-        v.min_go = vj.value("min_go", "");
-        for (const auto& [tc, o] : vj.at("results").items()) v.results[tc] = observation_from(o);
-        s.variants.push_back(std::move(v));
-      }
-      r.scenarios.push_back(std::move(s));
+    if (j.contains("catalog")) {
+      r.catalog_file = j.at("catalog").at("file").get<std::string>();
+      r.catalog_notes = coverage_from(j.at("catalog").at("notes"));
     }
+    for (const auto& sj : j.at("scenarios")) r.scenarios.push_back(scenario_from(sj));
     return r;
   } catch (const std::exception& e) {
     *err = fmt::format("not a results file of this harness: {}", e.what());

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <random>
 #include <set>
 #include <thread>
 
 #include "parse_chains.h"
+#include "parse_facts.h"
 #include "parse_m.h"
 #include "stats.h"
 #include "text.h"
@@ -25,6 +27,14 @@ std::string normalise(std::string path) {
 std::string failure(std::string_view what, const ProcessResult& r, std::chrono::milliseconds timeout) {
   std::string excerpt = failure_excerpt(r.out + r.err);
   return fmt::format("{} ({}){}{}", what, r.describe(timeout), excerpt.empty() ? "" : ": ", excerpt);
+}
+
+/// 128 random bits as hex: what a run's records must carry.
+std::string new_nonce() {
+  static std::mutex mu;
+  static std::random_device device;
+  std::lock_guard<std::mutex> lock(mu);
+  return fmt::format("{:08x}{:08x}{:08x}{:08x}", device(), device(), device(), device());
 }
 
 bool runtime_frame(std::string_view f) { return f.starts_with("runtime.") || f.starts_with("internal/runtime/"); }
@@ -113,21 +123,29 @@ ProcessResult Runner::run(const Command& c) {
   return processes_.run(c);
 }
 
+/// Whether -m=2 prints a line that -m does not: an explanation's heading
+/// ("x escapes to heap in f:"), closure capture modes, why a call is not inlined.
+bool m2_only(std::string_view message) {
+  return message.ends_with(":") || message.find(" capturing by ") != std::string_view::npos ||
+         message.starts_with("cannot inline ");
+}
+
 std::vector<Diagnostic> Runner::map_diagnostics(const std::string& text) const {
   std::vector<Diagnostic> out;
   for (auto& l : parse_compiler_output(text)) {
     std::string path = normalise(l.file);
     auto where = module_.to_spec(path, l.line, l.column);
     // At -m=2 an explained decision reads "x escapes to heap in f:" and is
-    // followed by indented reasons; the -m level-1 message comes separately.
-    if (!where || l.indent > 0 || l.message.ends_with(":")) continue;
+    // followed by indented reasons; the -m message comes separately.
+    if (!where || l.indent > 0) continue;
     const GoFile* f = module_.file(path);
     Diagnostic d;
     d.pos = where->pos;
     d.region = where->region;
     d.code_line = where->code_line;
     d.generated = fmt::format("{}:{}:{}", path, l.line, l.column);
-    d.message = l.message;
+    d.message = l.message.ends_with(":") ? normalise_subject(l.message) : l.message;
+    d.level = m2_only(l.message) ? 2 : 1;
     d.code = f ? std::string(trim(line_of(f->content, l.line))) : "";
     // A call line reads "harnessResult0 = f(x)": show the spec's part.
     if (d.region == Region::call)
@@ -175,8 +193,15 @@ VariantObservation Runner::measure(const VariantPlan& vp) {
   if (!compile(vp, o) || !run_facts(vp, o)) return o;
   explain_dependencies(vp, o);
   locate_allocations(vp, o);
-  if (vp.pprof) read_pprof_view(vp, o);
+  if (vp.pprof && !read_pprof_view(vp, o)) return o;
+  if (vp.cpu) read_cpu_profile(vp, o);
   return o;
+}
+
+std::string Runner::gcflags(const VariantPlan& vp, const std::string& logdir) const {
+  std::string flags = fmt::format("-gcflags=-m=2 '-json=0,file://{}'", logdir);
+  for (const auto& f : vp.variant->gcflags) flags += " " + f;
+  return flags;
 }
 
 bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
@@ -195,9 +220,7 @@ bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
     std::string logdir = join_path(
         plan_.work_dir, fmt::format("optlog/{}/{}/{}{}", tc.version, p.scenario, p.variant, attempt ? "-again" : ""));
     if (!fs_.make_dirs(logdir, &err)) return fail(o, err);
-    build = go_command(tc,
-                       {"test", "-c", "-vet=off", "-o", vp.binary,
-                        fmt::format("-gcflags=-m=2 '-json=0,file://{}'", logdir), "./" + p.dir},
+    build = go_command(tc, {"test", "-c", "-vet=off", "-o", vp.binary, gcflags(vp, logdir), "./" + p.dir},
                        opt_.compile_timeout);
     b = run(build);
     if (!b.ok()) break;
@@ -217,20 +240,99 @@ bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
   return true;
 }
 
+ProcessResult Runner::run_recorded(const VariantPlan& vp, std::vector<std::string> args, const std::string& tag,
+                                   HarnessFacts* facts, const std::map<std::string, std::string>& env) {
+  const std::string records = join_path(
+      plan_.work_dir, fmt::format("records/{}/{}/{}.{}", vp.toolchain->version, vp.scenario->id, vp.variant->dir, tag));
+  std::string err;
+  fs_.make_dirs(records.substr(0, records.rfind('/')), &err);
+  fs_.remove(records, &err);
+  const std::string nonce = new_nonce();
+  Command c = binary_command(vp, std::move(args));
+  c.env["ESCAPE_HARNESS_RECORDS"] = records;
+  c.env["ESCAPE_HARNESS_NONCE"] = nonce;
+  for (const auto& [k, v] : env) c.env[k] = v;
+  ProcessResult r = run(c);
+  *facts = parse_records(fs_.read(records, &err).value_or(""), nonce);
+  return r;
+}
+
+/// Why a run's records cannot be trusted, or "": a line without the nonce,
+/// or benchmark results on stdout that the records do not account for.
+std::string untrusted(const HarnessFacts& f, const std::string& stdout_text, const std::string& benchmark,
+                      std::size_t rounds) {
+  if (f.foreign_lines)
+    return fmt::format("{} line{} of the records file do not carry the run's nonce (first: '{}')", f.foreign_lines,
+                       f.foreign_lines == 1 ? "" : "s", f.first_foreign);
+  std::size_t printed = 0, other = 0;
+  for (const auto& br : parse_bench_output(stdout_text)) (br.name == benchmark ? printed : other)++;
+  if (printed != rounds || other != 0)
+    return fmt::format(
+        "the test binary printed {} result{} for {} and {} for other benchmarks where {} {} run: "
+        "something else prints benchmark lines",
+        printed, printed == 1 ? "" : "s", benchmark, other, rounds, rounds == 1 ? "was" : "were");
+  if (round_results(f.bench_runs).size() != rounds)
+    return fmt::format("the records hold {} benchmark rounds where {} {} run", round_results(f.bench_runs).size(),
+                       rounds, rounds == 1 ? "was" : "were");
+  return "";
+}
+
 bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o) {
   const GoPackage& p = *vp.package;
-  Command facts = binary_command(vp, {"-test.run", "^TestEscapeHarness$", "-test.bench", "^" + p.benchmark + "$",
-                                      "-test.benchmem", "-test.benchtime", opt_.benchtime});
-  ProcessResult f = run(facts);
-  if (!f.ok()) return fail(o, failure("the test binary failed", f, facts.timeout));
-  HarnessFacts hf = parse_harness_facts(f.out);
+  HarnessFacts hf;
+  ProcessResult f = run_recorded(vp,
+                                 {"-test.run", "^TestEscapeHarness$", "-test.bench", "^" + p.benchmark + "$",
+                                  "-test.benchmem", "-test.benchtime", opt_.benchtime},
+                                 "facts", &hf);
+  if (!f.ok()) return fail(o, failure("the test binary failed", f, opt_.run_timeout));
+  if (std::string why = untrusted(hf, f.out, p.benchmark, 1); !why.empty()) return fail(o, why);
+  if (!hf.counts) return fail(o, "TestEscapeHarness recorded no allocation counts");
   o.counts = hf.counts;
+  o.repeats = {*hf.counts};
   o.sites = std::move(hf.sites);
   o.allocator_frames = hf.allocator_frames;
   o.holds = std::move(hf.holds);
-  for (auto& br : parse_bench_output(f.out))
-    if (br.name == p.benchmark) o.bench = std::move(br);
-  if (!o.counts) return fail(o, "TestEscapeHarness printed no allocation counts");
+  for (auto& br : parse_bench_output(f.out)) {
+    br.metrics["ns/op"] = round_results(hf.bench_runs).front();  // the harness's own clock
+    o.bench = std::move(br);
+  }
+  // The counts again in processes of their own: a map's hash seed, and so
+  // its overflow buckets, differ from one process to the next.
+  for (int i = 1; i < opt_.count_processes; ++i) {
+    HarnessFacts again;
+    ProcessResult r =
+        run_recorded(vp, {"-test.run", "^TestEscapeHarness$", "-test.bench", "^$"}, fmt::format("repeat{}", i), &again);
+    if (!r.ok()) return fail(o, failure("a repeat of the test binary failed", r, opt_.run_timeout));
+    if (again.foreign_lines || !again.counts) return fail(o, untrusted(again, "", "", 0) + " (a repeat of the counts)");
+    o.repeats.push_back(*again.counts);
+  }
+  return true;
+}
+
+bool Runner::read_cpu_profile(const VariantPlan& vp, VariantObservation& o) {
+  const GoPackage& p = *vp.package;
+  std::string prof = vp.binary + ".cpu";
+  HarnessFacts hf;
+  ProcessResult r = run_recorded(vp,
+                                 {"-test.run", "^$", "-test.bench", "^" + p.benchmark + "$", "-test.benchtime",
+                                  opt_.cpu_benchtime, "-test.cpuprofile", prof},
+                                 "cpu", &hf);
+  if (!r.ok()) return fail(o, failure("the CPU-profile run failed", r, opt_.run_timeout));
+  Command pp = go_command(*vp.toolchain, {"tool", "pprof", "-traces", "-sample_index=samples", vp.binary, prof},
+                          opt_.run_timeout);
+  ProcessResult pr = run(pp);
+  if (!pr.ok())
+    return fail(o, fmt::format("go tool pprof failed on the CPU profile ({}): {}", pr.describe(pp.timeout),
+                               trim(tail_lines(pr.err, 5))));
+  o.cpu.emplace();
+  o.cpu_total = 0;
+  for (auto& site : parse_pprof_traces(pr.out)) {
+    // Above the benchmark's loop is the testing package: cut it there.
+    if (auto at = std::find(site.stack.begin(), site.stack.end(), p.loop_function); at != site.stack.end())
+      site.stack.erase(at + 1, site.stack.end());
+    o.cpu_total += site.objects;
+    o.cpu->push_back(CpuStack{site.objects, std::move(site.stack)});
+  }
   return true;
 }
 
@@ -239,10 +341,13 @@ bool Runner::read_pprof_view(const VariantPlan& vp, VariantObservation& o) {
   // -test.benchtime=Nx runs the benchmark once with b.N = 1, then with N.
   const int n = 1000;
   std::string prof = vp.binary + ".mem";
-  Command m = binary_command(vp, {"-test.run", "^$", "-test.bench", "^" + p.benchmark + "$", "-test.benchtime",
-                                  fmt::format("{}x", n), "-test.memprofile", prof, "-test.memprofilerate", "1"});
-  ProcessResult mr = run(m);
-  if (!mr.ok()) return fail(o, failure("the memory-profile run failed", mr, m.timeout));
+  HarnessFacts hf;
+  ProcessResult mr = run_recorded(vp,
+                                  {"-test.run", "^$", "-test.bench", "^" + p.benchmark + "$", "-test.benchtime",
+                                   fmt::format("{}x", n), "-test.memprofile", prof, "-test.memprofilerate", "1"},
+                                  "mem", &hf, {{"ESCAPE_HARNESS_COUNT", "1"}});
+  if (!mr.ok()) return fail(o, failure("the memory-profile run failed", mr, opt_.run_timeout));
+  if (std::string why = untrusted(hf, mr.out, p.benchmark, 1); !why.empty()) return fail(o, why);
   Command pp = go_command(*vp.toolchain, {"tool", "pprof", "-traces", "-sample_index=alloc_objects", vp.binary, prof},
                           opt_.run_timeout);
   ProcessResult pr = run(pp);
@@ -257,6 +362,8 @@ bool Runner::read_pprof_view(const VariantPlan& vp, VariantObservation& o) {
   }
   o.pprof_sites = std::move(sites);
   o.pprof_calls = n + 1;
+  o.pprof_mallocs = hf.bench_mallocs;
+  o.pprof_tiny = hf.bench_tiny;
   return true;
 }
 
@@ -438,18 +545,20 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
       if (progress)
         progress(fmt::format("{} {} {}: timing {}/{}", vp.toolchain->version, vp.scenario->id, n,
                              o.samples.size() + static_cast<std::size_t>(count), ts.samples));
-      Command c = binary_command(vp, {"-test.run", "^$", "-test.bench", "^" + vp.package->benchmark + "$",
-                                      "-test.benchtime", ts.benchtime, "-test.count", std::to_string(count)});
-      ProcessResult r = run(c);
-      if (!r.ok()) {
-        fail(o, failure("a timing run failed", r, c.timeout));
+      HarnessFacts hf;
+      ProcessResult r = run_recorded(vp,
+                                     {"-test.run", "^$", "-test.bench", "^" + vp.package->benchmark + "$",
+                                      "-test.benchtime", ts.benchtime, "-test.count", std::to_string(count)},
+                                     "timing", &hf);
+      std::string why = r.ok() ? untrusted(hf, r.out, vp.package->benchmark, static_cast<std::size_t>(count))
+                               : failure("a timing run failed", r, opt_.run_timeout);
+      if (!why.empty()) {
+        fail(o, why);
         o.samples.clear();
         failed.insert(n);
         continue;
       }
-      for (const auto& br : parse_bench_output(r.out))
-        if (br.name == vp.package->benchmark)
-          if (auto ns = br.metric("ns/op")) o.samples.push_back(*ns);
+      for (double ns : round_results(hf.bench_runs)) o.samples.push_back(ns);
     }
   };
   for (int taken = 0; taken < ts.samples && !interrupts_.signal(); taken += per_process)

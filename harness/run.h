@@ -30,6 +30,7 @@
 #include "fs.h"
 #include "generate.h"
 #include "observation.h"
+#include "parse_facts.h"
 #include "plan.h"
 #include "process.h"
 
@@ -46,6 +47,10 @@ struct RunOptions {
   std::chrono::milliseconds compile_timeout{std::chrono::minutes(5)};
   std::chrono::milliseconds run_timeout{std::chrono::minutes(2)};
   std::string benchtime = "200ms";  // the facts run's single benchmark
+  /// Processes that count each variant's allocations: a claim must hold in
+  /// every one (some counts differ from one process to the next).
+  int count_processes = 3;
+  std::string cpu_benchtime = "1s";  // the benchmark under a CPU profile
 };
 
 /// Progress reports: what is running now, for the terminal. Called from the
@@ -85,6 +90,13 @@ class Runner {
   bool run_facts(const VariantPlan& vp, VariantObservation& o);
   /// What go tool pprof -traces shows for a memory profile of the benchmark.
   bool read_pprof_view(const VariantPlan& vp, VariantObservation& o);
+  /// A CPU profile of the benchmark, its stacks read through go tool pprof.
+  bool read_cpu_profile(const VariantPlan& vp, VariantObservation& o);
+  /// Runs the variant's test binary with a records file and a nonce of its
+  /// own, and reads the records back (`tag` names the file).
+  ProcessResult run_recorded(const VariantPlan& vp, std::vector<std::string> args, const std::string& tag,
+                             HarnessFacts* facts, const std::map<std::string, std::string>& env = {});
+  std::string gcflags(const VariantPlan& vp, const std::string& logdir) const;
   ProcessResult run(const Command& c);
   Command go_command(const Toolchain& tc, std::vector<std::string> args, std::chrono::milliseconds timeout) const;
   /// The variant's test binary with `args`, run in its package directory.

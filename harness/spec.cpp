@@ -46,6 +46,19 @@ const Variant* Scenario::find_variant(const std::string& name) const {
   return nullptr;
 }
 
+const Claim* Scenario::find_claim(const std::string& claim_id) const {
+  for (const auto& c : claims)
+    if (c.id == claim_id) return &c;
+  return nullptr;
+}
+
+std::vector<const Variant*> Scenario::variants_named(const std::string& name) const {
+  std::vector<const Variant*> out;
+  for (const auto& v : variants)
+    if (v.name == name || (!v.sweep.empty() && v.sweep == name)) out.push_back(&v);
+  return out;
+}
+
 std::vector<std::string> Scenario::holds_expressions(const std::string& variant) const {
   std::vector<std::string> out;
   for (const auto& c : claims)
@@ -64,42 +77,44 @@ MarkerRef Scenario::find_marker(const Variant& variant, const std::string& marke
 
 std::string Expectation::describe() const {
   auto unit = [](Metric m) { return m == Metric::allocs ? "allocs/op" : "B/op"; };
+  auto pct = [](const Rational& r) { return (r * Rational(100)).to_string(); };
   auto by = [&](std::string_view what) -> std::string {
     if (!by_at_least) return "";
-    return by_relative ? fmt::format(" by at least {}%", (*by_at_least * Rational(100)).to_string())
+    return by_relative ? fmt::format(" by at least {}%", pct(*by_at_least))
                        : fmt::format(" by at least {} {}", by_at_least->to_string(), what);
   };
+  static constexpr const char* kOps[] = {"=", ">=", "<=", "~"};
+  const char* op = kOps[static_cast<int>(compare)];
   switch (kind) {
     case ExpectKind::allocs:
     case ExpectKind::bytes: {
       Metric m = kind == ExpectKind::allocs ? Metric::allocs : Metric::bytes;
-      switch (compare) {
-        case Compare::exactly: return fmt::format("{} of {} = {}", unit(m), variant, value.to_string());
-        case Compare::at_least: return fmt::format("{} of {} >= {}", unit(m), variant, value.to_string());
-        case Compare::at_most: return fmt::format("{} of {} <= {}", unit(m), variant, value.to_string());
-        case Compare::approx:
-          return fmt::format("{} of {} ~ {} +/- {}{}", unit(m), variant, value.to_string(),
-                             tolerance_relative ? (tolerance * Rational(100)).to_string() : tolerance.to_string(),
-                             tolerance_relative ? "%" : "");
-      }
-      break;
+      if (compare != Compare::approx) return fmt::format("{} of {} {} {}", unit(m), variant, op, value.to_string());
+      return fmt::format("{} of {} ~ {} +/- {}{}", unit(m), variant, value.to_string(),
+                         tolerance_relative ? pct(tolerance) : tolerance.to_string(), tolerance_relative ? "%" : "");
     }
     case ExpectKind::fewer: return fmt::format("{} of {} < {}{}", unit(metric), variant, than, by(unit(metric)));
-    case ExpectKind::diagnostic:
-      return fmt::format("-m on {} @{} {} /{}/", variant, marker, present ? "matches" : "does not match", matches);
+    case ExpectKind::diagnostic: {
+      return fmt::format("{} on {} @{}{} {} /{}/", dialect == Dialect::m ? "-m" : "-m=2", variant, marker,
+                         copy == Copy::inlined ? " inlined" : "", present ? "matches" : "does not match", matches);
+    }
     case ExpectKind::site: {
-      std::string view_note = view == SiteView::pprof ? " (pprof view)" : "";
-      if (has_amount) {
-        const char* op = compare == Compare::exactly ? "=" : compare == Compare::at_least ? ">=" : "<=";
-        return fmt::format("allocs/op of {} under {} {} {}{}", variant, function, op, value.to_string(), view_note);
+      if (view == SiteView::cpu) {
+        if (has_amount) return fmt::format("CPU samples of {} under {} {} {}%", variant, function, op, pct(value));
+        return fmt::format("{} {} in the CPU profile of {}", function, present ? "shows" : "does not show", variant);
       }
+      std::string view_note = view == SiteView::pprof ? " (pprof view)" : "";
+      if (has_amount)
+        return fmt::format("allocs/op of {} under {} {} {}{}", variant, function, op, value.to_string(), view_note);
       return fmt::format("{} {} for allocations of {}{}", function, present ? "accounts" : "does not account", variant,
                          view_note);
     }
     case ExpectKind::holds: return fmt::format("{} holds in {}", expr, variant);
-    case ExpectKind::similar:
-      return fmt::format("ns/op of {} within {}% of {}", variant, (*by_at_least * Rational(100)).to_string(), than);
+    case ExpectKind::similar: return fmt::format("ns/op of {} within {}% of {}", variant, pct(*by_at_least), than);
     case ExpectKind::faster: return fmt::format("ns/op of {} < {}{}", variant, than, by("ns/op"));
+    case ExpectKind::largest:
+      return fmt::format("largest object under {}: {} >= {} x {}", function, variant,
+                         ratio_at_least ? ratio_at_least->to_string() : "?", than);
   }
   return "?";
 }

@@ -1,63 +1,305 @@
 #include "spec_loader.h"
 
-#include "pattern.h"
-#include "text.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
 #include <set>
+#include <span>
+
+#include "go_syntax.h"
+#include "pattern.h"
+#include "spec_parser.h"
+#include "text.h"
 
 namespace eh {
 namespace {
 
-const std::vector<std::string> kScenarioKeys = {"id",      "entry",  "title",    "summary",
-                                                "imports", "common", "variants", "claims"};
-const std::vector<std::string> kVariantKeys = {"name",   "about",     "code",          "setup",  "imports",
-                                               "call",   "results",   "boundary",      "calls",  "warmup",
-                                               "min_go", "before_go", "reconstructed", "adapted"};
-const std::vector<std::string> kClaimKeys = {"id", "text", "aspect", "expect", "correction", "holds_in"};
+// The tables below are the schema: one row per key, with its type, default
+// and meaning (schema_reference() renders them) and the function that reads
+// it. Rules that span keys (exactly one amount, a tolerance only with
+// approx) are in finish_*; rules that span the file (references, quotes,
+// imports) in spec_check.cpp.
 
-// Keys each expectation kind accepts besides `kind`.
-const std::map<std::string, std::vector<std::string>> kExpectationKeys = {
-    {"allocs", {"variant", "exactly", "at_least", "at_most", "approx", "tolerance"}},
-    {"bytes", {"variant", "exactly", "at_least", "at_most", "approx", "tolerance"}},
-    {"fewer", {"variant", "than", "metric", "by_at_least"}},
-    {"diagnostic", {"variant", "marker", "matches", "present"}},
-    {"site", {"variant", "function", "present", "view", "exactly", "at_least", "at_most"}},
-    {"faster", {"variant", "than", "by_at_least"}},
-    {"holds", {"variant", "expr"}},
-    {"similar", {"variant", "than", "within"}},
+using P = Parser;
+using N = const YAML::Node&;
+
+const Key<Scenario> kScenarioKeys[] = {
+    {"id", true, "id", "", "the scenario's name ([a-z0-9-], up to 64): its directory in gosrc/",
+     [](P& p, N v, Scenario& s) {
+       if (auto x = p.identifier(v, "id")) s.id = *x, s.pos = p.pos(v);
+     }},
+    {"entry", false, "integer 1-999", "", "the catalog entry whose words the claims test",
+     [](P& p, N v, Scenario& s) {
+       if (auto x = p.integer(v, "entry", 1, 999)) s.entry = static_cast<int>(*x), s.entry_pos = p.pos(v);
+     }},
+    {"source", false, "string", "the catalog",
+     "where the claims come from when they are not a catalog entry's: a URL, a book, or words like `folklore`",
+     [](P& p, N v, Scenario& s) {
+       if (auto x = p.string(v, "source")) s.source = *x;
+     }},
+    {"title", true, "string", "", "a heading for the reports",
+     [](P& p, N v, Scenario& s) {
+       if (auto x = p.string(v, "title")) s.title = *x;
+     }},
+    {"summary", false, "string", "", "one paragraph for the reports",
+     [](P& p, N v, Scenario& s) {
+       if (auto x = p.string(v, "summary")) s.summary = *x;
+     }},
+    {"imports", false, "list of import paths", "", "imports of the common code (each variant adds its own)",
+     [](P& p, N v, Scenario& s) {
+       if (auto x = p.imports(v, &s.imports_pos)) s.imports = *x;
+     }},
+    {"common", false, "Go code", "", "Go shared by every variant (types, helpers), gofmt-clean, no package clause",
+     [](P& p, N v, Scenario& s) {
+       if (auto x = p.code(v, "common")) s.common = *x;
+     }},
+    {"variants", true, "list of variants", "",
+     "the code measured: bug, fixes, and variants that show where a claim holds",
+     [](P& p, N v, Scenario& s) { p.variants(v, s); }},
+    {"claims", true, "list of claims", "", "what the source says, each with the expectations that test it",
+     [](P& p, N v, Scenario& s) { p.claims(v, s); }},
+    {"not_encoded", false, "list of {quote, reason}", "",
+     "sentences of the catalog entry that no claim tests, each with the reason (the coverage table shows them)",
+     [](P& p, N v, Scenario& s) { p.not_encoded(v, s); }},
 };
 
-int edit_distance(std::string_view a, std::string_view b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
+const Key<Variant> kVariantKeys[] = {
+    {"name", true, "id", "", "the variant's name ([a-z0-9-]): a package of gosrc/",
+     [](P& p, N v, Variant& x) {
+       if (auto y = p.identifier(v, "name")) x.name = *y, x.pos = p.pos(v);
+     }},
+    {"about", false, "string", "", "what the variant shows, for the reports",
+     [](P& p, N v, Variant& x) {
+       if (auto y = p.string(v, "about")) x.about = *y;
+     }},
+    {"code", true, "Go code", "", "the variant's Go; `// @name` in a comment marks a line for diagnostics",
+     [](P& p, N v, Variant& x) {
+       if (auto y = p.code(v, "code")) x.code = *y;
+     }},
+    {"setup", false, "Go code", "", "package-level Go for the call's arguments",
+     [](P& p, N v, Variant& x) {
+       if (auto y = p.code(v, "setup")) x.setup = *y;
+     }},
+    {"imports", false, "list of import paths", "", "imports of this variant's code, besides the scenario's",
+     [](P& p, N v, Variant& x) {
+       if (auto y = p.imports(v, &x.imports_pos)) x.imports = *y;
+     }},
+    {"call", true, "Go expression", "", "the measured call, one expression on one line",
+     [](P& p, N v, Variant& x) { p.call(v, x); }},
+    {"results", false, "list of Go types", "none", "the call's result types, stored in package-level sinks",
+     [](P& p, N v, Variant& x) { p.results(v, x); }},
+    {"boundary", false, "noinline or inline", "noinline",
+     "`inline` writes the call in the benchmark loop itself, so the compiler may inline it",
+     [](P& p, N v, Variant& x) {
+       if (auto y = p.choice<Boundary>(v, "boundary", "boundary")) x.boundary = *y;
+     }},
+    {"gcflags", false, "list of compiler flags", "none",
+     "flags for the variant's package (`-l`: no inlining), besides -m=2; part of the cache key, shown in the reports",
+     [](P& p, N v, Variant& x) { p.gcflags(v, x); }},
+    {"calls", false, "integer 1-10000000", "10000", "calls counted for the exact allocations per call",
+     [](P& p, N v, Variant& x) {
+       if (auto y = p.integer(v, "calls", 1, 10'000'000)) x.calls = static_cast<int>(*y);
+     }},
+    {"warmup", false, "integer 0-1000000", "as many as `calls`", "calls made before counting starts",
+     [](P& p, N v, Variant& x) {
+       if (auto y = p.integer(v, "warmup", 0, 1'000'000)) x.warmup = static_cast<int>(*y);
+     }},
+    {"min_go", false, "Go version", "", "runs on this Go and newer; `skipped`, with the reason, on older toolchains",
+     [](P& p, N v, Variant& x) { x.min_go = p.version(v, "min_go"); }},
+    {"before_go", false, "Go version", "", "runs only on toolchains older than this",
+     [](P& p, N v, Variant& x) { x.before_go = p.version(v, "before_go"); }},
+    {"reconstructed", false, "string", "", "why this code was written here, where the catalog lost it",
+     [](P& p, N v, Variant& x) {
+       if (auto y = p.string(v, "reconstructed")) x.reconstructed = *y;
+     }},
+    {"adapted", false, "string", "", "what was changed from the catalog's code, and why",
+     [](P& p, N v, Variant& x) {
+       if (auto y = p.string(v, "adapted")) x.adapted = *y;
+     }},
+    {"fixes", false, "variant name", "", "the variant this one is a fix of: the reports tabulate what the fix changes",
+     [](P& p, N v, Variant& x) {
+       if (auto y = p.string(v, "fixes")) x.fixes = *y, x.fixes_pos = p.pos(v);
+     }},
+    {"params", false, "{name: [values]}", "",
+     "a sweep: one variant per value, named `name/p=v`; `${p}` in code, setup, call and about is the value",
+     [](P& p, N v, Variant& x) { p.params(v, x); }},
+};
 
-/// " (did you mean 'x'?)" for the closest candidate within a small distance,
-/// else the list of candidates.
-std::string suggest(std::string_view word, const std::vector<std::string>& candidates) {
-  const std::string* best = nullptr;
-  int best_d = 1 << 30;
-  for (const auto& c : candidates) {
-    int d = edit_distance(word, c);
-    if (d < best_d) best_d = d, best = &c;
-  }
-  if (best && best_d <= std::max<int>(2, static_cast<int>(word.size()) / 3))
-    return fmt::format(" (did you mean '{}'?)", *best);
-  std::string all;
-  for (const auto& c : candidates) all += (all.empty() ? "" : ", ") + c;
-  return fmt::format(" (expected one of: {})", all);
+const Key<Claim> kClaimKeys[] = {
+    {"id", true, "id", "", "the claim's name ([a-z0-9-])",
+     [](P& p, N v, Claim& c) {
+       if (auto x = p.identifier(v, "id")) c.id = *x, c.pos = p.pos(v);
+     }},
+    {"text", true, "string", "", "the claim in our words",
+     [](P& p, N v, Claim& c) {
+       if (auto x = p.string(v, "text")) c.text = *x;
+     }},
+    {"aspect", true, "symptom, cause, fix or note", "", "which part of the entry it comes from",
+     [](P& p, N v, Claim& c) {
+       if (auto x = p.choice<Aspect>(v, "aspect", "aspect")) c.aspect = *x;
+     }},
+    {"quote", false, "string or list of strings", "",
+     "the source's words the claim tests, verbatim (required for a catalog entry's claims; checked against the "
+     "catalog)",
+     [](P& p, N v, Claim& c) { c.quotes = p.quotes(v, "quote"); }},
+    {"origin", false, "source or harness", "source",
+     "`harness`: a claim of the harness's own (where a claim holds or fails), shown apart and never counted as the "
+     "source's",
+     [](P& p, N v, Claim& c) {
+       if (auto x = p.choice<Origin>(v, "origin", "origin")) c.origin = *x;
+     }},
+    {"expect", true, "list of expectations", "", "what must be observed; see the kinds below",
+     [](P& p, N v, Claim& c) { p.expectations(v, c); }},
+    {"combine", false, "all or any", "all",
+     "`any`: one expectation holding is enough (\"in the profile\", when several profiles may be meant)",
+     [](P& p, N v, Claim& c) {
+       if (auto x = p.choice<Combine>(v, "combine", "combination")) c.combine = *x;
+     }},
+    {"min_go", false, "Go version", "", "the claim's own qualifier: judged on this Go and newer, else `skipped`",
+     [](P& p, N v, Claim& c) { c.min_go = p.version(v, "min_go"); }},
+    {"before_go", false, "Go version", "",
+     "the claim's own qualifier (\"in pre-1.14 Go\"): judged only on older toolchains, else `skipped`",
+     [](P& p, N v, Claim& c) { c.before_go = p.version(v, "before_go"); }},
+    {"correction", false, "string with placeholders", "",
+     "for ERRATA.md, should the claim be refuted: a corrected sentence (placeholders below)",
+     [](P& p, N v, Claim& c) {
+       if (auto x = p.string(v, "correction")) c.correction = *x, c.correction_pos = p.pos(v);
+     }},
+    {"holds_where", false, "list of claim ids", "",
+     "harness claims of this scenario that show where this claim does hold (ERRATA's \"where it holds\")",
+     [](P& p, N v, Claim& c) {
+       if (auto x = p.string_list(v, "holds_where", &c.holds_where_pos)) c.holds_where = *x;
+     }},
+};
+
+const Key<NotEncoded> kNotEncodedKeys[] = {
+    {"quote", true, "string", "", "the sentence (or a part of it), verbatim",
+     [](P& p, N v, NotEncoded& n) {
+       auto q = p.quotes(v, "quote");
+       if (q.size() == 1) n.quote = q.front();
+       else if (q.size() > 1)
+         p.error(v, "quote: a not_encoded entry quotes one sentence");
+     }},
+    {"reason", true, "string", "", "why no claim tests it",
+     [](P& p, N v, NotEncoded& n) {
+       if (auto x = p.string(v, "reason")) n.reason = *x;
+     }},
+};
+
+/// Every expectation key once; kExpectationKinds says which kind takes which.
+const Key<Expectation> kExpectationKeys[] = {
+    {"kind", true, "expectation kind", "", "what is checked (the rows of the next table)", [](P&, N, Expectation&) {}},
+    {"variant", true, "variant name", "", "the variant observed (a sweep's name: every value of it)",
+     [](P& p, N v, Expectation& e) { p.reference(v, "variant", e.variant, e.variant_pos); }},
+    {"than", true, "variant name", "", "the variant compared with",
+     [](P& p, N v, Expectation& e) { p.reference(v, "than", e.than, e.than_pos); }},
+    {"exactly", false, "number", "", "the amount is exactly this (an exact fraction like 1/3 or 0.006)",
+     [](P& p, N v, Expectation& e) { p.amount(v, "exactly", Compare::exactly, e); }},
+    {"at_least", false, "number", "", "the amount is at least this (cpu view: a percentage)",
+     [](P& p, N v, Expectation& e) { p.amount(v, "at_least", Compare::at_least, e); }},
+    {"at_most", false, "number", "", "the amount is at most this",
+     [](P& p, N v, Expectation& e) { p.amount(v, "at_most", Compare::at_most, e); }},
+    {"approx", false, "number", "", "the amount is this, within `tolerance`",
+     [](P& p, N v, Expectation& e) { p.amount(v, "approx", Compare::approx, e); }},
+    {"tolerance", false, "number or percentage", "", "for `approx`: an absolute amount, or up to 100% of it",
+     [](P& p, N v, Expectation& e) {
+       if (auto x = p.number(v, "tolerance", true, &e.tolerance_relative)) e.tolerance = *x;
+     }},
+    {"metric", true, "allocs or bytes", "", "what `fewer` compares",
+     [](P& p, N v, Expectation& e) {
+       if (auto x = p.choice<Metric>(v, "metric", "metric")) e.metric = *x;
+     }},
+    {"by_at_least", false, "number or percentage", "",
+     "the least difference: per call, or a percentage of `than`'s value (`faster`: a percentage)",
+     [](P& p, N v, Expectation& e) {
+       if (auto x = p.number(v, "by_at_least", true, &e.by_relative)) e.by_at_least = *x;
+     }},
+    {"within", true, "percentage", "", "`similar`: the margin the 95% interval of the ratio must lie in",
+     [](P& p, N v, Expectation& e) {
+       bool pct = false;
+       if (auto x = p.number(v, "within", true, &pct)) {
+         if (!pct) p.error(v, "within: a 'similar' expectation takes a percentage, like 10%");
+         e.by_at_least = *x;
+         e.by_relative = true;
+       }
+     }},
+    {"marker", true, "marker name", "", "the `// @marker` of the line (or `call`, the call's line)",
+     [](P& p, N v, Expectation& e) { p.reference(v, "marker", e.marker, e.marker_pos); }},
+    {"matches", true, "regular expression", "", "an RE2 pattern a message on that line must (or must not) match",
+     [](P& p, N v, Expectation& e) { p.pattern(v, e); }},
+    {"dialect", false, "-m or -m=2", "-m",
+     "`-m=2`: match the extra lines of -m=2 (explanations, \"capturing by ref\", inlining costs)",
+     [](P& p, N v, Expectation& e) {
+       if (auto x = p.choice<Dialect>(v, "dialect", "dialect")) e.dialect = *x;
+     }},
+    {"copy", false, "out-of-line or inlined", "out-of-line",
+     "`inlined`: the messages of the copy inlined at the measured call (at the call's line), not the function's own",
+     [](P& p, N v, Expectation& e) {
+       if (auto x = p.choice<Copy>(v, "copy", "copy")) e.copy = *x;
+     }},
+    {"present", false, "boolean", "true", "false: no message matches / the function accounts for nothing",
+     [](P& p, N v, Expectation& e) {
+       if (auto x = p.boolean(v, "present")) e.present = *x;
+     }},
+    {"function", true, "glob", "", "a function name pattern: `*` any run, `?` one character",
+     [](P& p, N v, Expectation& e) {
+       if (auto x = p.string(v, "function")) e.function = *x;
+     }},
+    {"view", false, "full, pprof or cpu", "full",
+     "the profile read: full allocating stacks, go tool pprof's heap view, or a CPU profile (share of samples)",
+     [](P& p, N v, Expectation& e) {
+       if (auto x = p.choice<SiteView>(v, "view", "site view")) e.view = *x;
+     }},
+    {"expr", true, "Go expression", "", "a boolean expression evaluated in the variant's package after the calls",
+     [](P& p, N v, Expectation& e) { p.holds_expr(v, e); }},
+    {"ratio_at_least", true, "number", "",
+     "`largest`: how many times `than`'s largest object `variant`'s must be at least",
+     [](P& p, N v, Expectation& e) {
+       if (auto x = p.number(v, "ratio_at_least", false, nullptr)) e.ratio_at_least = *x;
+     }},
+};
+
+/// The keys each kind takes, besides `kind`, and what it checks.
+struct KindKeys {
+  ExpectKind kind;
+  std::vector<std::string_view> keys;
+  const char* help;
+};
+const KindKeys kExpectationKinds[] = {
+    {ExpectKind::allocs,
+     {"variant", "exactly", "at_least", "at_most", "approx", "tolerance"},
+     "allocations per call of `variant` (mallocs over `calls`, exact), one of the amounts"},
+    {ExpectKind::bytes,
+     {"variant", "exactly", "at_least", "at_most", "approx", "tolerance"},
+     "bytes per call of `variant`, one of the amounts"},
+    {ExpectKind::fewer,
+     {"variant", "than", "metric", "by_at_least"},
+     "`variant` allocates fewer objects or bytes than `than` (at every repeat)"},
+    {ExpectKind::diagnostic,
+     {"variant", "marker", "matches", "present", "dialect", "copy"},
+     "a compiler message on the marked line matches `matches`"},
+    {ExpectKind::site,
+     {"variant", "function", "present", "view", "exactly", "at_least", "at_most"},
+     "`function` is on the stacks of `variant`'s allocations (objects per call), or of its CPU samples (a share)"},
+    {ExpectKind::faster,
+     {"variant", "than", "by_at_least"},
+     "`variant`'s median ns/op is below `than`'s, significantly (U test), by at least the margin (95% interval)"},
+    {ExpectKind::holds, {"variant", "expr"}, "a Go boolean expression is true in `variant`'s package"},
+    {ExpectKind::similar,
+     {"variant", "than", "within"},
+     "the 95% interval of the ratio of the medians lies within the margin (equivalence)"},
+    {ExpectKind::largest,
+     {"variant", "than", "function", "ratio_at_least"},
+     "the largest single object allocated under `function` by `variant` is at least `ratio_at_least` times "
+     "`than`'s (how one growth step scales)"},
+};
+
+const KindKeys& keys_of(ExpectKind k) {
+  for (const auto& x : kExpectationKinds)
+    if (x.kind == k) return x;
+  throw std::logic_error("an expectation kind without keys");
 }
 
 bool valid_id(std::string_view s) {
@@ -76,121 +318,41 @@ bool valid_import(std::string_view s) {
   return s.find("..") == std::string_view::npos;
 }
 
-/// The first byte that is not valid UTF-8, as (line, column), or line 0.
-std::pair<int, int> first_invalid_utf8(std::string_view s) {
+/// The first byte that is not valid UTF-8, or a NUL, as (line, column, what); line 0 when none.
+std::tuple<int, int, const char*> first_bad_byte(std::string_view s) {
   int line = 1, col = 1;
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0) return {line, col, "a NUL byte: a spec is text"};
     int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + static_cast<std::size_t>(len) > s.size()) return {line, col};
+    const char* bad = "file is not valid UTF-8";
+    if (len == 0 || i + static_cast<std::size_t>(len) > s.size()) return {line, col, bad};
     for (int k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0xC0) != 0x80) return {line, col};
+      if ((static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0xC0) != 0x80) return {line, col, bad};
     // Reject overlong forms and surrogates so "valid" means what Go accepts.
-    if (len == 2 && c < 0xC2) return {line, col};
-    if (len == 3) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return {line, col};
-    }
-    if (len == 4) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90) || c > 0xF4) return {line, col};
-    }
-    if (c == '\n') ++line, col = 0;
+    const auto c1 = len > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if ((len == 2 && c < 0xC2) || (len == 3 && ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0))) ||
+        (len == 4 && ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90) || c > 0xF4)))
+      return {line, col, bad};
+    if (c == '\n') line++, col = 0;
     i += static_cast<std::size_t>(len);
     ++col;
   }
-  return {0, 0};
+  return {0, 0, nullptr};
 }
 
-using Fields = std::map<std::string, std::pair<YAML::Node, YAML::Node>>;
-struct ExpectationFields;
+}  // namespace
 
-/// Parsing state for one file: the text for error context and the errors.
-class Parser {
- public:
-  Parser(const std::string& file, const std::string& text, std::vector<InputError>& errors)
-      : src_(file, text), errors_(errors) {}
-
-  std::optional<Scenario> parse();
-
- private:
-  SourcePos pos(const YAML::Node& n) const {
-    auto m = n.Mark();
-    if (m.line < 0) return {src_.file(), 0, 0};
-    return {src_.file(), m.line + 1, m.column + 1};
+std::string suggest(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string* best = nullptr;
+  int best_d = 1 << 30;
+  for (const auto& c : candidates) {
+    int d = edit_distance(word, c);
+    if (d < best_d) best_d = d, best = &c;
   }
-  void error(SourcePos p, std::string msg) { errors_.push_back(make_error(src_, std::move(p), std::move(msg))); }
-  void error(const YAML::Node& n, std::string msg) { error(pos(n), std::move(msg)); }
-
-  /// The map's entries by key, after reporting unknown and duplicate keys.
-  /// `what` names the map in messages ("variant", "claim").
-  std::map<std::string, std::pair<YAML::Node, YAML::Node>> fields(const YAML::Node& map, std::string_view what,
-                                                                  const std::vector<std::string>& allowed);
-  bool require(const std::map<std::string, std::pair<YAML::Node, YAML::Node>>& f, const YAML::Node& map,
-               std::string_view what, std::initializer_list<const char*> keys);
-
-  std::optional<std::string> string(const YAML::Node& n, std::string_view key);
-  std::optional<long long> integer(const YAML::Node& n, std::string_view key, long long lo, long long hi);
-  std::optional<bool> boolean(const YAML::Node& n, std::string_view key);
-  std::optional<Rational> number(const YAML::Node& n, std::string_view key, bool allow_percent, bool* percent);
-  std::optional<std::vector<std::string>> string_list(const YAML::Node& n, std::string_view key);
-  std::optional<std::string> identifier(const YAML::Node& n, std::string_view key);
-  /// One of an enum's names, by its name table; `what` names it in messages.
-  template <NamedEnum E>
-  std::optional<E> choice(const YAML::Node& n, std::string_view key, std::string_view what);
-  std::optional<CodeBlock> code(const YAML::Node& n, std::string_view key);
-  std::optional<std::vector<std::string>> imports(const YAML::Node& n);
-
-  std::optional<Variant> variant(const YAML::Node& n);
-  std::optional<Claim> claim(const YAML::Node& n);
-  std::optional<Expectation> expectation(const YAML::Node& n);
-  // The parts of an expectation, by kind.
-  void take_ref(ExpectationFields& x, const char* key, std::string& out, SourcePos& where);
-  int amounts(ExpectationFields& x, Expectation& e);
-  void expect_amount(ExpectationFields& x, Expectation& e);
-  void expect_comparison(ExpectationFields& x, Expectation& e);
-  void expect_diagnostic(ExpectationFields& x, Expectation& e);
-  void expect_site(ExpectationFields& x, Expectation& e);
-  void expect_holds(ExpectationFields& x, Expectation& e);
-  void check_references(Scenario& s);
-  void check_correction(const Scenario& s, const Claim& c);
-
-  SourceText src_;
-  std::vector<InputError>& errors_;
-};
-
-std::map<std::string, std::pair<YAML::Node, YAML::Node>> Parser::fields(const YAML::Node& map, std::string_view what,
-                                                                        const std::vector<std::string>& allowed) {
-  std::map<std::string, std::pair<YAML::Node, YAML::Node>> out;
-  for (const auto& kv : map) {
-    const YAML::Node k = kv.first;  // a copy: the iterator's pair is a temporary
-    if (!k.IsScalar()) {
-      error(k, fmt::format("{}: keys must be plain words", what));
-      continue;
-    }
-    const std::string& key = k.Scalar();
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      error(k, fmt::format("unknown key '{}' in {}{}", key, what, suggest(key, allowed)));
-      continue;
-    }
-    if (out.count(key)) {
-      error(k, fmt::format("duplicate key '{}' in {} (first at line {})", key, what, pos(out[key].first).line));
-      continue;
-    }
-    out.emplace(key, std::make_pair(k, kv.second));
-  }
-  return out;
-}
-
-bool Parser::require(const std::map<std::string, std::pair<YAML::Node, YAML::Node>>& f, const YAML::Node& map,
-                     std::string_view what, std::initializer_list<const char*> keys) {
-  bool ok = true;
-  for (const char* k : keys)
-    if (!f.count(k)) {
-      error(map, fmt::format("{} is missing required key '{}'", what, k));
-      ok = false;
-    }
-  return ok;
+  if (best && best_d <= std::max<int>(2, static_cast<int>(word.size()) / 3))
+    return fmt::format(" (did you mean '{}'?)", *best);
+  return fmt::format(" (expected one of: {})", join(candidates, ", "));
 }
 
 std::string kind_name(const YAML::Node& n) {
@@ -200,6 +362,50 @@ std::string kind_name(const YAML::Node& n) {
     case YAML::NodeType::Null: return "nothing";
     default: return fmt::format("'{}'", n.Scalar());
   }
+}
+
+SourcePos Parser::pos(const YAML::Node& n) const {
+  auto m = n.Mark();
+  if (m.line < 0) return {src_.file(), 0, 0};
+  return {src_.file(), m.line + 1, m.column + 1};
+}
+
+void Parser::error(SourcePos p, std::string msg) { errors_.push_back(make_error(src_, std::move(p), std::move(msg))); }
+void Parser::error(const YAML::Node& n, std::string msg) { error(pos(n), std::move(msg)); }
+
+template <class T>
+void Parser::read_map(const YAML::Node& n, std::string_view what, std::span<const Key<T>* const> keys, T& out) {
+  std::vector<std::string> names;
+  for (const auto* k : keys) names.emplace_back(k->name);
+  std::map<std::string, int> seen;  // key -> line
+  for (const auto& kv : n) {
+    const YAML::Node k = kv.first;  // a copy: the iterator's pair is a temporary
+    if (!k.IsScalar()) {
+      error(k, fmt::format("{}: keys must be plain words", what));
+      continue;
+    }
+    const std::string& key = k.Scalar();
+    auto row = std::find_if(keys.begin(), keys.end(), [&](const Key<T>* r) { return key == r->name; });
+    if (row == keys.end()) {
+      error(k, fmt::format("unknown key '{}' in {}{}", key, what, suggest(key, names)));
+      continue;
+    }
+    if (seen.count(key)) {
+      error(k, fmt::format("duplicate key '{}' in {} (first at line {})", key, what, seen[key]));
+      continue;
+    }
+    seen[key] = pos(k).line;
+    (*row)->read(*this, kv.second, out);
+  }
+  for (const auto* k : keys)
+    if (k->required && !seen.count(k->name)) error(n, fmt::format("{} is missing required key '{}'", what, k->name));
+}
+
+template <class T, std::size_t N>
+std::vector<const Key<T>*> rows(const Key<T> (&table)[N]) {
+  std::vector<const Key<T>*> out;
+  for (const auto& k : table) out.push_back(&k);
+  return out;
 }
 
 std::optional<std::string> Parser::string(const YAML::Node& n, std::string_view key) {
@@ -235,6 +441,10 @@ std::optional<Rational> Parser::number(const YAML::Node& n, std::string_view key
     bool pct = allow_percent && !s.empty() && s.back() == '%';
     if (pct) s.pop_back();
     if (auto r = Rational::parse(s); r && *r >= Rational(0)) {
+      if (pct && *r > Rational(100)) {
+        error(n, fmt::format("{}: a percentage from 0% to 100%, got {}%", key, r->to_string()));
+        return std::nullopt;
+      }
       if (percent) *percent = pct;
       return pct ? *r / Rational(100) : *r;
     }
@@ -244,7 +454,8 @@ std::optional<Rational> Parser::number(const YAML::Node& n, std::string_view key
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> Parser::string_list(const YAML::Node& n, std::string_view key) {
+std::optional<std::vector<std::string>> Parser::string_list(const YAML::Node& n, std::string_view key,
+                                                            std::vector<SourcePos>* positions) {
   if (!n.IsSequence()) {
     error(n, fmt::format("{}: expected a list, got {}", key, kind_name(n)));
     return std::nullopt;
@@ -252,10 +463,12 @@ std::optional<std::vector<std::string>> Parser::string_list(const YAML::Node& n,
   std::vector<std::string> out;
   bool ok = true;
   for (const auto& item : n) {
-    auto s = string(item, key);
-    if (s) out.push_back(*s);
-    else
+    if (auto s = string(item, key)) {
+      out.push_back(*s);
+      if (positions) positions->push_back(pos(item));
+    } else {
       ok = false;
+    }
   }
   if (!ok) return std::nullopt;
   return out;
@@ -273,6 +486,17 @@ std::optional<std::string> Parser::identifier(const YAML::Node& n, std::string_v
   return s;
 }
 
+std::optional<GoVersion> Parser::version(const YAML::Node& n, std::string_view key) {
+  auto x = string(n, key);
+  if (!x) return std::nullopt;
+  auto ver = GoVersion::parse(*x);
+  if (!ver || x->starts_with("go")) {
+    error(n, fmt::format("{}: expected a Go version like \"1.21\" or \"1.20.3\", got '{}'", key, *x));
+    return std::nullopt;
+  }
+  return ver;
+}
+
 template <NamedEnum E>
 std::optional<E> Parser::choice(const YAML::Node& n, std::string_view key, std::string_view what) {
   auto x = string(n, key);
@@ -280,6 +504,24 @@ std::optional<E> Parser::choice(const YAML::Node& n, std::string_view key, std::
   if (auto v = parse_enum<E>(*x)) return v;
   error(n, fmt::format("{}: unknown {} '{}'{}", key, what, *x, suggest(*x, enum_name_list<E>())));
   return std::nullopt;
+}
+
+std::vector<Quote> Parser::quotes(const YAML::Node& n, std::string_view key) {
+  std::vector<Quote> out;
+  auto one = [&](const YAML::Node& item) {
+    if (auto s = string(item, key)) {
+      if (s->empty() || s->find('\n') != std::string::npos)
+        error(item, fmt::format("{}: quote words of one line of the source, not empty", key));
+      else
+        out.push_back(Quote{*s, pos(item)});
+    }
+  };
+  if (n.IsSequence()) {
+    for (const auto& item : n) one(item);
+  } else {
+    one(n);
+  }
+  return out;
 }
 
 std::optional<CodeBlock> Parser::code(const YAML::Node& n, std::string_view key) {
@@ -294,8 +536,8 @@ std::optional<CodeBlock> Parser::code(const YAML::Node& n, std::string_view key)
   // starts at the mark.
   SourcePos p = pos(n);
   std::string_view l = src_.line(p.line);
-  bool block = p.column >= 1 && static_cast<std::size_t>(p.column) <= l.size() &&
-               (l[static_cast<std::size_t>(p.column - 1)] == '|' || l[static_cast<std::size_t>(p.column - 1)] == '>');
+  const auto col = static_cast<std::size_t>(p.column);
+  bool block = p.column >= 1 && col <= l.size() && (l[col - 1] == '|' || l[col - 1] == '>');
   if (block) {
     int line = p.line + 1;
     while (line <= src_.line_count() && src_.line(line).find_first_not_of(" \t\r") == std::string_view::npos) ++line;
@@ -327,307 +569,181 @@ std::optional<CodeBlock> Parser::code(const YAML::Node& n, std::string_view key)
   return b;
 }
 
-std::optional<std::vector<std::string>> Parser::imports(const YAML::Node& n) {
-  auto list = string_list(n, "imports");
+std::optional<std::vector<std::string>> Parser::imports(const YAML::Node& n, std::vector<SourcePos>* positions) {
+  std::vector<SourcePos> at;
+  auto list = string_list(n, "imports", &at);
   if (!list) return std::nullopt;
-  std::size_t i = 0;
-  for (const auto& s : *list) {
-    if (!valid_import(s)) {
-      error(n[i], fmt::format("imports: '{}' is not a Go import path", s));
+  for (std::size_t i = 0; i < list->size(); ++i)
+    if (!valid_import((*list)[i])) {
+      error(at[i], fmt::format("imports: '{}' is not a Go import path", (*list)[i]));
       return std::nullopt;
     }
-    ++i;
-  }
+  *positions = at;
   return list;
 }
 
-std::optional<Scenario> Parser::parse() {
-  if (auto [line, col] = first_invalid_utf8(src_.text()); line > 0) {
-    error(SourcePos{src_.file(), line, col}, "file is not valid UTF-8");
-    return std::nullopt;
-  }
-  YAML::Node root;
-  try {
-    root = YAML::Load(src_.text());
-  } catch (const YAML::ParserException& e) {
-    error(SourcePos{src_.file(), e.mark.line + 1, e.mark.column + 1}, fmt::format("YAML syntax error: {}", e.msg));
-    return std::nullopt;
-  }
-  if (!root.IsMap()) {
-    error(root.IsNull() ? SourcePos{src_.file(), 0, 0} : pos(root),
-          fmt::format("a scenario spec is a mapping with keys {}, got {}", "id, entry, title, variants, claims",
-                      kind_name(root)));
-    return std::nullopt;
-  }
-  std::size_t before = errors_.size();
-  auto f = fields(root, "scenario", kScenarioKeys);
-  require(f, root, "scenario", {"id", "entry", "title", "variants", "claims"});
-
-  Scenario s;
-  s.file = src_.file();
-  s.pos = {src_.file(), 1, 1};
-  if (f.count("id"))
-    if (auto v = identifier(f["id"].second, "id")) s.id = *v, s.pos = pos(f["id"].second);
-  if (f.count("entry"))
-    if (auto v = integer(f["entry"].second, "entry", 1, 999))
-      s.entry = static_cast<int>(*v), s.entry_pos = pos(f["entry"].second);
-  if (f.count("title"))
-    if (auto v = string(f["title"].second, "title")) s.title = *v;
-  if (f.count("summary"))
-    if (auto v = string(f["summary"].second, "summary")) s.summary = *v;
-  if (f.count("imports"))
-    if (auto v = imports(f["imports"].second)) s.imports = *v;
-  if (f.count("common"))
-    if (auto v = code(f["common"].second, "common")) s.common = *v;
-
-  if (f.count("variants")) {
-    const YAML::Node& vs = f["variants"].second;
-    if (!vs.IsSequence() || vs.size() == 0) {
-      error(vs, fmt::format("variants: expected a non-empty list of variants, got {}", kind_name(vs)));
-    } else {
-      std::map<std::string, int> seen;
-      for (const auto& vn : vs) {
-        auto v = variant(vn);
-        if (!v) continue;
-        if (seen.count(v->name)) {
-          error(v->pos, fmt::format("duplicate variant name '{}' (first at line {})", v->name, seen[v->name]));
-          continue;
-        }
-        seen[v->name] = v->pos.line;
-        s.variants.push_back(std::move(*v));
-      }
-    }
-  }
-  if (f.count("claims")) {
-    const YAML::Node& cs = f["claims"].second;
-    if (!cs.IsSequence() || cs.size() == 0) {
-      error(cs, fmt::format("claims: expected a non-empty list of claims, got {}", kind_name(cs)));
-    } else {
-      std::map<std::string, int> seen;
-      for (const auto& cn : cs) {
-        auto c = claim(cn);
-        if (!c) continue;
-        if (seen.count(c->id)) {
-          error(c->pos, fmt::format("duplicate claim id '{}' (first at line {})", c->id, seen[c->id]));
-          continue;
-        }
-        seen[c->id] = c->pos.line;
-        s.claims.push_back(std::move(*c));
-      }
-    }
-  }
-  if (errors_.size() == before) check_references(s);
-  if (errors_.size() != before) return std::nullopt;
-  return s;
+void Parser::reference(const YAML::Node& n, const char* key, std::string& out, SourcePos& where) {
+  if (auto x = string(n, key)) out = *x;
+  where = pos(n);
 }
 
-std::optional<Variant> Parser::variant(const YAML::Node& n) {
-  if (!n.IsMap()) {
-    error(n, fmt::format("a variant is a mapping with keys name, code, call; got {}", kind_name(n)));
-    return std::nullopt;
+void Parser::amount(const YAML::Node& n, const char* key, Compare c, Expectation& e) {
+  if (e.has_amount) {
+    error(n, fmt::format("{}: give one amount ({} is given already)", key, e.compare));
+    return;
   }
-  std::size_t before = errors_.size();
-  auto f = fields(n, "variant", kVariantKeys);
-  require(f, n, "variant", {"name", "code", "call"});
-  Variant v;
-  v.pos = pos(n);
-  if (f.count("name"))
-    if (auto x = identifier(f["name"].second, "name")) v.name = *x, v.pos = pos(f["name"].second);
-  if (f.count("about"))
-    if (auto x = string(f["about"].second, "about")) v.about = *x;
-  if (f.count("code"))
-    if (auto x = code(f["code"].second, "code")) v.code = *x;
-  if (f.count("setup"))
-    if (auto x = code(f["setup"].second, "setup")) v.setup = *x;
-  if (f.count("imports"))
-    if (auto x = imports(f["imports"].second)) v.imports = *x;
-  if (f.count("call")) {
-    const YAML::Node& c = f["call"].second;
-    if (auto x = string(c, "call")) {
-      v.call = *x;
-      v.call_pos = pos(c);
-      while (!v.call.empty() && (v.call.back() == '\n' || v.call.back() == ' ')) v.call.pop_back();
-      if (v.call.empty() || v.call.find('\n') != std::string::npos)
-        error(c, "call: expected one line of Go: the call the benchmark measures, like 'walk(list)'");
-    }
-  }
-  if (f.count("results")) {
-    if (auto x = string_list(f["results"].second, "results")) {
-      v.results = *x;
-      for (std::size_t i = 0; i < x->size(); ++i)
-        if ((*x)[i].empty() || (*x)[i].find_first_of("\n;{}") != std::string::npos)
-          error(f["results"].second[i], fmt::format("results: '{}' is not a Go type", (*x)[i]));
-    }
-  }
-  if (f.count("boundary"))
-    if (auto x = choice<Boundary>(f["boundary"].second, "boundary", "boundary")) v.boundary = *x;
-  if (f.count("calls"))
-    if (auto x = integer(f["calls"].second, "calls", 1, 10'000'000)) v.calls = static_cast<int>(*x);
-  if (f.count("warmup"))
-    if (auto x = integer(f["warmup"].second, "warmup", 0, 1'000'000)) v.warmup = static_cast<int>(*x);
-  for (const char* key : {"min_go", "before_go"}) {
-    if (!f.count(key)) continue;
-    const YAML::Node& m = f[key].second;
-    if (auto x = string(m, key)) {
-      auto ver = GoVersion::parse(*x);
-      if (!ver || x->starts_with("go"))
-        error(m, fmt::format("{}: expected a Go version like \"1.21\" or \"1.20.3\", got '{}'", key, *x));
-      else
-        (std::string_view(key) == "min_go" ? v.min_go : v.before_go) = ver;
-    }
-  }
-  if (v.min_go && v.before_go && !(*v.min_go < *v.before_go))
-    error(f["before_go"].second, fmt::format("before_go: {} is not after min_go {}: no Go version runs this variant",
-                                             v.before_go->to_string(), v.min_go->to_string()));
-  if (f.count("reconstructed"))
-    if (auto x = string(f["reconstructed"].second, "reconstructed")) v.reconstructed = *x;
-  if (f.count("adapted"))
-    if (auto x = string(f["adapted"].second, "adapted")) v.adapted = *x;
-  if (errors_.size() != before) return std::nullopt;
-  return v;
+  e.compare = c;
+  e.has_amount = true;
+  if (auto x = number(n, key, true, &e.value_percent)) e.value = *x;
 }
 
-std::optional<Claim> Parser::claim(const YAML::Node& n) {
-  if (!n.IsMap()) {
-    error(n, fmt::format("a claim is a mapping with keys id, text, aspect, expect; got {}", kind_name(n)));
-    return std::nullopt;
-  }
-  std::size_t before = errors_.size();
-  auto f = fields(n, "claim", kClaimKeys);
-  require(f, n, "claim", {"id", "text", "aspect", "expect"});
-  Claim c;
-  c.pos = pos(n);
-  if (f.count("id"))
-    if (auto x = identifier(f["id"].second, "id")) c.id = *x, c.pos = pos(f["id"].second);
-  if (f.count("text"))
-    if (auto x = string(f["text"].second, "text")) c.text = *x;
-  if (f.count("aspect"))
-    if (auto x = choice<Aspect>(f["aspect"].second, "aspect", "aspect")) c.aspect = *x;
-  if (f.count("correction"))
-    if (auto x = string(f["correction"].second, "correction")) c.correction = *x;
-  if (f.count("holds_in"))
-    if (auto x = string_list(f["holds_in"].second, "holds_in")) {
-      c.holds_in = *x;
-      for (std::size_t i = 0; i < x->size(); ++i) c.holds_in_pos.push_back(pos(f["holds_in"].second[i]));
-    }
-  if (f.count("expect")) {
-    const YAML::Node& es = f["expect"].second;
-    if (!es.IsSequence() || es.size() == 0) {
-      error(es, fmt::format("expect: expected a non-empty list of expectations, got {}", kind_name(es)));
-    } else {
-      for (const auto& en : es)
-        if (auto e = expectation(en)) c.expect.push_back(std::move(*e));
-    }
-  }
-  if (errors_.size() != before) return std::nullopt;
-  return c;
+void Parser::pattern(const YAML::Node& n, Expectation& e) {
+  auto x = string(n, "matches");
+  if (!x) return;
+  e.matches = *x;
+  if (auto why = pattern_error(e.matches)) error(n, fmt::format("matches: not a valid regular expression: {}", *why));
 }
 
-/// The keys of one expectation, read by the kind's own method.
-struct ExpectationFields {
-  Fields f;
-  const YAML::Node& node;
-  std::string what;  // "allocs expectation"
-};
-
-void Parser::take_ref(ExpectationFields& x, const char* key, std::string& out, SourcePos& where) {
-  if (!x.f.count(key)) return;
-  if (auto v = string(x.f[key].second, key)) out = *v;
-  where = pos(x.f[key].second);
-}
-
-int Parser::amounts(ExpectationFields& x, Expectation& e) {
-  int n_cmp = 0;
-  for (auto [key, cmp] : {std::pair{"exactly", Compare::exactly}, std::pair{"at_least", Compare::at_least},
-                          std::pair{"at_most", Compare::at_most}, std::pair{"approx", Compare::approx}}) {
-    if (!x.f.count(key)) continue;
-    ++n_cmp;
-    e.compare = cmp;
-    e.has_amount = true;
-    if (auto v = number(x.f[key].second, key, false, nullptr)) e.value = *v;
-  }
-  return n_cmp;
-}
-
-void Parser::expect_amount(ExpectationFields& x, Expectation& e) {
-  auto& f = x.f;
-  require(f, x.node, x.what, {"variant"});
-  int n_cmp = amounts(x, e);
-  if (n_cmp != 1) error(x.node, fmt::format("{} needs exactly one of exactly, at_least, at_most, approx", x.what));
-  if (f.count("tolerance")) {
-    if (e.compare != Compare::approx)
-      error(f["tolerance"].first, "tolerance: only an 'approx' expectation takes a tolerance");
-    else if (auto v = number(f["tolerance"].second, "tolerance", true, &e.tolerance_relative))
-      e.tolerance = *v;
-  } else if (n_cmp == 1 && e.compare == Compare::approx) {
-    error(x.node, fmt::format("{}: 'approx' needs a 'tolerance' (like 10% or 16)", x.what));
+void Parser::holds_expr(const YAML::Node& n, Expectation& e) {
+  auto x = string(n, "expr");
+  if (!x) return;
+  e.expr = *x;
+  if (e.expr.empty() || e.expr.find('\n') != std::string::npos) {
+    error(n, "expr: expected one line of Go, a boolean expression like 'pinned()'");
+  } else if (auto bad = one_go_expression(e.expr)) {
+    error(offset_pos(n, bad->offset), fmt::format("expr: not one Go expression: {}", bad->message));
   }
 }
 
-void Parser::expect_comparison(ExpectationFields& x, Expectation& e) {
-  auto& f = x.f;
-  const bool similar = e.kind == ExpectKind::similar;
-  require(f, x.node, x.what,
-          similar ? std::initializer_list<const char*>{"variant", "than", "within"}
-                  : std::initializer_list<const char*>{"variant", "than"});
-  take_ref(x, "than", e.than, e.than_pos);
-  if (f.count("metric")) {
-    if (auto v = choice<Metric>(f["metric"].second, "metric", "metric")) e.metric = *v;
-  } else if (e.kind == ExpectKind::fewer) {
-    error(x.node, fmt::format("{} is missing required key 'metric' (allocs or bytes)", x.what));
+SourcePos Parser::offset_pos(const YAML::Node& n, std::size_t offset) const {
+  SourcePos p = pos(n);
+  // A plain or quoted scalar on one line: the offset is a column further on.
+  if (n.Tag() == "!") ++p.column;  // past the opening quote
+  p.column += static_cast<int>(offset);
+  return p;
+}
+
+void Parser::call(const YAML::Node& n, Variant& v) {
+  auto x = string(n, "call");
+  if (!x) return;
+  v.call = *x;
+  v.call_pos = pos(n);
+  while (!v.call.empty() && (v.call.back() == '\n' || v.call.back() == ' ')) v.call.pop_back();
+  if (v.call.empty() || v.call.find('\n') != std::string::npos) {
+    error(n, "call: expected one line of Go: the call the benchmark measures, like 'walk(list)'");
+  } else if (auto bad = one_go_expression(v.call)) {
+    error(offset_pos(n, bad->offset), fmt::format("call: not one Go expression: {}", bad->message));
   }
-  const char* margin = similar ? "within" : "by_at_least";
-  if (f.count(margin)) {
-    bool pct = false;
-    if (auto v = number(f[margin].second, margin, true, &pct)) {
-      e.by_at_least = *v;
-      e.by_relative = pct || similar;
-      if (e.kind != ExpectKind::fewer && !pct)
-        error(f[margin].second, fmt::format("{}: a '{}' expectation takes a percentage, like 10%", margin, e.kind));
-    }
+}
+
+void Parser::results(const YAML::Node& n, Variant& v) {
+  std::vector<SourcePos> at;
+  auto x = string_list(n, "results", &at);
+  if (!x) return;
+  v.results = *x;
+  for (std::size_t i = 0; i < x->size(); ++i)
+    if ((*x)[i].empty() || one_go_expression((*x)[i]))
+      error(at[i], fmt::format("results: '{}' is not a Go type", (*x)[i]));
+}
+
+void Parser::gcflags(const YAML::Node& n, Variant& v) {
+  std::vector<SourcePos> at;
+  auto x = string_list(n, "gcflags", &at);
+  if (!x) return;
+  for (std::size_t i = 0; i < x->size(); ++i) {
+    const std::string& f = (*x)[i];
+    // One flag per item, no quoting: the harness passes them to go itself.
+    if (!f.starts_with("-") || f.find_first_of(" \t'\"\\") != std::string::npos || f.starts_with("-json") ||
+        f.starts_with("-m"))
+      error(at[i], fmt::format("gcflags: '{}' is not one compiler flag (like -l or -N); -m and -json are the "
+                               "harness's own",
+                               f));
+    else
+      v.gcflags.push_back(f);
   }
-  if (!e.variant.empty() && e.variant == e.than)
-    error(f["than"].second, fmt::format("than: a variant cannot be compared with itself ('{}')", e.than));
 }
 
-void Parser::expect_diagnostic(ExpectationFields& x, Expectation& e) {
-  auto& f = x.f;
-  require(f, x.node, x.what, {"variant", "marker", "matches"});
-  take_ref(x, "marker", e.marker, e.marker_pos);
-  if (f.count("matches"))
-    if (auto v = string(f["matches"].second, "matches")) {
-      e.matches = *v;
-      if (auto why = pattern_error(e.matches))
-        error(f["matches"].second, fmt::format("matches: not a valid regular expression: {}", *why));
+void Parser::params(const YAML::Node& n, Variant& v) {
+  if (!n.IsMap() || n.size() != 1) {
+    error(n, fmt::format("params: expected one parameter and its values, like {{n: [4, 8, 9]}}, got {}", kind_name(n)));
+    return;
+  }
+  for (const auto& kv : n) {
+    const YAML::Node k = kv.first;
+    auto name = identifier(k, "params");
+    std::vector<SourcePos> at;
+    auto values = string_list(kv.second, "params", &at);
+    if (!name || !values) return;
+    if (values->empty()) error(kv.second, "params: give at least one value");
+    for (std::size_t i = 0; i < values->size(); ++i)
+      if (!valid_id((*values)[i]))
+        error(at[i],
+              fmt::format("params: '{}' is not a value of a-z, 0-9 and '-' (values name packages)", (*values)[i]));
+    v.param = *name;
+    v.param_values = *values;
+  }
+}
+
+void Parser::not_encoded(const YAML::Node& n, Scenario& s) {
+  each(n, "not_encoded", "sentences", [&](const YAML::Node& item) {
+    if (!item.IsMap()) {
+      error(item, fmt::format("a not_encoded entry is a mapping with keys quote and reason; got {}", kind_name(item)));
+      return;
     }
-  if (f.count("present"))
-    if (auto v = boolean(f["present"].second, "present")) e.present = *v;
+    NotEncoded x;
+    auto keys = rows(kNotEncodedKeys);
+    read_map<NotEncoded>(item, "not_encoded entry", keys, x);
+    s.not_encoded.push_back(std::move(x));
+  });
 }
 
-void Parser::expect_site(ExpectationFields& x, Expectation& e) {
-  auto& f = x.f;
-  require(f, x.node, x.what, {"variant", "function"});
-  if (f.count("function"))
-    if (auto v = string(f["function"].second, "function")) e.function = *v;
-  if (f.count("present"))
-    if (auto v = boolean(f["present"].second, "present")) e.present = *v;
-  if (f.count("view"))
-    if (auto v = choice<SiteView>(f["view"].second, "view", "site view")) e.view = *v;
-  if (int n_cmp = amounts(x, e); n_cmp > 1)
-    error(x.node, fmt::format("{} takes at most one of exactly, at_least, at_most", x.what));
-  else if (n_cmp == 1 && f.count("present"))
-    error(f["present"].first, "present: a site expectation takes either 'present' or an amount, not both");
+void Parser::each(const YAML::Node& n, std::string_view key, std::string_view what,
+                  const std::function<void(const YAML::Node&)>& f) {
+  if (!n.IsSequence() || n.size() == 0) {
+    error(n, fmt::format("{}: expected a non-empty list of {}, got {}", key, what, kind_name(n)));
+    return;
+  }
+  for (const auto& item : n) f(item);
 }
 
-void Parser::expect_holds(ExpectationFields& x, Expectation& e) {
-  auto& f = x.f;
-  require(f, x.node, x.what, {"variant", "expr"});
-  if (f.count("expr"))
-    if (auto v = string(f["expr"].second, "expr")) {
-      e.expr = *v;
-      if (e.expr.empty() || e.expr.find('\n') != std::string::npos)
-        error(f["expr"].second, "expr: expected one line of Go, a boolean expression like 'pinned()'");
+void Parser::variants(const YAML::Node& n, Scenario& s) {
+  each(n, "variants", "variants", [&](const YAML::Node& vn) {
+    if (!vn.IsMap()) {
+      error(vn, fmt::format("a variant is a mapping with keys name, code, call; got {}", kind_name(vn)));
+      return;
     }
+    Variant v;
+    v.pos = pos(vn);
+    auto keys = rows(kVariantKeys);
+    read_map<Variant>(vn, "variant", keys, v);
+    if (v.min_go && v.before_go && !(*v.min_go < *v.before_go))
+      error(pos(vn["before_go"]), fmt::format("before_go: {} is not after min_go {}: no Go version runs this variant",
+                                              v.before_go->to_string(), v.min_go->to_string()));
+    s.variants.push_back(std::move(v));
+  });
+}
+
+void Parser::claims(const YAML::Node& n, Scenario& s) {
+  each(n, "claims", "claims", [&](const YAML::Node& cn) {
+    if (!cn.IsMap()) {
+      error(cn, fmt::format("a claim is a mapping with keys id, text, aspect, expect; got {}", kind_name(cn)));
+      return;
+    }
+    Claim c;
+    c.pos = pos(cn);
+    auto keys = rows(kClaimKeys);
+    read_map<Claim>(cn, "claim", keys, c);
+    if (c.min_go && c.before_go && !(*c.min_go < *c.before_go))
+      error(pos(cn["before_go"]), fmt::format("before_go: {} is not after min_go {}: no Go version judges this claim",
+                                              c.before_go->to_string(), c.min_go->to_string()));
+    s.claims.push_back(std::move(c));
+  });
+}
+
+void Parser::expectations(const YAML::Node& n, Claim& c) {
+  each(n, "expect", "expectations", [&](const YAML::Node& en) {
+    if (auto e = expectation(en)) c.expect.push_back(std::move(*e));
+  });
 }
 
 std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
@@ -646,80 +762,108 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
   auto k = choice<ExpectKind>(kind, "kind", "expectation kind");
   if (!k) return std::nullopt;
   e.kind = *k;
-  std::vector<std::string> allowed = kExpectationKeys.at(std::string(to_string(*k)));
-  allowed.insert(allowed.begin(), "kind");
+  const KindKeys& allowed = keys_of(*k);
+  std::vector<const Key<Expectation>*> keys = {&kExpectationKeys[0]};
+  for (const auto& row : kExpectationKeys)
+    if (std::find(allowed.keys.begin(), allowed.keys.end(), row.name) != allowed.keys.end()) keys.push_back(&row);
   std::size_t before = errors_.size();
-  std::string what = fmt::format("{} expectation", *k);
-  ExpectationFields x{fields(n, what, allowed), n, what};
-  take_ref(x, "variant", e.variant, e.variant_pos);
-  switch (e.kind) {
-    case ExpectKind::allocs:
-    case ExpectKind::bytes: expect_amount(x, e); break;
-    case ExpectKind::fewer:
-    case ExpectKind::faster:
-    case ExpectKind::similar: expect_comparison(x, e); break;
-    case ExpectKind::diagnostic: expect_diagnostic(x, e); break;
-    case ExpectKind::site: expect_site(x, e); break;
-    case ExpectKind::holds: expect_holds(x, e); break;
-  }
+  const std::string what = fmt::format("{} expectation", *k);
+  read_map<Expectation>(n, what, keys, e);
+  finish_expectation(n, what, e);
   if (errors_.size() != before) return std::nullopt;
   return e;
 }
 
-void Parser::check_correction(const Scenario& s, const Claim& c) {
-  // Placeholders: {toolchains}, {variant.allocs|bytes|ns}.
-  for (std::size_t b = c.correction.find('{'); b != std::string::npos; b = c.correction.find('{', b + 1)) {
-    auto e = c.correction.find('}', b);
-    std::string name = c.correction.substr(b + 1, e == std::string::npos ? std::string::npos : e - b - 1);
-    if (name == "toolchains") continue;
-    auto dot = name.rfind('.');
-    std::string variant = dot == std::string::npos ? "" : name.substr(0, dot);
-    std::string metric = dot == std::string::npos ? "" : name.substr(dot + 1);
-    if (e == std::string::npos || !s.find_variant(variant) ||
-        (metric != "allocs" && metric != "bytes" && metric != "ns"))
-      error(c.pos, fmt::format("correction: '{{{}}}' is not a placeholder; use {{toolchains}} or {{variant.allocs}}, "
-                               "{{variant.bytes}}, {{variant.ns}} with a variant of this scenario",
-                               name));
-  }
+void Parser::finish_expectation(const YAML::Node& n, const std::string& what, Expectation& e) {
+  const bool amount_kind = e.kind == ExpectKind::allocs || e.kind == ExpectKind::bytes;
+  if (amount_kind && !e.has_amount) error(n, fmt::format("{} needs one of exactly, at_least, at_most, approx", what));
+  if (e.kind == ExpectKind::site && e.compare == Compare::approx) error(n, fmt::format("{} takes no approx", what));
+  if (e.has_amount && e.value_percent && !(e.kind == ExpectKind::site && e.view == SiteView::cpu))
+    error(n, fmt::format("{}: amounts are per call; a percentage is for the cpu view's share of samples", what));
+  if (e.kind == ExpectKind::site && e.view == SiteView::cpu && e.has_amount && !e.value_percent)
+    error(n, fmt::format("{}: the cpu view's amount is a share of samples, like 10%", what));
+  if (e.kind == ExpectKind::site && e.has_amount && n["present"])
+    error(pos(n["present"]), "present: a site expectation takes either 'present' or an amount, not both");
+  if (n["tolerance"] && e.compare != Compare::approx)
+    error(pos(n["tolerance"]), "tolerance: only an 'approx' expectation takes a tolerance");
+  else if (amount_kind && e.compare == Compare::approx && !n["tolerance"])
+    error(n, fmt::format("{}: 'approx' needs a 'tolerance' (like 10% or 16)", what));
+  if (e.kind == ExpectKind::faster && e.by_at_least && !e.by_relative)
+    error(pos(n["by_at_least"]), "by_at_least: a 'faster' expectation takes a percentage, like 10%");
+  if (e.by_relative && e.by_at_least && *e.by_at_least > Rational(1))
+    error(n, fmt::format("{}: a margin of at most 100%", what));
+  if (!e.variant.empty() && e.variant == e.than)
+    error(e.than_pos, fmt::format("than: a variant cannot be compared with itself ('{}')", e.than));
 }
 
-void Parser::check_references(Scenario& s) {
-  std::vector<std::string> names;
-  for (const auto& v : s.variants) names.push_back(v.name);
-  auto known = [&](const std::string& name, const SourcePos& where, const char* key) {
-    if (s.find_variant(name)) return true;
-    error(where, fmt::format("{}: no variant named '{}' in this scenario{}", key, name, suggest(name, names)));
-    return false;
-  };
-  for (const auto& c : s.claims) {
-    for (std::size_t i = 0; i < c.holds_in.size(); ++i) known(c.holds_in[i], c.holds_in_pos[i], "holds_in");
-    check_correction(s, c);
+std::optional<Scenario> Parser::parse() {
+  if (auto [line, col, what] = first_bad_byte(src_.text()); line > 0) {
+    error(SourcePos{src_.file(), line, col}, what);
+    return std::nullopt;
   }
-  for (const auto& c : s.claims)
-    for (const auto& e : c.expect) {
-      if (!known(e.variant, e.variant_pos, "variant")) continue;
-      if (e.kind == ExpectKind::fewer || e.kind == ExpectKind::faster || e.kind == ExpectKind::similar)
-        known(e.than, e.than_pos, "than");
-      if (e.kind == ExpectKind::diagnostic) {
-        const Variant& v = *s.find_variant(e.variant);
-        if (!s.find_marker(v, e.marker).found())
-          error(e.marker_pos, fmt::format("marker: no line of variant '{}' (nor of its setup or the common code) "
-                                          "carries '// @{}'",
-                                          v.name, e.marker));
-      }
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(src_.text());
+  } catch (const YAML::ParserException& e) {
+    error(SourcePos{src_.file(), e.mark.line + 1, e.mark.column + 1}, fmt::format("YAML syntax error: {}", e.msg));
+    return std::nullopt;
+  }
+  if (docs.size() > 1) {
+    error(pos(docs[1]).line > 0 ? pos(docs[1]) : SourcePos{src_.file(), 0, 0},
+          fmt::format("a second YAML document: a spec file holds one scenario ({} documents here)", docs.size()));
+    return std::nullopt;
+  }
+  YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
+  if (!root.IsMap()) {
+    error(root.IsNull() ? SourcePos{src_.file(), 0, 0} : pos(root),
+          fmt::format("a scenario spec is a mapping with keys {}, got {}", "id, entry, title, variants, claims",
+                      kind_name(root)));
+    return std::nullopt;
+  }
+  std::size_t before = errors_.size();
+  Scenario s;
+  s.file = src_.file();
+  s.text_hash = fnv1a_hex(src_.text());
+  s.pos = {src_.file(), 1, 1};
+  auto keys = rows(kScenarioKeys);
+  read_map<Scenario>(root, "scenario", keys, s);
+  if (root["entry"] && root["source"])
+    error(root["source"],
+          "source: a scenario tests a catalog entry (entry:) or claims from another source (source:), "
+          "not both");
+  if (!root["entry"] && !root["source"])
+    error(root,
+          "scenario: give 'entry' (the catalog entry it tests) or 'source' (where its claims come from: a URL, "
+          "a book, or words like folklore)");
+  check_scenario(*this, s, options_);
+  if (errors_.size() != before) return std::nullopt;
+  return s;
+}
+
+std::optional<Scenario> parse_scenario(const std::string& file, const std::string& text,
+                                       std::vector<InputError>& errors, const LoadOptions& options) {
+  return Parser(file, text, errors, options).parse();
+}
+
+namespace {
+
+/// The id a spec declares, read without checking anything else; "" when
+/// it has none that can be read.
+std::pair<std::string, SourcePos> peek_id(const std::string& path, const std::string& text) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (root.IsMap() && root["id"] && root["id"].IsScalar()) {
+      const auto mark = root["id"].Mark();
+      return {root["id"].Scalar(), SourcePos{path, mark.line + 1, mark.column + 1}};
     }
+  } catch (const YAML::Exception&) {
+  }
+  return {"", {}};
 }
 
 }  // namespace
 
-std::optional<Scenario> parse_scenario(const std::string& file, const std::string& text,
-                                       std::vector<InputError>& errors) {
-  return Parser(file, text, errors).parse();
-}
-
-const std::vector<std::string>& scenario_keys() { return kScenarioKeys; }
-
-LoadResult load_scenarios(const FileSystem& fs, const std::string& dir) {
+LoadResult load_scenarios(const FileSystem& fs, const std::string& dir, const LoadOptions& options) {
   LoadResult out;
   std::string err;
   auto names = fs.list(dir, &err);
@@ -748,27 +892,87 @@ LoadResult load_scenarios(const FileSystem& fs, const std::string& dir) {
       out.errors.push_back(InputError{SourcePos{path, 0, 0}, "cannot read the file", ""});
       continue;
     }
-    auto s = parse_scenario(path, *text, out.errors);
-    if (!s) continue;
+    auto s = parse_scenario(path, *text, out.errors, options);
     SourceText src(path, *text);
-    if (auto it = ids.find(s->id); it != ids.end()) {
+    // A file with errors is still checked for an id another file uses, so
+    // that one run lists every problem.
+    const auto [id, id_pos] = s ? std::pair{s->id, s->pos} : peek_id(path, *text);
+    if (auto it = ids.find(id); !id.empty() && it != ids.end()) {
       out.errors.push_back(make_error(
-          src, s->pos,
-          fmt::format("duplicate scenario id '{}': {}:{} already uses it", s->id, it->second.file, it->second.line)));
+          src, id_pos,
+          fmt::format("duplicate scenario id '{}': {}:{} already uses it", id, it->second.file, it->second.line)));
       continue;
     }
-    if (auto it = entries.find(s->entry); it != entries.end()) {
+    if (!s) continue;
+    if (auto it = entries.find(s->entry); s->from_catalog() && it != entries.end()) {
       out.errors.push_back(make_error(
           src, s->entry_pos,
           fmt::format("catalog entry {} is already covered by {}:{}", s->entry, it->second.file, it->second.line)));
       continue;
     }
     ids[s->id] = {path, s->pos.line};
-    entries[s->entry] = {path, s->entry_pos.line};
+    if (s->from_catalog()) entries[s->entry] = {path, s->entry_pos.line};
     out.scenarios.push_back(std::move(*s));
   }
   std::sort(out.scenarios.begin(), out.scenarios.end(),
             [](const Scenario& a, const Scenario& b) { return std::tie(a.entry, a.id) < std::tie(b.entry, b.id); });
+  // Each file's errors in the order of its lines, whichever check found them.
+  std::stable_sort(out.errors.begin(), out.errors.end(), [](const InputError& a, const InputError& b) {
+    return std::tie(a.pos.file, a.pos.line, a.pos.column) < std::tie(b.pos.file, b.pos.line, b.pos.column);
+  });
+  return out;
+}
+
+std::vector<NotEncoded> load_catalog_notes(const FileSystem& fs, const std::string& path, const CatalogText& catalog,
+                                           std::vector<InputError>& errors) {
+  std::string err;
+  auto text = fs.read(path, &err);
+  if (!text) {
+    errors.push_back(InputError{SourcePos{path, 0, 0}, "cannot read the file", ""});
+    return {};
+  }
+  Parser p(path, *text, errors, LoadOptions{});
+  YAML::Node root;
+  try {
+    root = YAML::Load(*text);
+  } catch (const YAML::ParserException& e) {
+    p.error(SourcePos{path, e.mark.line + 1, e.mark.column + 1}, fmt::format("YAML syntax error: {}", e.msg));
+    return {};
+  }
+  Scenario holder;
+  if (!root.IsMap() || !root["not_encoded"]) {
+    p.error(root, "a notes file is a mapping with one key, not_encoded");
+    return {};
+  }
+  p.not_encoded(root["not_encoded"], holder);
+  for (const auto& n : holder.not_encoded) {
+    auto outside = catalog.sentences_of(0);
+    bool found = std::any_of(outside.begin(), outside.end(),
+                             [&](const CatalogSentence* s) { return s->text.find(n.quote.text) != std::string::npos; });
+    if (!found) p.error(n.quote.pos, "quote: not the words of a sentence of the catalog outside its entries");
+  }
+  return holder.not_encoded;
+}
+
+std::string schema_reference() {
+  auto table = [](std::string_view title, const auto& keys) {
+    std::string out = fmt::format("**{}**\n\n| key | takes | default | meaning |\n|---|---|---|---|\n", title);
+    for (const auto& k : keys)
+      out += fmt::format("| `{}`{} | {} | {} | {} |\n", k.name, k.required ? " (required)" : "", k.type,
+                         *k.fallback ? k.fallback : "", k.help);
+    return out + "\n";
+  };
+  std::string out = table("Scenario", kScenarioKeys) + table("Variant", kVariantKeys) + table("Claim", kClaimKeys) +
+                    table("not_encoded entry", kNotEncodedKeys) + table("Expectation", kExpectationKeys);
+  out +=
+      "**Expectation kinds** (each takes `kind`, `variant` and the keys listed)\n\n| kind | keys | checks |\n"
+      "|---|---|---|\n";
+  for (const auto& k : kExpectationKinds) {
+    std::vector<std::string> keys;
+    for (auto key : k.keys)
+      if (key != "variant") keys.push_back(fmt::format("`{}`", key));
+    out += fmt::format("| `{}` | {} | {} |\n", k.kind, join(keys, ", "), k.help);
+  }
   return out;
 }
 

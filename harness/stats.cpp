@@ -114,4 +114,35 @@ std::optional<UTest> mann_whitney_u(const std::vector<double>& a, const std::vec
   return r;
 }
 
+std::optional<RatioInterval> ratio_ci(const std::vector<double>& a, const std::vector<double>& b, double confidence) {
+  if (a.size() < 2 || b.size() < 2) return std::nullopt;
+  for (const auto* xs : {&a, &b})
+    for (double x : *xs)
+      if (!(x > 0) || !std::isfinite(x)) return std::nullopt;
+  // Each median's distribution-free interval at sqrt(confidence): the two
+  // hold together with at least `confidence`, whatever shape the samples
+  // have (timings are often bimodal, where a shift model would mislead).
+  const double each = std::sqrt(confidence);
+  auto ma = median_ci(a, each), mb = median_ci(b, each);
+  RatioInterval r;
+  r.estimate = ma->median / mb->median;
+  r.confidence = ma->confidence * mb->confidence;
+  const double inf = std::numeric_limits<double>::infinity();
+  const bool bounded =
+      std::isfinite(ma->lo) && std::isfinite(ma->hi) && std::isfinite(mb->lo) && std::isfinite(mb->hi) && mb->lo > 0;
+  r.lo = bounded ? ma->lo / mb->hi : 0;
+  r.hi = bounded ? ma->hi / mb->lo : inf;
+  return r;
+}
+
+double inverse_normal_cdf(double p) {
+  // Bisection on normal_cdf: exact enough (1e-12) and obviously right.
+  double lo = -40, hi = 40;
+  for (int i = 0; i < 200; ++i) {
+    double mid = (lo + hi) / 2;
+    (normal_cdf(mid) < p ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 }  // namespace eh::stats

@@ -41,4 +41,23 @@ struct UTest {
 /// (no ranking exists: nothing can be said).
 std::optional<UTest> mann_whitney_u(const std::vector<double>& a, const std::vector<double>& b);
 
+/// A confidence interval for the ratio of two samples' medians (a over b),
+/// distribution-free: each median's order-statistic interval at
+/// sqrt(confidence), the ratio bounded by their extremes. Conservative (the
+/// achieved confidence is at least the one asked for), so "b is 1.1 times a"
+/// is decided only where both medians are known well enough. Nothing with
+/// fewer than 2 values on a side or a value that is not positive; [0, +inf]
+/// when the samples are too few to bound a median.
+struct RatioInterval {
+  double estimate = 1;
+  double lo = 0;
+  double hi = 0;
+  double confidence = 0;
+};
+std::optional<RatioInterval> ratio_ci(const std::vector<double>& a, const std::vector<double>& b,
+                                      double confidence = 0.95);
+
+/// The z with normal_cdf(z) = p, for 0 < p < 1.
+double inverse_normal_cdf(double p);
+
 }  // namespace eh::stats

@@ -1,6 +1,8 @@
 #include "text.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 #include <fmt/format.h>
 
 namespace eh {
@@ -90,8 +92,40 @@ std::string camel_case(std::string_view id) {
   return out;
 }
 
+std::string format_time(double ns) {
+  struct Unit {
+    double scale;
+    const char* name;
+  };
+  static constexpr Unit kUnits[] = {{1e9, "s"}, {1e6, "ms"}, {1e3, "\u00b5s"}, {1, "ns"}};
+  for (const auto& u : kUnits) {
+    if (ns < u.scale && u.scale > 1) continue;
+    double v = ns / u.scale;
+    int decimals = v >= 1000 ? 0 : v >= 100 ? 1 : v >= 10 ? 2 : 3;
+    return fmt::format("{:.{}f}{}", v, decimals, u.name);
+  }
+  return fmt::format("{}ns", ns);
+}
+
+std::string format_percent(double share) { return fmt::format("{:.1f}%", share * 100); }
+
 std::string count_of(std::size_t n, std::string_view singular, std::string_view plural) {
   return fmt::format("{} {}", n, n == 1 ? singular : plural);
+}
+
+int edit_distance(std::string_view a, std::string_view b, bool within) {
+  // Levenshtein, one row at a time. `within`: b's prefix and suffix are
+  // free (row 0 all zeros, the minimum of the last row), so a is matched
+  // against b's closest infix.
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = within ? 0 : static_cast<int>(j);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = static_cast<int>(i);
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return within ? *std::min_element(prev.begin(), prev.end()) : prev[b.size()];
 }
 
 }  // namespace eh

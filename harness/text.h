@@ -33,7 +33,18 @@ std::string fnv1a_hex(std::string_view data);
 /// "fix-pointer" -> "FixPointer": ids as Go identifiers.
 std::string camel_case(std::string_view id);
 
+/// A duration in nanoseconds in benchstat's units, four significant digits:
+/// "12.45ns", "713.2µs", "59.80ms", "1.200s".
+std::string format_time(double ns);
+
+/// A share as a percentage with one decimal: "87.3%".
+std::string format_percent(double share);
+
 /// "1 error", "2 errors".
 std::string count_of(std::size_t n, std::string_view singular, std::string_view plural);
+
+/// The Levenshtein distance from a to b; with `within`, from a to the
+/// closest part of b (for a quote that should be words of a sentence).
+int edit_distance(std::string_view a, std::string_view b, bool within = false);
 
 }  // namespace eh

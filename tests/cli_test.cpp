@@ -14,6 +14,14 @@ using namespace eh;
 
 namespace {
 
+// A catalog of one entry, and a spec that quotes it.
+const std::string kCatalog = R"(Escape Analysis — Find the Bug¶
+Bug 3: Demo¶
+func f(t T) *T { return &t }
+Symptom. t moves to the heap.
+Fix. The pointer avoids it.
+)";
+
 const std::string kSpec = R"(id: demo
 entry: 3
 title: Demo
@@ -40,6 +48,7 @@ claims:
   - id: moves
     aspect: symptom
     text: t moves to the heap.
+    quote: t moves to the heap.
     expect:
       - kind: diagnostic
         variant: bug
@@ -51,6 +60,7 @@ claims:
   - id: fix-helps
     aspect: fix
     text: the pointer avoids it.
+    quote: The pointer avoids it.
     expect:
       - kind: fewer
         metric: allocs
@@ -66,6 +76,7 @@ struct Harness {
 
   Harness() {
     fs.files["scenarios/03-demo.yaml"] = kSpec;
+    fs.files["catalog/escape-analysis-find-the-bug.txt"] = kCatalog;
     go.on({"env", "GOVERSION"}, test::exited(0, "go1.26.8\nlinux\namd64\n/usr/local/go\n"));
     // code.go of bug: line 8 is "func f(t T) *T {", the parameter at column 8.
     // One compile at -m=2: the level-1 messages and the explained chains.
@@ -81,17 +92,23 @@ struct Harness {
                        "demo/bug/harness_test.go:16:6: can inline harnessLoop\n"));
     go.on({"test", "-c", "./demo/fix"},
           test::exited(0, "", "demo/fix/code.go:8:8: leaking param: t to result ~r0 level=0\n"));
-    go.on(
-        {"/demo/bug.test", "-test.run"},
-        test::exited(0,
-                     "\nescape-harness: counts calls=10000 mallocs=10000 bytes=80000\n"
-                     "escape-harness: site objects=10000 bytes=80000 stack=runtime.newobject;escapeharness/demo/bug.f;"
-                     "escapeharness/demo/bug.harnessLoop\n"
-                     "goos: linux\nBenchmarkBug-2  1000000  12.5 ns/op  8 B/op  1 allocs/op\nPASS\n"));
-    go.on({"/demo/fix.test", "-test.run"},
-          test::exited(0,
-                       "\nescape-harness: counts calls=10000 mallocs=0 bytes=0\n"
-                       "BenchmarkFix-2  1000000  1.5 ns/op  0 B/op  0 allocs/op\nPASS\n"));
+    // The test binaries: the facts run (with the benchmark), then the
+    // counts again in processes of their own. The facts go to the records
+    // file; stdout carries only what go test prints.
+    const std::string bug_facts =
+        "counts calls=10000 mallocs=10000 bytes=80000\n"
+        "site objects=10000 bytes=80000 stack=runtime.newobject;escapeharness/demo/bug.f;"
+        "escapeharness/demo/bug.harnessLoop\n";
+    const std::string fix_facts = "counts calls=10000 mallocs=0 bytes=0\n";
+    go.on_recorded({"/demo/bug.test", "^TestEscapeHarness$", "^BenchmarkBug$"},
+                   test::exited(0, "goos: linux\nBenchmarkBug-2  1000000  12.5 ns/op  8 B/op  1 allocs/op\nPASS\n"),
+                   bug_facts + "bench n=1 ns=30 mallocs=1 tiny=0\nbench n=1000000 ns=12500000 mallocs=1000000 tiny=0\n",
+                   fs);
+    go.on_recorded({"/demo/bug.test", "^TestEscapeHarness$"}, test::exited(0, "PASS\n"), bug_facts, fs);
+    go.on_recorded({"/demo/fix.test", "^TestEscapeHarness$", "^BenchmarkFix$"},
+                   test::exited(0, "BenchmarkFix-2  1000000  1.5 ns/op  0 B/op  0 allocs/op\nPASS\n"),
+                   fix_facts + "bench n=1 ns=5 mallocs=0 tiny=0\nbench n=1000000 ns=1500000 mallocs=0 tiny=0\n", fs);
+    go.on_recorded({"/demo/fix.test", "^TestEscapeHarness$"}, test::exited(0, "PASS\n"), fix_facts, fs);
   }
 
   int run(std::vector<std::string> args) { return run_cli(args, ctx); }
@@ -104,8 +121,8 @@ TEST_CASE("run judges every claim and writes both reports", "[cli]") {
   REQUIRE(h.run({"run", "--quick"}) == kExitOk);
   CHECK(h.out.str() ==
         "claims: 2 confirmed, 0 refuted, 0 inconclusive, 0 skipped, 0 error\n"
-        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md, reports/ERRATA.md\n"
-        "processes: 5 go, 2 test binaries (0 results from the cache)\n");
+        "processes: 5 go, 6 test binaries (0 results from the cache)\n"
+        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md, reports/ERRATA.md\n");
   std::string err;
   auto r = results_from_json(h.fs.files.at("reports/results.json"), &err);
   REQUIRE(r);
@@ -114,9 +131,15 @@ TEST_CASE("run judges every claim and writes both reports", "[cli]") {
   CHECK(s.claims[0].verdicts.at("go1.26.8").verdict == Verdict::confirmed);
   CHECK(s.claims[1].verdicts.at("go1.26.8").verdict == Verdict::confirmed);
   const auto& d = s.variants[0].results.at("go1.26.8").diagnostics;
-  REQUIRE(d.size() == 1);  // the harness's own lines are not the spec's
-  CHECK(d[0].pos == SourcePos{"scenarios/03-demo.yaml", 9, 14});
-  CHECK(d[0].code == "func f(t T) *T { // @param");
+  // The harness's own lines are not the spec's; -m=2's explanation is kept
+  // beside the -m line, at its level.
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].level == 2);
+  CHECK(d[0].message == "t escapes to heap");
+  CHECK(d[1].level == 1);
+  CHECK(d[1].message == "moved to heap: t");
+  CHECK(d[1].pos == SourcePos{"scenarios/03-demo.yaml", 9, 14});
+  CHECK(d[1].code == "func f(t T) *T { // @param");
   // The -m=2 chain, mapped to the spec (the JSON log route found nothing).
   const auto& chains = s.variants[0].results.at("go1.26.8").chains;
   REQUIRE(chains.size() == 1);
@@ -155,8 +178,8 @@ TEST_CASE("a variant that does not compile is an error mapped to the spec, the r
         "undefined: tt (generated demo/bug/code.go:9:9)\n"
         "  error: entry 3 fix-helps (go1.26.8): variant 'bug': does not compile: scenarios/03-demo.yaml:10:15: "
         "undefined: tt (generated demo/bug/code.go:9:9)\n"
-        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md, reports/ERRATA.md\n"
-        "processes: 4 go, 1 test binaries (0 results from the cache)\n");
+        "processes: 4 go, 3 test binaries (0 results from the cache)\n"
+        "reports: reports/results.json, reports/EVIDENCE.md, reports/MATRIX.md, reports/ERRATA.md\n");
   CHECK(h.fs.files.count("reports/results.json"));
 }
 
@@ -171,13 +194,16 @@ TEST_CASE("spec errors exit 2 before anything runs", "[cli]") {
         "ending with '-' (ids become directory names)\n"
         "    id: ../x\n"
         "        ^\n"
+        "scenarios/05-broken.yaml:2:8: entry: the catalog (catalog/escape-analysis-find-the-bug.txt) has no entry 5\n"
+        "    entry: 5\n"
+        "           ^\n"
         "scenarios/05-broken.yaml:4:11: variants: expected a non-empty list of variants, got a list\n"
         "    variants: []\n"
         "              ^\n"
         "scenarios/05-broken.yaml:5:9: claims: expected a non-empty list of claims, got a list\n"
         "    claims: []\n"
         "            ^\n"
-        "3 errors in the specs; nothing was run\n");
+        "4 errors in the specs; nothing was run\n");
 }
 
 TEST_CASE("usage errors exit 2", "[cli]") {
@@ -304,21 +330,21 @@ TEST_CASE("a rerun of an unchanged catalog comes from the cache", "[cli]") {
   h.out.str("");
   REQUIRE(h.run({"run", "--quick"}) == kExitOk);
   CHECK(h.go.commands.size() == first + 1);  // only the toolchain probe
-  CHECK_THAT(h.out.str(), Catch::EndsWith("processes: 1 go, 0 test binaries (2 results from the cache)\n"));
+  CHECK_THAT(h.out.str(), Catch::Contains("processes: 1 go, 0 test binaries (2 results from the cache)\n"));
   // --no-cache measures again.
   h.out.str("");
   REQUIRE(h.run({"run", "--quick", "--no-cache"}) == kExitOk);
-  CHECK_THAT(h.out.str(), Catch::EndsWith("processes: 5 go, 2 test binaries (0 results from the cache)\n"));
+  CHECK_THAT(h.out.str(), Catch::Contains("processes: 5 go, 6 test binaries (0 results from the cache)\n"));
   // A changed scenario reruns alone: here the only one, so everything.
   h.fs.files["scenarios/03-demo.yaml"] += "\n";  // same spec, same generated code: still cached
   h.out.str("");
   REQUIRE(h.run({"run", "--quick"}) == kExitOk);
-  CHECK_THAT(h.out.str(), Catch::EndsWith("(2 results from the cache)\n"));
+  CHECK_THAT(h.out.str(), Catch::Contains("(2 results from the cache)\n"));
   std::string& spec = h.fs.files["scenarios/03-demo.yaml"];
   spec.replace(spec.find("var v = T{n: 1}"), 15, "var v = T{n: 2}");
   h.out.str("");
   REQUIRE(h.run({"run", "--quick"}) == kExitOk);
-  CHECK_THAT(h.out.str(), Catch::EndsWith("(1 results from the cache)\n"));
+  CHECK_THAT(h.out.str(), Catch::Contains("(1 results from the cache)\n"));
 }
 
 TEST_CASE("extra timing rounds for an imprecise median take the variant it is compared with along", "[cli][timing]") {
@@ -326,6 +352,7 @@ TEST_CASE("extra timing rounds for an imprecise median take the variant it is co
   h.fs.files["scenarios/03-demo.yaml"] = kSpec + R"(  - id: fix-faster
     aspect: fix
     text: the pointer is faster.
+    origin: harness
     expect:
       - kind: faster
         variant: fix
@@ -339,10 +366,15 @@ TEST_CASE("extra timing rounds for an imprecise median take the variant it is co
     if (count == c.argv.end()) return false;
     const bool bug = c.argv[0].ends_with("/demo/bug.test");
     order.push_back(bug ? "bug" : "fix");
-    std::string out = "goos: linux\n";
-    for (int i = 0; i < std::stoi(*(count + 1)); ++i)
-      out +=
-          bug ? fmt::format("BenchmarkBug-2  1000  {} ns/op\n", i % 2 ? 30 : 10) : "BenchmarkFix-2  1000  1.5 ns/op\n";
+    std::string out = "goos: linux\n", records;
+    const std::string& nonce = c.env.at("ESCAPE_HARNESS_NONCE");
+    for (int i = 0; i < std::stoi(*(count + 1)); ++i) {
+      int ns = bug ? (i % 2 ? 30000 : 10000) : 1500;
+      out += fmt::format("Benchmark{}-2  1000  {} ns/op\n", bug ? "Bug" : "Fix", ns / 1000.0);
+      records += fmt::format("{0} bench n=1 ns=40\n{0} bench n=1000 ns={1}\n", nonce, ns);
+    }
+    std::string err;
+    h.fs.write(c.env.at("ESCAPE_HARNESS_RECORDS"), records, &err);
     r = test::exited(0, out + "PASS\n");
     return true;
   });

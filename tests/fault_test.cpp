@@ -41,7 +41,7 @@ std::string read(const std::string& path) {
 /// A spec with one variant whose call is `call` (Go, with `code` around it).
 std::string spec(const std::string& id, int entry, const std::string& code, const std::string& call,
                  const std::string& imports = "[]") {
-  return "id: " + id + "\nentry: " + std::to_string(entry) + "\ntitle: " + id +
+  return "id: " + id + "\nsource: the fault tests (" + std::to_string(entry) + ")\ntitle: " + id +
          "\nvariants:\n  - name: bug\n    imports: " + imports + "\n    code: |\n" + code + "    call: " + call +
          "\nclaims:\n  - id: c\n    aspect: symptom\n    text: t\n    expect:\n"
          "      - {kind: allocs, variant: bug, at_least: 0}\n";
@@ -111,7 +111,7 @@ TEST_CASE("a hanging benchmark is killed with its process group, the other scena
   INFO(r.out << r.err);
   CHECK(r.exit_code == kExitClaimErrors);
   CHECK_THAT(r.out,
-             Catch::Contains("error: entry 2 c (go") &&
+             Catch::Contains("error: hang c (go") &&
                  Catch::Contains("variant 'bug': the test binary failed (timed out after 3s (process group killed))"));
   CHECK_THAT(r.out, Catch::Contains("0 refuted, 0 inconclusive, 0 skipped, 1 error"));
   CHECK(processes_mentioning(d.path + "/work").empty());
@@ -145,7 +145,10 @@ TEST_CASE("SIGTERM or SIGINT mid-run kills the children and keeps the previous r
     test::write_file(d.path + "/scenarios/a.yaml", kHang);
     test::write_file(d.path + "/out/results.json", "previous results\n");
     test::write_file(d.path + "/out/EVIDENCE.md", "previous evidence\n");
-    pid_t pid = spawn_harness({"run", "--quick", "--timeout", "120", "--out", "out", "--work", "work"}, d.path);
+    // --replace: the previous results.json is not one the run could keep
+    // cells from, and --replace must not touch it before the run succeeds.
+    pid_t pid =
+        spawn_harness({"run", "--quick", "--replace", "--timeout", "120", "--out", "out", "--work", "work"}, d.path);
     // Wait until the hanging test binary runs.
     std::string binary = d.path + "/work/bin/";
     bool running = false;
@@ -165,23 +168,70 @@ TEST_CASE("SIGTERM or SIGINT mid-run kills the children and keeps the previous r
   }
 }
 
-TEST_CASE("a run killed while writing the reports leaves the previous ones byte-identical", "[fault]") {
+namespace {
+
+/// Every file below `dir`, by relative path, with its bytes.
+std::map<std::string, std::string> snapshot(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out[std::filesystem::relative(e.path(), dir).string()] = read(e.path().string());
+  return out;
+}
+
+/// Whether a killed run left anything beside `out` in `parent`.
+bool staging_left(const std::string& parent) {
+  for (const auto& e : std::filesystem::directory_iterator(parent))
+    if (e.path().filename().string().starts_with(".out.set-")) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a run killed at any step of writing the reports leaves a whole set, the previous one byte-identical",
+          "[fault]") {
+  TempDir d;
+  test::write_file(d.path + "/scenarios/a.yaml", kGood);
+  const std::vector<std::string> run = {"run", "--quick", "--out", "out", "--work", "work"};
+  REQUIRE(harness(run, d.path).ok());
+  test::write_file(d.path + "/out/notes.txt", "the user's own file\n");
+  for (std::string step : {"set-written", "set-carried", "set-swapped"}) {
+    INFO(step);
+    const auto before = snapshot(d.path + "/out");
+    auto env = test::test_environment();
+    env["ESCAPE_HARNESS_TEST_FAULT"] = "kill-after-" + step;
+    auto r = harness(run, d.path, env);
+    CHECK(r.outcome == Outcome::signaled);
+    CHECK(r.signal == SIGKILL);
+    const auto after = snapshot(d.path + "/out");
+    if (step != "set-swapped") {
+      CHECK(after == before);  // byte for byte, the user's file too
+    } else {
+      // Killed after the swap: the new set is whole, the old one lies beside it.
+      std::string err;
+      CHECK(results_from_json(after.at("results.json"), &err));
+      CHECK(after.at("notes.txt") == "the user's own file\n");
+      for (const auto& [path, _] : before) CHECK(after.count(path));
+    }
+    CHECK(staging_left(d.path));
+    // The next run clears what the killed one left, and succeeds.
+    REQUIRE(harness(run, d.path).ok());
+    CHECK_FALSE(staging_left(d.path));
+    for (const auto& e : std::filesystem::directory_iterator(d.path + "/out"))
+      CHECK_FALSE(is_temporary_file(e.path().filename().string()));
+  }
+}
+
+TEST_CASE("a previous results.json that cannot be read stops the run before it starts, unless --replace", "[fault]") {
   TempDir d;
   test::write_file(d.path + "/scenarios/a.yaml", kGood);
   test::write_file(d.path + "/out/results.json", "previous results\n");
-  test::write_file(d.path + "/out/EVIDENCE.md", "previous evidence\n");
-  auto env = test::test_environment();
-  env["ESCAPE_HARNESS_TEST_FAULT"] = "kill-before-rename";
-  auto r = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path, env);
-  CHECK(r.outcome == Outcome::signaled);
-  CHECK(r.signal == SIGKILL);
+  auto r = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path);
+  CHECK(r.exit_code == kExitBadInput);
+  CHECK_THAT(r.err, Catch::Contains("out/results.json: not a results file of this harness") &&
+                        Catch::Contains("pass --replace to start a new set"));
   CHECK(read(d.path + "/out/results.json") == "previous results\n");
-  CHECK(read(d.path + "/out/EVIDENCE.md") == "previous evidence\n");
-  // The next run clears the temporaries the killed one left, and succeeds.
-  auto again = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path);
+  auto again = harness({"run", "--quick", "--replace", "--out", "out", "--work", "work"}, d.path);
   CHECK(again.ok());
-  for (const auto& e : std::filesystem::directory_iterator(d.path + "/out"))
-    CHECK_FALSE(is_temporary_file(e.path().filename().string()));
   CHECK(read(d.path + "/out/results.json") != "previous results\n");
 }
 

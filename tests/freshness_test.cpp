@@ -78,7 +78,7 @@ TEST_CASE("reports/ is what the committed scenarios and results produce", "[fres
                      << ": reports/results.json was made before this scenario changed (or without it); "
                         "run build/escape-harness run");
     REQUIRE(rec);
-    CHECK(rec->source_hash == m.scenario_hash(s.id));
+    CHECK(rec->source_hash == m.source_hash(s));
     CHECK(rec->claims.size() == s.claims.size());
   }
   // Every report of the set (report_set.h) must be what results.json gives,

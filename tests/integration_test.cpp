@@ -74,8 +74,10 @@ TEST_CASE("Go that does not compile is an error on the spec's line, other scenar
   std::filesystem::create_directories(dir.path + "/scenarios");
   std::filesystem::copy_file(test::source_dir() + "/scenarios/03-param-address.yaml",
                              dir.path + "/scenarios/03-param-address.yaml");
+  // Its quotes are checked against the catalog beside the scenarios.
+  std::filesystem::copy(test::source_dir() + "/catalog", dir.path + "/catalog");
   std::ofstream(dir.path + "/scenarios/50-broken.yaml") << R"(id: broken
-entry: 50
+source: the integration tests
 title: Does not compile
 variants:
   - name: bug
@@ -98,7 +100,7 @@ claims:
   INFO(r.out << r.err);
   CHECK(r.outcome == Outcome::exited);
   CHECK(r.exit_code == 1);
-  CHECK_THAT(r.out, Catch::Contains("error: entry 50 c (go") &&
+  CHECK_THAT(r.out, Catch::Contains("error: broken c (go") &&
                         Catch::Contains("variant 'bug': does not compile: scenarios/50-broken.yaml:8:15: undefined: "
                                         "undefinedThing (generated broken/bug/code.go:7:9)"));
   Results res = read_results(dir.path + "/reports/results.json");
@@ -112,7 +114,7 @@ TEST_CASE("code that go vet rejects is still measured: the harness compiles, it 
   // fmt.Sprintf("%d", s) is a vet error (wrong verb) that compiles and runs:
   // plain `go test` refuses to build it, the harness must measure it.
   std::ofstream(dir.path + "/scenarios/51-vet.yaml") << R"(id: vet-flagged
-entry: 51
+source: the integration tests
 title: Vet rejects what the compiler accepts
 imports: [fmt]
 variants:

@@ -132,11 +132,15 @@ TEST_CASE("MATRIX.md marks claims whose verdict changes between toolchains", "[m
   CHECK_THAT(md, Catch::Contains("**changes**: refuted on go1.19.8, confirmed on go1.26.8"));
 }
 
-TEST_CASE("short key numbers fit a cell", "[matrix]") {
-  ClaimVerdict v;
-  v.verdict = Verdict::refuted;
-  v.expectations = {ExpectationVerdict{Verdict::refuted, "e", "x", "2 allocs/op (20000 mallocs over 10000 calls)", ""}};
-  CHECK(short_key_number(v) == "2 allocs/op");
-  v.expectations[0].observed = std::string(100, 'x');
-  CHECK(short_key_number(v) == std::string(60, 'x') + "…");
+TEST_CASE("a cell shows the observation that decided its verdict, whole", "[matrix]") {
+  Results r = on("go1.26.8");
+  ClaimVerdict& v = r.scenarios[0].claims[0].verdicts.at("go1.26.8");
+  // The judge's deciding observation: the escape message, however long the
+  // inlining reports before it on the same line.
+  v.expectations[0].observed =
+      "\"can inline walk with cost 25 as: func(Node) int { total := 0; for loop; return total "
+      "}\"; \"n does not escape\"";
+  v.expectations[0].decisive = "no message matching /moved to heap: n/ (\"n does not escape\")";
+  std::string md = matrix_markdown(r);
+  CHECK_THAT(md, Catch::Contains("**refuted**<br>no message matching /moved to heap: n/ (\"n does not escape\") |"));
 }

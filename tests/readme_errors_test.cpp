@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "fs.h"
 #include "process.h"
+#include "catalog_text.h"
 #include "spec_loader.h"
 #include "test_util.h"
 #include "toolchain.h"
@@ -46,6 +47,7 @@ claims:
   - id: moves
     aspect: symptom
     text: t moves to the heap.
+    quote: n moves to heap.
     expect:
       - kind: diagnostic
         variant: bug
@@ -59,21 +61,33 @@ std::string replace(std::string s, const std::string& from, const std::string& t
   return s.replace(at, from.size(), to);
 }
 
-/// The messages for specs in a scenarios/ directory of memory files.
+/// The messages for specs in a scenarios/ directory of memory files, their
+/// quotes checked against the repository's catalog.
 std::string spec_errors(std::map<std::string, std::string> files) {
   MemoryFileSystem fs;
   fs.make_dirs("scenarios", nullptr);
   for (auto& [name, text] : files) fs.files["scenarios/" + name] = text;
+  const CatalogText catalog = parse_catalog(kDefaultCatalogFile, test::read_repo_file(kDefaultCatalogFile));
+  LoadOptions lo;
+  lo.catalog = &catalog;
   std::string out;
-  for (const auto& e : load_scenarios(fs, "scenarios").errors) out += (out.empty() ? "" : "\n") + e.format();
+  for (const auto& e : load_scenarios(fs, "scenarios", lo).errors) out += (out.empty() ? "" : "\n") + e.format();
   return out;
 }
 
 using test::TempDir;
 
+/// A scenarios/ directory with one spec, and the catalog its quotes are
+/// checked against beside it.
+void write_specs(const std::string& dir, const std::string& spec) {
+  const std::filesystem::path root(dir);
+  test::write_file((root / "scenarios" / "03-demo.yaml").string(), spec);
+  std::filesystem::copy(std::filesystem::path(test::source_dir()) / "catalog", root / "catalog");
+}
+
 std::string one_variant(const std::string& code, const std::string& imports = "[]") {
-  return "id: demo\nentry: 3\ntitle: Demo\nvariants:\n  - name: bug\n    imports: " + imports + "\n    code: |\n" +
-         code +
+  return "id: demo\nsource: the README's examples\ntitle: Demo\nvariants:\n  - name: bug\n    imports: " + imports +
+         "\n    code: |\n" + code +
          "    call: f()\nclaims:\n  - id: c\n    aspect: symptom\n    text: t\n    expect:\n"
          "      - {kind: allocs, variant: bug, at_least: 0}\n";
 }
@@ -101,7 +115,7 @@ std::string claim_error(const ProcessResult& r) {
 
 std::string run_error(const std::string& code, std::vector<std::string> extra = {}, const std::string& imports = "[]") {
   TempDir d;
-  test::write_file(d.path + "/scenarios/03-demo.yaml", one_variant(code, imports));
+  write_specs(d.path, one_variant(code, imports));
   std::vector<std::string> args = {"run", "--quick", "--out", "out", "--work", "work"};
   args.insert(args.end(), extra.begin(), extra.end());
   return claim_error(harness(d.path, args));
@@ -127,11 +141,19 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   add("Malformed minimum Go version", spec_errors({{"03-demo.yaml", replace(kSpec, "\"1.20\"", "\"1.2O\"")}}));
   add("Empty scenarios directory", spec_errors({}));
   add("File that is not UTF-8", spec_errors({{"03-demo.yaml", replace(kSpec, "title: Demo", "title: D\xe9mo")}}));
+  add("A quote that is not the catalog's words (the closest sentence is suggested)",
+      spec_errors({{"03-demo.yaml", replace(kSpec, "quote: n moves to heap.", "quote: n moves to the heap.")}}));
+  add("A claim of a catalog entry that quotes nothing",
+      spec_errors({{"03-demo.yaml", replace(kSpec, "    quote: n moves to heap.\n", "")}}));
+  add("Both entry and source",
+      spec_errors({{"03-demo.yaml", replace(kSpec, "entry: 3\n", "entry: 3\nsource: folklore\n")}}));
+  add("An import the code does not use",
+      spec_errors({{"03-demo.yaml", replace(kSpec, "    call: f(1)", "    imports: [strings]\n    call: f(1)")}}));
 
   // Toolchain and run.
   {
     TempDir d;
-    test::write_file(d.path + "/scenarios/03-demo.yaml", kSpec);
+    write_specs(d.path, kSpec);
     auto env = test::test_environment();
     env["PATH"] = "/nonexistent";
     add("go not found (exit 3)", harness(d.path, {"run", "--out", "out"}, env).err);
@@ -145,7 +167,7 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   add("A variant that panics", run_error("      func f() { panic(\"boom\") }\n"));
   {
     TempDir d;
-    test::write_file(d.path + "/scenarios/03-demo.yaml", one_variant("      func f() {}\n"));
+    write_specs(d.path, one_variant("      func f() {}\n"));
     test::write_file(d.path + "/go/bin/go",
                      "#!/bin/sh\ncase \"$1\" in\n  env) printf 'go1.26.8\\nlinux\\namd64\\n/x\\n' ;;\n  *) kill -KILL "
                      "$$ ;;\nesac\n");
@@ -155,8 +177,7 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   }
   {
     TempDir d;
-    test::write_file(d.path + "/scenarios/03-demo.yaml",
-                     one_variant("      func f() { time.Sleep(time.Hour) }\n", "[time]"));
+    write_specs(d.path, one_variant("      func f() { time.Sleep(time.Hour) }\n", "[time]"));
     std::vector<std::string> argv = {ESCAPE_HARNESS_BINARY, "run", "--quick", "--out", "out", "--work", "work"};
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
@@ -186,14 +207,21 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   }
   {
     TempDir d;
-    test::write_file(d.path + "/scenarios/03-demo.yaml", kSpec);
+    write_specs(d.path, kSpec);
     test::write_file(d.path + "/reports", "a file, not a directory");
     add("An output directory that cannot be written (exit 2, before anything runs)",
         harness(d.path, {"run", "--out", "reports/out"}).err);
   }
   {
     TempDir d;
-    test::write_file(d.path + "/scenarios/03-demo.yaml", kSpec);
+    write_specs(d.path, kSpec);
+    test::write_file(d.path + "/reports/results.json", "{\"schema\": 1}\n");
+    add("A previous results.json that cannot be read (exit 2, before anything runs)",
+        harness(d.path, {"run", "--out", "reports"}).err);
+  }
+  {
+    TempDir d;
+    write_specs(d.path, kSpec);
     std::filesystem::create_directories(d.path + "/reports");
     RealFileSystem fs;
     std::string err;

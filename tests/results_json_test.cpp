@@ -23,7 +23,7 @@ TEST_CASE("results.json round-trips exactly", "[results_json]") {
 
 TEST_CASE("results.json keeps the names CI relies on", "[results_json]") {
   auto j = nlohmann::json::parse(results_to_json(test::sample_results()));
-  CHECK(j["schema"] == 1);
+  CHECK(j["schema"] == 2);
   CHECK(j["toolchains"][0]["version"] == "go1.26.8");
   CHECK(j["toolchains"][0]["goos"] == "linux");
   CHECK(j["toolchains"][0]["goarch"] == "amd64");
@@ -49,9 +49,11 @@ TEST_CASE("bad results files are refused with a reason", "[results_json]") {
   std::string err;
   CHECK_FALSE(results_from_json("{", &err));
   CHECK_THAT(err, Catch::StartsWith("not a results file of this harness: [json.exception.parse_error"));
-  CHECK_FALSE(results_from_json(R"({"schema": 2})", &err));
-  CHECK(err == "schema 2 is not supported (this harness reads schema 1)");
-  CHECK_FALSE(results_from_json(R"({"schema": 1, "toolchains": []})", &err));
+  CHECK_FALSE(results_from_json(R"({"schema": 3})", &err));
+  CHECK(err == "schema 3 is not supported (this harness reads schema 2; rerun to regenerate it)");
+  CHECK_FALSE(results_from_json(R"({"schema": 1})", &err));
+  CHECK(err == "schema 1 is not supported (this harness reads schema 2; rerun to regenerate it)");
+  CHECK_FALSE(results_from_json(R"({"schema": 2, "toolchains": []})", &err));
   CHECK_THAT(err, Catch::Contains("scenarios"));
 }
 

@@ -9,7 +9,7 @@ namespace {
 
 // A complete, valid spec; tests break one thing at a time.
 const std::string kGood = R"(id: demo
-entry: 3
+source: tests
 title: Demo
 common: |
   type T struct{ n int }
@@ -73,7 +73,8 @@ TEST_CASE("a valid spec loads with positions for every code block", "[spec]") {
   REQUIRE(errs.empty());
   REQUIRE(s);
   CHECK(s->id == "demo");
-  CHECK(s->entry == 3);
+  CHECK(s->source == "tests");
+  CHECK_FALSE(s->from_catalog());
   CHECK(s->common.text == "type T struct{ n int }\n");
   CHECK(s->common.first_line == 5);
   CHECK(s->common.indent == 2);
@@ -111,8 +112,8 @@ TEST_CASE("an unknown key suggests the nearest valid one", "[spec]") {
         "        reslts: [int]\n"
         "        ^");
   CHECK(errors(replace(kGood, "title: Demo", "colour: Demo")) ==
-        "s.yaml:3:1: unknown key 'colour' in scenario (expected one of: id, entry, title, summary, imports, common, "
-        "variants, claims)\n"
+        "s.yaml:3:1: unknown key 'colour' in scenario (expected one of: id, entry, source, title, summary, imports, "
+        "common, variants, claims, not_encoded)\n"
         "    colour: Demo\n"
         "    ^\n\n"
         "s.yaml:1:1: scenario is missing required key 'title'\n"
@@ -128,7 +129,7 @@ TEST_CASE("a missing required field is named", "[spec]") {
 }
 
 TEST_CASE("a wrong type says what was expected", "[spec]") {
-  CHECK(errors(replace(kGood, "entry: 3", "entry: three")) ==
+  CHECK(errors(replace(kGood, "source: tests", "entry: three")) ==
         "s.yaml:2:8: entry: expected an integer from 1 to 999, got 'three'\n"
         "    entry: three\n"
         "           ^");
@@ -184,7 +185,7 @@ TEST_CASE("site and holds expectations", "[spec]") {
   REQUIRE(s);
   CHECK(s->claims[0].expect[1].describe() == "allocs/op of bug under fmt.Errorf >= 2");
   CHECK_THAT(errors(replace(site, "        at_least: 2", "        at_least: 2\n        present: true")),
-             Catch::StartsWith("s.yaml:36:9: present: a site expectation takes either 'present' or an amount"));
+             Catch::StartsWith("s.yaml:36:18: present: a site expectation takes either 'present' or an amount"));
   std::string holds = replace(site, "        function: fmt.Errorf\n        at_least: 2", "        function: x");
   holds = replace(holds, "      - kind: fewer",
                   "      - kind: holds\n        variant: bug\n        expr: ok()\n      - kind: fewer");
@@ -213,7 +214,7 @@ TEST_CASE("expectation kinds and their keys are checked", "[spec]") {
 TEST_CASE("a missing kind lists every kind of the name table", "[spec]") {
   CHECK(errors(replace(kGood, "      - kind: allocs\n        variant: bug\n", "      - variant: bug\n")) ==
         "s.yaml:32:9: expectation is missing required key 'kind' (one of: allocs, bytes, fewer, diagnostic, site, "
-        "faster, holds, similar)\n"
+        "faster, holds, similar, largest)\n"
         "          - variant: bug\n"
         "            ^");
   CHECK(errors(replace(kGood, "aspect: symptom", "aspect: sympton")) ==
@@ -237,8 +238,8 @@ TEST_CASE("a non-UTF-8 file is named with the place of the first bad byte", "[sp
 TEST_CASE("duplicate names within a file", "[spec]") {
   CHECK_THAT(errors(replace(kGood, "  - name: fix", "  - name: bug")),
              Catch::StartsWith("s.yaml:17:11: duplicate variant name 'bug' (first at line 7)"));
-  CHECK_THAT(errors(replace(kGood, "entry: 3", "entry: 3\nentry: 4")),
-             Catch::StartsWith("s.yaml:3:1: duplicate key 'entry' in scenario (first at line 2)"));
+  CHECK_THAT(errors(replace(kGood, "source: tests", "source: tests\nsource: other")),
+             Catch::StartsWith("s.yaml:3:1: duplicate key 'source' in scenario (first at line 2)"));
 }
 
 TEST_CASE("load_scenarios checks the directory as a whole", "[spec]") {
@@ -257,7 +258,7 @@ TEST_CASE("load_scenarios checks the directory as a whole", "[spec]") {
   }
   SECTION("duplicate ids across files, and every file's errors reported") {
     fs.files["scenarios/a.yaml"] = kGood;
-    fs.files["scenarios/b.yaml"] = replace(kGood, "entry: 3", "entry: 4");
+    fs.files["scenarios/b.yaml"] = replace(kGood, "source: tests", "source: other");
     fs.files["scenarios/c.yaml"] = "id: [";
     fs.files["scenarios/notes.txt"] = "ignored";
     auto r = load_scenarios(fs, "scenarios");

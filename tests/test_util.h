@@ -15,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "fs.h"
 #include "process.h"
 #include "source.h"
 
@@ -93,14 +94,40 @@ class FakeProcessRunner : public ProcessRunner {
   /// Answers commands whose argv contains every one of `parts`.
   void on(std::vector<std::string> parts, ProcessResult result) {
     rules.push_back([parts, result](const Command& c, ProcessResult& r) {
-      for (const auto& p : parts) {
-        bool found = false;
-        for (const auto& a : c.argv) found |= a == p || a.find(p) != std::string::npos;
-        if (!found) return false;
+      if (!matches(parts, c)) return false;
+      r = result;
+      return true;
+    });
+  }
+
+  /// Answers as a test binary does: `result`, and each line of `records`
+  /// written to the records file named in the command's environment, led by
+  /// the run's nonce (a line starting with '!' is written as is, as forged).
+  void on_recorded(std::vector<std::string> parts, ProcessResult result, std::string records, FileSystem& fs) {
+    rules.push_back([parts, result, records, &fs](const Command& c, ProcessResult& r) {
+      if (!matches(parts, c)) return false;
+      auto path = c.env.find("ESCAPE_HARNESS_RECORDS");
+      auto nonce = c.env.find("ESCAPE_HARNESS_NONCE");
+      if (path != c.env.end() && nonce != c.env.end()) {
+        std::string text;
+        std::istringstream in(records);
+        for (std::string line; std::getline(in, line);)
+          text += line.starts_with("!") ? line.substr(1) + "\n" : nonce->second + " " + line + "\n";
+        std::string err;
+        fs.write(path->second, text, &err);
       }
       r = result;
       return true;
     });
+  }
+
+  static bool matches(const std::vector<std::string>& parts, const Command& c) {
+    for (const auto& p : parts) {
+      bool found = false;
+      for (const auto& a : c.argv) found |= a == p || a.find(p) != std::string::npos;
+      if (!found) return false;
+    }
+    return true;
   }
 
   std::vector<Rule> rules;
