@@ -45,52 +45,61 @@ bool select_only(CliContext& ctx, std::vector<Scenario>& all, const std::vector<
 
 /// The toolchain specs to probe: --go ones, then the matrix file's; the go
 /// on PATH when there are none. Nothing when the matrix file is bad.
-std::optional<std::vector<std::string>> toolchain_specs(CliContext& ctx, const CatalogOptions& o) {
-  std::vector<std::string> specs = o.go;
+std::optional<std::vector<MatrixLine>> toolchain_specs(CliContext& ctx, const CatalogOptions& o) {
+  std::vector<MatrixLine> specs;
+  for (const auto& g : o.go) specs.push_back(MatrixLine{g, {}, ""});
   if (o.matrix_file) {
     std::string err;
     auto text = ctx.fs.read(*o.matrix_file, &err);
     if (!text) {
-      fmt::print(ctx.err, "escape-harness {}: {}\n", o.command, err);
+      fmt::print(ctx.err, "escape-harness {}: {} (the matrix file: --matrix-file FILE, or {} beside the specs)\n",
+                 o.command, err, kMatrixFileName);
       return std::nullopt;
     }
     std::vector<InputError> errors;
-    for (auto& spec : parse_matrix(*o.matrix_file, *text, errors)) specs.push_back(spec);
+    for (auto& line : parse_matrix(*o.matrix_file, *text, errors)) specs.push_back(std::move(line));
     for (const auto& e : errors) fmt::print(ctx.err, "{}\n", e.format());
     if (!errors.empty()) return std::nullopt;
   }
-  if (specs.empty()) specs.emplace_back("go");
+  if (specs.empty()) specs.push_back(MatrixLine{"go", {}, ""});
   return specs;
 }
 
-/// Asks each spec what toolchain it is. Nothing (with the exit status in
-/// *status) when one cannot be run or two are the same.
+/// Asks each spec what toolchain it is, every one of them, so that one run
+/// names every toolchain that cannot be used (at its matrix-file line).
+/// Nothing (with the exit status in *status) when one cannot be run or two
+/// are the same.
 std::optional<std::vector<Toolchain>> probe_all(CliContext& ctx, const CatalogOptions& o,
-                                                const std::vector<std::string>& specs, int* status) {
+                                                const std::vector<MatrixLine>& specs, int* status) {
   std::vector<Toolchain> toolchains;
-  std::string err;
+  std::vector<const MatrixLine*> of;
+  *status = kExitOk;
   for (const auto& spec : specs) {
-    auto tc = probe_toolchain(ctx.processes, spec, ctx.env, &err);
+    std::string err;
+    auto tc = probe_toolchain(ctx.processes, spec.spec, ctx.env, &err);
     if (int sig = ctx.interrupts.signal()) {
       *status = 128 + sig;
       return std::nullopt;
     }
     if (!tc) {
-      fmt::print(ctx.err, "escape-harness {}: {}\n", o.command, err);
+      if (spec.pos.line > 0) fmt::print(ctx.err, "{}\n", InputError{spec.pos, err, spec.line}.format());
+      else
+        fmt::print(ctx.err, "escape-harness {}: {}\n", o.command, err);
       *status = kExitToolchain;
-      return std::nullopt;
+      continue;
     }
-    for (const auto& other : toolchains)
-      if (other.version == tc->version) {
+    for (std::size_t i = 0; i < toolchains.size(); ++i)
+      if (toolchains[i].version == tc->version) {
         fmt::print(ctx.err, "escape-harness {}: --go {} and --go {} both run {}; give each toolchain once\n", o.command,
-                   other.requested, spec, tc->version);
-        *status = kExitBadInput;
-        return std::nullopt;
+                   of[i]->spec, spec.spec, tc->version);
+        if (*status == kExitOk) *status = kExitBadInput;
       }
-    fmt::print(ctx.err, "toolchain {}: {} ({}{})\n", spec, tc->label(), tc->go,
+    fmt::print(ctx.err, "toolchain {}: {} ({}{})\n", spec.spec, tc->label(), tc->go,
                tc->gotoolchain == "local" ? "" : ", GOTOOLCHAIN=" + tc->gotoolchain);
     toolchains.push_back(*tc);
+    of.push_back(&spec);
   }
+  if (*status != kExitOk) return std::nullopt;
   return toolchains;
 }
 
@@ -247,15 +256,6 @@ std::unique_ptr<FileSystem::Lock> own_work_dir(CliContext& ctx, const CatalogOpt
   return lock;
 }
 
-/// The place of the reports in `out`, for their links and headers.
-ReportPlace report_place(const CliContext& ctx, const std::string& out) {
-  ReportPlace place;
-  place.results = join_path(out, "results.json");
-  std::string rel = std::filesystem::path(ctx.cwd).lexically_relative(ctx.absolute(out)).string();
-  place.to_root = ctx.cwd.empty() || rel.empty() ? ".." : rel;
-  return place;
-}
-
 /// Writes the report set: this run's cells over the previous ones.
 bool write_reports(CliContext& ctx, const CatalogOptions& o, const Specs& specs, const GeneratedModule& module,
                    const Results& results, Output& out) {
@@ -286,12 +286,26 @@ std::string default_work_dir(const CliContext& ctx, const std::string& out) {
   return join_path(cache_home(ctx), "escape-harness/work-" + fnv1a_hex(ctx.absolute(out)).substr(0, 12));
 }
 
+ReportPlace report_place(const CliContext& ctx, const std::string& out) {
+  ReportPlace place;
+  place.results = join_path(out, "results.json");
+  std::string rel = std::filesystem::path(ctx.cwd).lexically_relative(ctx.absolute(out)).string();
+  place.to_root = ctx.cwd.empty() || rel.empty() ? ".." : rel;
+  return place;
+}
+
 std::string default_catalog_file(const std::string& dir) {
   return join_path(split_path(dir).first, kDefaultCatalogFile);
 }
 
 std::optional<Specs> load_specs(CliContext& ctx, const std::string& dir, const std::string& catalog_file) {
   Specs out;
+  if (ctx.fs.kind(dir) != FileKind::dir) {
+    // Most often a run outside the repository: say which option to pass.
+    fmt::print(ctx.err,
+               "{}: no such directory of scenario specs; run from the repository root or pass --scenarios DIR\n", dir);
+    return std::nullopt;
+  }
   const std::string file = catalog_file.empty() ? default_catalog_file(dir) : catalog_file;
   LoadOptions lo;
   std::string err;
@@ -385,7 +399,7 @@ RunSummary summarize(const Results& r, double timing_target) {
   s.timing_target_percent = timing_target * 100;
   for (Verdict v : enum_values<Verdict>()) s.counts[v] = s.harness_counts[v] = 0;
   for (const auto& sc : r.scenarios) {
-    const std::string name = sc.from_catalog() ? fmt::format("entry {}", sc.entry) : sc.id;
+    const std::string name = sc.label();
     for (const auto& c : sc.claims) {
       const bool own = c.origin == Origin::harness;
       for (const auto& [tc, v] : c.verdicts) {

@@ -16,6 +16,7 @@
 #include "context.h"
 #include "catalog_text.h"
 #include "judge.h"
+#include "report_markdown.h"
 #include "results.h"
 
 namespace eh {
@@ -97,6 +98,11 @@ struct Specs {
 /// Specs from `dir`, every error printed; nothing on any error. The catalog
 /// is `catalog_file`, or catalog/ beside `dir` when that is "".
 std::optional<Specs> load_specs(CliContext& ctx, const std::string& dir, const std::string& catalog_file);
+
+/// The place of the report set `out` (as given on the command line): its
+/// results.json, and the way from it back to the current directory, for the
+/// reports' headers and links.
+ReportPlace report_place(const CliContext& ctx, const std::string& out);
 
 /// Where the catalog of the specs in `dir` is looked for by default.
 std::string default_catalog_file(const std::string& dir);

@@ -53,8 +53,10 @@ std::optional<std::string> RealFileSystem::read(const std::string& path, std::st
 std::optional<std::vector<std::string>> RealFileSystem::list(const std::string& dir, std::string* err) const {
   std::error_code ec;
   std::vector<std::string> out;
-  for (stdfs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    out.push_back(it->path().filename().string() + (it->is_directory() ? "/" : ""));
+  for (stdfs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code kind_ec;  // a symlink loop or a dangling link is not a directory; never an exception
+    out.push_back(it->path().filename().string() + (it->is_directory(kind_ec) ? "/" : ""));
+  }
   if (ec) {
     *err = fmt::format("{}: cannot list: {}", dir, ec.message());
     return std::nullopt;

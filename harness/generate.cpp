@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "go_syntax.h"
 #include "text.h"
 
 namespace eh {
@@ -55,15 +56,56 @@ class Writer {
   std::vector<LineSpan> spans_;
 };
 
-void import_block(Writer& w, std::vector<std::string> imports) {
-  std::sort(imports.begin(), imports.end());
+/// An import: its path and the name it is given ("" for the package's own).
+struct Import {
+  std::string name;
+  std::string path;
+  auto operator<=>(const Import&) const = default;
+};
+
+void import_block(Writer& w, std::vector<Import> imports) {
+  std::sort(imports.begin(), imports.end(), [](const Import& a, const Import& b) { return a.path < b.path; });
   imports.erase(std::unique(imports.begin(), imports.end()), imports.end());
   if (imports.empty()) return;
   w.line("import (");
-  for (const auto& i : imports) w.line(fmt::format("\t\"{}\"", i));
+  for (const auto& i : imports)
+    w.line(i.name.empty() ? fmt::format("\t\"{}\"", i.path) : fmt::format("\t{} \"{}\"", i.name, i.path));
   w.line(")");
   w.line();
 }
+
+/// The spec's imports (the scenario's and the variant's) that `texts` use.
+/// One whose name its path does not tell is taken where `unknown_too`.
+std::vector<Import> imports_used(const Scenario& s, const Variant& v, const std::vector<std::string>& texts,
+                                 bool unknown_too) {
+  std::vector<Import> out;
+  for (const auto* list : {&s.imports, &v.imports})
+    for (const auto& path : *list) {
+      const std::string name = package_name_of(path);
+      bool used = name.empty() ? unknown_too : std::any_of(texts.begin(), texts.end(), [&](const std::string& t) {
+        return uses_package(t, name);
+      });
+      if (used) out.push_back(Import{"", path});
+    }
+  return out;
+}
+
+/// The harness's own imports in its test file, each under a name of the
+/// reserved harness prefix, so that no name of the spec's code (a package
+/// variable `metrics`, a function `sort`) can collide with them.
+const std::vector<Import> kHarnessImports = {
+    {"harnessfmt", "fmt"},
+    {"harnessos", "os"},
+    {"harnessreflect", "reflect"},
+    {"harnessruntime", "runtime"},
+    {"harnessdebug", "runtime/debug"},
+    {"harnessmetrics", "runtime/metrics"},
+    {"harnesssort", "sort"},
+    {"harnessstrings", "strings"},
+    {"harnesssync", "sync"},
+    {"harnesstesting", "testing"},
+    {"harnesstime", "time"},
+};
 
 /// A Go interpreted string literal for `s`: quotes, backslashes and control
 /// characters escaped.
@@ -132,9 +174,7 @@ GoFile code_file(const Scenario& s, const Variant& v, const GoPackage& p) {
   w.line(fmt::format("// Package {} is variant \"{}\" of {}: {}", p.package_name, v.name, what_it_tests(s), s.title));
   w.line(fmt::format("package {}", p.package_name));
   w.line();
-  std::vector<std::string> imports = s.imports;
-  imports.insert(imports.end(), v.imports.begin(), v.imports.end());
-  import_block(w, imports);
+  import_block(w, imports_used(s, v, s.code_texts(v), true));
   if (!s.common.empty()) {
     w.block(s.common, Region::common);
     w.line();
@@ -164,23 +204,23 @@ const char* const kTestEscapeHarness = R"GO(// TestEscapeHarness counts what the
 // (sync.Pool) fill once instead of once per P the goroutine wanders to.
 // The facts go to harnessReport, never to stdout, which the measured code
 // shares.
-func TestEscapeHarness(t *testing.T) {
+func TestEscapeHarness(t *harnesstesting.T) {
 	const warmup, calls = @WARMUP@, @CALLS@
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	defer func(rate int) { runtime.MemProfileRate = rate }(runtime.MemProfileRate)
-	runtime.MemProfileRate = 1
+	defer harnessruntime.GOMAXPROCS(harnessruntime.GOMAXPROCS(1))
+	defer func(rate int) { harnessruntime.MemProfileRate = rate }(harnessruntime.MemProfileRate)
+	harnessruntime.MemProfileRate = 1
 	harnessCalibrate()
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	runtime.GC()
+	defer harnessdebug.SetGCPercent(harnessdebug.SetGCPercent(-1))
+	harnessruntime.GC()
 	before := harnessProfile()
 	harnessWarm(warmup)
-	var m0, m1 runtime.MemStats
+	var m0, m1 harnessruntime.MemStats
 	t0 := harnessTiny()
-	runtime.ReadMemStats(&m0)
+	harnessruntime.ReadMemStats(&m0)
 	harnessLoop(calls)
-	runtime.ReadMemStats(&m1)
+	harnessruntime.ReadMemStats(&m1)
 	t1 := harnessTiny()
-	runtime.GC()
+	harnessruntime.GC()
 	after := harnessProfile()
 	harnessReport("counts calls=%d mallocs=%d bytes=%d tiny=%d", calls, m1.Mallocs-m0.Mallocs,
 		m1.TotalAlloc-m0.TotalAlloc, t1-t0)
@@ -189,7 +229,7 @@ func TestEscapeHarness(t *testing.T) {
 	for stack := range after {
 		stacks = append(stacks, stack)
 	}
-	sort.Strings(stacks)
+	harnesssort.Strings(stacks)
 	for _, stack := range stacks {
 		if objects := after[stack][0] - before[stack][0]; objects > 0 {
 			harnessReport("site objects=%d bytes=%d %s", objects, after[stack][1]-before[stack][1], stack)
@@ -202,28 +242,28 @@ func TestEscapeHarness(t *testing.T) {
 // the measured code prints can pass for a measurement. Run by hand (go
 // test), the facts are printed instead.
 var harnessOut struct {
-	once  sync.Once
-	file  *os.File
+	once  harnesssync.Once
+	file  *harnessos.File
 	nonce string
 }
 
 func harnessReport(format string, args ...interface{}) {
 	harnessOut.once.Do(func() {
-		path, nonce := os.Getenv("ESCAPE_HARNESS_RECORDS"), os.Getenv("ESCAPE_HARNESS_NONCE")
-		os.Unsetenv("ESCAPE_HARNESS_RECORDS")
-		os.Unsetenv("ESCAPE_HARNESS_NONCE")
+		path, nonce := harnessos.Getenv("ESCAPE_HARNESS_RECORDS"), harnessos.Getenv("ESCAPE_HARNESS_NONCE")
+		harnessos.Unsetenv("ESCAPE_HARNESS_RECORDS")
+		harnessos.Unsetenv("ESCAPE_HARNESS_NONCE")
 		if path == "" {
 			return
 		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		f, err := harnessos.OpenFile(path, harnessos.O_WRONLY|harnessos.O_APPEND|harnessos.O_CREATE, 0o600)
 		if err != nil {
 			panic("escape-harness: cannot open the records file: " + err.Error())
 		}
 		harnessOut.file, harnessOut.nonce = f, nonce
 	})
-	line := fmt.Sprintf(format, args...)
+	line := harnessfmt.Sprintf(format, args...)
 	if harnessOut.file == nil {
-		fmt.Println("escape-harness: " + line)
+		harnessfmt.Println("escape-harness: " + line)
 		return
 	}
 	if _, err := harnessOut.file.WriteString(harnessOut.nonce + " " + line + "\n"); err != nil {
@@ -235,11 +275,11 @@ func harnessReport(format string, args ...interface{}) {
 // into blocks it had already started: the profile records a block once, so
 // these are the objects it cannot see. Allocated once, so reading it does
 // not allocate.
-var harnessTinySample = []metrics.Sample{{Name: "/gc/heap/tiny/allocs:objects"}}
+var harnessTinySample = []harnessmetrics.Sample{{Name: "/gc/heap/tiny/allocs:objects"}}
 
 func harnessTiny() uint64 {
-	metrics.Read(harnessTinySample)
-	if harnessTinySample[0].Value.Kind() != metrics.KindUint64 {
+	harnessmetrics.Read(harnessTinySample)
+	if harnessTinySample[0].Value.Kind() != harnessmetrics.KindUint64 {
 		return 0
 	}
 	return harnessTinySample[0].Value.Uint64()
@@ -247,7 +287,7 @@ func harnessTiny() uint64 {
 
 // harnessCounting is whether the harness asked the benchmark to count its
 // mallocs too (ESCAPE_HARNESS_COUNT=1, for the memory-profile run).
-func harnessCounting() bool { return os.Getenv("ESCAPE_HARNESS_COUNT") == "1" }
+func harnessCounting() bool { return harnessos.Getenv("ESCAPE_HARNESS_COUNT") == "1" }
 
 var harnessSink *[4]int
 
@@ -269,12 +309,12 @@ type harnessRecord struct {
 
 // harnessRecords reads the whole heap profile.
 func harnessRecords() []harnessRecord {
-	n, _ := runtime.MemProfile(nil, true)
-	var records []runtime.MemProfileRecord
+	n, _ := harnessruntime.MemProfile(nil, true)
+	var records []harnessruntime.MemProfileRecord
 	for {
-		records = make([]runtime.MemProfileRecord, n+64)
+		records = make([]harnessruntime.MemProfileRecord, n+64)
 		var ok bool
-		if n, ok = runtime.MemProfile(records, true); ok {
+		if n, ok = harnessruntime.MemProfile(records, true); ok {
 			records = records[:n]
 			break
 		}
@@ -283,13 +323,13 @@ func harnessRecords() []harnessRecord {
 	for _, r := range records {
 		var names []string
 		at := ""
-		frames := runtime.CallersFrames(r.Stack())
+		frames := harnessruntime.CallersFrames(r.Stack())
 		for {
 			frame, more := frames.Next()
 			names = append(names, frame.Function)
-			if at == "" && !strings.HasPrefix(frame.Function, "runtime.") &&
-				!strings.HasPrefix(frame.Function, "internal/runtime/") {
-				at = fmt.Sprintf("%s:%d", frame.File, frame.Line)
+			if at == "" && !harnessstrings.HasPrefix(frame.Function, "runtime.") &&
+				!harnessstrings.HasPrefix(frame.Function, "internal/runtime/") {
+				at = harnessfmt.Sprintf("%s:%d", frame.File, frame.Line)
 			}
 			if !more {
 				break
@@ -301,7 +341,7 @@ func harnessRecords() []harnessRecord {
 }
 
 func harnessFuncName(f interface{}) string {
-	return runtime.FuncForPC(reflect.ValueOf(f).Pointer()).Name()
+	return harnessruntime.FuncForPC(harnessreflect.ValueOf(f).Pointer()).Name()
 }
 
 // harnessProfile sums the profile's allocations by object size, allocating
@@ -317,7 +357,7 @@ func harnessProfile() map[string][2]int64 {
 				if r.objects > 0 {
 					size = r.bytes / r.objects
 				}
-				key := fmt.Sprintf("size=%d at=%s stack=%s", size, r.at, strings.Join(r.frames[:i+1], ";"))
+				key := harnessfmt.Sprintf("size=%d at=%s stack=%s", size, r.at, harnessstrings.Join(r.frames[:i+1], ";"))
 				sums[key] = [2]int64{sums[key][0] + r.objects, sums[key][1] + r.bytes}
 				break
 			}
@@ -336,7 +376,7 @@ func harnessAllocatorFrames() bool {
 				continue
 			}
 			for _, inner := range r.frames[:i] {
-				if strings.HasPrefix(inner, "runtime.") {
+				if harnessstrings.HasPrefix(inner, "runtime.") {
 					return true
 				}
 			}
@@ -352,8 +392,9 @@ GoFile harness_file(const Scenario& s, const Variant& v, const GoPackage& p) {
   file_header(w, s, v);
   w.line(fmt::format("package {}", p.package_name));
   w.line();
-  import_block(w, {"fmt", "os", "reflect", "runtime", "runtime/debug", "runtime/metrics", "sort", "strings", "sync",
-                   "testing", "time"});
+  std::vector<Import> imports = kHarnessImports;
+  for (auto& i : imports_used(s, v, s.harness_texts(v), false)) imports.push_back(std::move(i));
+  import_block(w, std::move(imports));
 
   std::string lhs;
   for (std::size_t i = 0; i < v.results.size(); ++i) {
@@ -393,28 +434,28 @@ GoFile harness_file(const Scenario& s, const Variant& v, const GoPackage& p) {
   w.line(fmt::format("// {} reports each run's b.N and time (and, when the harness asks,", p.benchmark));
   w.line("// its mallocs), so the harness takes its samples from the records, not from");
   w.line("// the lines the test binary prints.");
-  w.line(fmt::format("func {}(b *testing.B) {{", p.benchmark));
+  w.line(fmt::format("func {}(b *harnesstesting.B) {{", p.benchmark));
   w.line("\tb.ReportAllocs()");
-  w.line("\tvar m0, m1 runtime.MemStats");
+  w.line("\tvar m0, m1 harnessruntime.MemStats");
   w.line("\tvar t0, t1 uint64");
   w.line("\tcounting := harnessCounting()");
   w.line("\tif counting {");
   w.line("\t\tb.StopTimer()");
   w.line("\t\tt0 = harnessTiny()");
-  w.line("\t\truntime.ReadMemStats(&m0)");
+  w.line("\t\tharnessruntime.ReadMemStats(&m0)");
   w.line("\t\tb.StartTimer()");
   w.line("\t}");
-  w.line("\tstart := time.Now()");
+  w.line("\tstart := harnesstime.Now()");
   w.line("\tharnessLoop(b.N)");
-  w.line("\telapsed := time.Since(start)");
+  w.line("\telapsed := harnesstime.Since(start)");
   w.line("\tb.StopTimer()");
   w.line("\tif counting {");
-  w.line("\t\truntime.ReadMemStats(&m1)");
+  w.line("\t\tharnessruntime.ReadMemStats(&m1)");
   w.line("\t\tt1 = harnessTiny()");
   w.line("\t\t// The heap profile shows what the last cycles published: two GCs publish");
   w.line("\t\t// every allocation of this run before the profile is written.");
-  w.line("\t\truntime.GC()");
-  w.line("\t\truntime.GC()");
+  w.line("\t\tharnessruntime.GC()");
+  w.line("\t\tharnessruntime.GC()");
   w.line("\t}");
   w.line(
       "\tharnessReport(\"bench n=%d ns=%d mallocs=%d tiny=%d\", b.N, elapsed.Nanoseconds(), m1.Mallocs-m0.Mallocs, "

@@ -74,7 +74,13 @@ std::optional<SyntaxProblem> one_go_expression(std::string_view text) {
   return std::nullopt;
 }
 
-bool uses_package(std::string_view code, std::string_view name) {
+namespace {
+
+/// Calls f(offset, identifier, after_dot, rest) for each identifier of
+/// `code` outside literals and comments, `rest` the text after it; stops
+/// when f returns true, and returns whether it did.
+template <class F>
+bool each_identifier(std::string_view code, F f) {
   for (std::size_t i = 0; i < code.size(); ++i) {
     if (starts_literal(code, i)) {
       std::size_t e = skip_literal(code, i);
@@ -85,11 +91,30 @@ bool uses_package(std::string_view code, std::string_view name) {
     if (!ident_char(code[i]) || (i > 0 && ident_char(code[i - 1]))) continue;
     std::size_t e = i;
     while (e < code.size() && ident_char(code[e])) ++e;
-    bool after_dot = i > 0 && code[i - 1] == '.';
-    if (!after_dot && code.substr(i, e - i) == name && e < code.size() && code[e] == '.') return true;
+    const bool after_dot = i > 0 && code[i - 1] == '.';
+    if (f(i, code.substr(i, e - i), after_dot, code.substr(e))) return true;
     i = e - 1;
   }
   return false;
+}
+
+}  // namespace
+
+bool uses_package(std::string_view code, std::string_view name) {
+  return each_identifier(code, [&](std::size_t, std::string_view id, bool after_dot, std::string_view rest) {
+    return !after_dot && id == name && rest.starts_with('.');
+  });
+}
+
+std::optional<std::pair<std::size_t, std::string>> first_identifier_with_prefix(std::string_view code,
+                                                                                std::string_view prefix) {
+  std::optional<std::pair<std::size_t, std::string>> out;
+  each_identifier(code, [&](std::size_t at, std::string_view id, bool after_dot, std::string_view) {
+    if (after_dot || !id.starts_with(prefix)) return false;
+    out.emplace(at, std::string(id));
+    return true;
+  });
+  return out;
 }
 
 std::string package_name_of(std::string_view path) {

@@ -26,6 +26,16 @@ std::optional<SyntaxProblem> one_go_expression(std::string_view text);
 /// followed by '.', outside literals and comments, not after a '.'.
 bool uses_package(std::string_view code, std::string_view name);
 
+/// The prefix of the names the generated test file declares (harnessLoop,
+/// harnessfmt, ...): a spec's Go may not use it.
+inline constexpr std::string_view kReservedPrefix = "harness";
+
+/// The first identifier of `code` that starts with `prefix` and is not a
+/// field or method (not after a '.'), outside literals and comments: its
+/// offset and the identifier.
+std::optional<std::pair<std::size_t, std::string>> first_identifier_with_prefix(std::string_view code,
+                                                                                std::string_view prefix);
+
 /// The name a package is imported as: the last element of its path, without
 /// a major-version element ("github.com/x/y/v2" -> "y", "gopkg.in/yaml.v3"
 /// -> "yaml", "math/rand" -> "rand"), or "" where only the package clause

@@ -4,13 +4,13 @@
 
 namespace eh {
 
-std::vector<std::string> parse_matrix(const std::string& file, const std::string& text,
-                                      std::vector<InputError>& errors) {
+std::vector<MatrixLine> parse_matrix(const std::string& file, const std::string& text,
+                                     std::vector<InputError>& errors) {
   SourceText src(file, text);
-  std::vector<std::string> out;
+  std::vector<MatrixLine> out;
   for (int n = 1; n <= src.line_count(); ++n) {
-    std::string_view line = src.line(n);
-    line = line.substr(0, line.find('#'));
+    const std::string_view whole = src.line(n);
+    std::string_view line = whole.substr(0, whole.find('#'));
     auto b = line.find_first_not_of(" \t");
     if (b == std::string_view::npos) continue;
     auto e = line.find_last_not_of(" \t");
@@ -20,7 +20,7 @@ std::vector<std::string> parse_matrix(const std::string& file, const std::string
                                   "one toolchain per line: a go binary, a GOROOT or a version like go1.27.3"));
       continue;
     }
-    out.emplace_back(spec);
+    out.push_back(MatrixLine{std::string(spec), SourcePos{file, n, static_cast<int>(b) + 1}, std::string(whole)});
   }
   if (out.empty() && errors.empty()) errors.push_back(InputError{SourcePos{file, 0, 0}, "no toolchains listed", ""});
   return out;

@@ -11,10 +11,18 @@
 
 namespace eh {
 
-inline constexpr const char* kDefaultMatrixFile = "scenarios/toolchains.txt";
+/// The matrix file's name, beside the specs it is for.
+inline constexpr const char* kMatrixFileName = "toolchains.txt";
 
-/// The specs in `text`, in order; errors name the line.
-std::vector<std::string> parse_matrix(const std::string& file, const std::string& text,
-                                      std::vector<InputError>& errors);
+/// One toolchain of the matrix file, and where it is written (so that a
+/// toolchain that cannot be run is reported at its line).
+struct MatrixLine {
+  std::string spec;
+  SourcePos pos;
+  std::string line;  // the line as written
+};
+
+/// The toolchains in `text`, in order; errors name the line.
+std::vector<MatrixLine> parse_matrix(const std::string& file, const std::string& text, std::vector<InputError>& errors);
 
 }  // namespace eh

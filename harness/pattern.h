@@ -1,6 +1,8 @@
 #pragma once
-// Regular expressions (ECMAScript, as the spec's `matches:` is written),
-// behind two functions so that one translation unit instantiates std::regex.
+// The spec's regular expressions (`matches:`), in RE2's syntax: matched in
+// time linear in the text, with no recursion, so no pattern of a spec can
+// hang or crash the harness on a long compiler message. Patterns RE2 does
+// not take (backreferences, lookaround) are spec errors at their position.
 
 #include <optional>
 #include <string>

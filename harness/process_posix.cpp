@@ -39,7 +39,78 @@ void on_interrupt(int sig) {
     if (pid_t p = g.load(); p > 0) ::kill(-p, SIGKILL);
 }
 
+// The watchdog: a process of its own, forked once before the first child,
+// that kills every process group the harness still has running when the
+// harness dies, however it dies (SIGKILL included): it reads "+PGID" and
+// "-PGID" lines from a pipe whose only write end the harness holds, and on
+// end-of-file kills the groups left. -1 when there is none.
+int g_watchdog = -1;
+
+/// The watchdog's loop; only async-signal-safe calls (it runs after fork).
+[[noreturn]] void watchdog_main(int fd) {
+  struct sigaction ignore;
+  std::memset(&ignore, 0, sizeof ignore);
+  ignore.sa_handler = SIG_IGN;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT}) ::sigaction(sig, &ignore, nullptr);
+  ::setsid();  // killing the harness's process group must not take the watchdog with it
+  // Hold nothing but the pipe: not the harness's stdout, which a reader
+  // waits to see closed.
+  if (fd > 0) ::syscall(SYS_close_range, 0u, static_cast<unsigned>(fd - 1), 0u);
+  ::syscall(SYS_close_range, static_cast<unsigned>(fd + 1), ~0u, 0u);
+  static pid_t groups[4096];
+  std::size_t n = 0;
+  char buf[512];
+  char sign = 0;
+  pid_t value = 0;
+  for (;;) {
+    ssize_t got = ::read(fd, buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    for (ssize_t i = 0; i < got; ++i) {
+      const char c = buf[i];
+      if (c == '+' || c == '-') {
+        sign = c;
+        value = 0;
+      } else if (c >= '0' && c <= '9') {
+        value = value * 10 + (c - '0');
+      } else if (c == '\n' && value > 0) {
+        if (sign == '+' && n < sizeof groups / sizeof groups[0]) groups[n++] = value;
+        if (sign == '-')
+          for (std::size_t k = 0; k < n; ++k)
+            if (groups[k] == value) groups[k] = groups[--n];
+        sign = 0;
+        value = 0;
+      }
+    }
+  }
+  for (std::size_t k = 0; k < n; ++k) ::kill(-groups[k], SIGKILL);
+  ::_exit(0);
+}
+
+void start_watchdog() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return;
+  pid_t pid = ::fork();
+  if (pid == 0) watchdog_main(fds[0]);
+  ::close(fds[0]);
+  if (pid < 0) {
+    ::close(fds[1]);
+    return;
+  }
+  g_watchdog = fds[1];
+}
+
+/// Tells the watchdog about a group: '+' started, '-' gone. One write of a
+/// few bytes to a pipe is atomic, whichever thread makes it.
+void tell_watchdog(char sign, pid_t pgid) {
+  if (g_watchdog < 0) return;
+  char line[32];
+  auto end = fmt::format_to_n(line, sizeof line, "{}{}\n", sign, pgid).out;
+  [[maybe_unused]] ssize_t ignored = ::write(g_watchdog, line, static_cast<std::size_t>(end - line));
+}
+
 std::size_t register_group(pid_t pgid) {
+  tell_watchdog('+', pgid);
   for (std::size_t i = 0; i < kMaxGroups; ++i) {
     pid_t expected = 0;
     if (g_groups[i].compare_exchange_strong(expected, pgid)) return i;
@@ -47,7 +118,8 @@ std::size_t register_group(pid_t pgid) {
   return kMaxGroups;  // table full: the group is still killed on timeout, not on interrupt
 }
 
-void unregister_group(std::size_t slot) {
+void unregister_group(std::size_t slot, pid_t pgid) {
+  tell_watchdog('-', pgid);
   if (slot < kMaxGroups) g_groups[slot].store(0);
 }
 
@@ -160,6 +232,8 @@ SystemProcessRunner::SystemProcessRunner() {
   // Descendants whose parent dies are reparented to us rather than to init,
   // so run() can reap what it killed.
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  static std::once_flag watchdog;
+  std::call_once(watchdog, start_watchdog);
 }
 
 namespace {
@@ -218,7 +292,7 @@ class Session {
       if (p < 0) break;  // ECHILD: none left
       if (p == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    unregister_group(slot_);
+    unregister_group(slot_, pgid_);
     int status = child_->native_exit_code();
     r_.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     if (interrupted_) {

@@ -5,6 +5,14 @@
 
 namespace eh {
 
+SourcePos CodeBlock::pos_at(std::size_t offset) const {
+  const std::string_view before = std::string_view(text).substr(0, std::min(offset, text.size()));
+  const auto nl = before.rfind('\n');
+  const std::size_t col = nl == std::string_view::npos ? before.size() : before.size() - nl - 1;
+  return SourcePos{file, first_line + static_cast<int>(std::count(before.begin(), before.end(), '\n')),
+                   indent + 1 + static_cast<int>(col)};
+}
+
 int CodeBlock::line_count() const {
   int n = 0;
   for (char c : text) n += c == '\n';
@@ -65,6 +73,17 @@ std::vector<std::string> Scenario::holds_expressions(const std::string& variant)
     for (const auto& e : c.expect)
       if (e.kind == ExpectKind::holds && e.variant == variant && std::find(out.begin(), out.end(), e.expr) == out.end())
         out.push_back(e.expr);
+  return out;
+}
+
+std::vector<std::string> Scenario::code_texts(const Variant& v) const {
+  return {common.text, v.code.text, v.setup.text};
+}
+
+std::vector<std::string> Scenario::harness_texts(const Variant& v) const {
+  std::vector<std::string> out = holds_expressions(v.name);
+  out.push_back(v.call);
+  out.insert(out.end(), v.results.begin(), v.results.end());
   return out;
 }
 

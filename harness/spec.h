@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "goversion.h"
@@ -36,6 +37,8 @@ struct CodeBlock {
 
   bool empty() const { return text.empty(); }
   int line_count() const;
+  /// Where byte `offset` of `text` is in the spec file.
+  SourcePos pos_at(std::size_t offset) const;
 };
 
 enum class ExpectKind {
@@ -49,6 +52,13 @@ enum class ExpectKind {
   similar,     // two variants' ns/op are equivalent within a relative margin
   largest,     // the largest object allocated under a function grows (by a ratio) from one variant to another
 };
+
+/// The order of scenarios in every report: the catalog's entries by number,
+/// then the specs of other sources by id.
+inline auto scenario_order(int entry, const std::string& id) { return std::tuple(entry == 0, entry, id); }
+
+/// Whether an expectation compares timing samples (run only without --quick).
+inline bool is_timing(ExpectKind k) { return k == ExpectKind::faster || k == ExpectKind::similar; }
 constexpr std::array<Named<ExpectKind>, 9> enum_names(ExpectKind) {
   return {{{ExpectKind::allocs, "allocs"},
            {ExpectKind::bytes, "bytes"},
@@ -157,6 +167,18 @@ constexpr std::array<Named<Origin>, 2> enum_names(Origin) {
 /// or one is enough (`any`: "in the profile" when there are several).
 enum class Combine { all, any };
 constexpr std::array<Named<Combine>, 2> enum_names(Combine) { return {{{Combine::all, "all"}, {Combine::any, "any"}}}; }
+
+/// The placeholders of a claim's `correction` (checked by the loader, filled
+/// by ERRATA.md): {toolchains}, and {V.M} for a variant V and a metric M.
+struct CorrectionMetric {
+  std::string_view name;
+  std::string_view help;
+};
+inline constexpr CorrectionMetric kCorrectionMetrics[] = {
+    {"allocs", "allocs/op, exact"},
+    {"bytes", "B/op, exact"},
+    {"ns", "median ns/op (of one benchmark run where nothing is timed)"},
+};
 
 /// Words of the source, verbatim, and where the spec writes them.
 struct Quote {
@@ -279,6 +301,11 @@ struct Scenario {
   std::vector<const Variant*> variants_named(const std::string& name) const;
   /// The `holds` expressions that name `variant`, in spec order, each once.
   std::vector<std::string> holds_expressions(const std::string& variant) const;
+  /// The Go of a variant, by the generated file it goes to: the package's
+  /// code (common, code, setup) or the harness's test file (the call, the
+  /// result types, the holds expressions). An import is used where these are.
+  std::vector<std::string> code_texts(const Variant& v) const;
+  std::vector<std::string> harness_texts(const Variant& v) const;
   /// The marker's place for `variant`, or a null block when absent.
   MarkerRef find_marker(const Variant& variant, const std::string& marker) const;
 };

@@ -137,7 +137,6 @@ void check_expectation(Parser& p, const Scenario& s, const Expectation& e) {
 }
 
 void check_correction(Parser& p, const Scenario& s, const Claim& c) {
-  // Placeholders: {toolchains}, {variant.allocs|bytes|ns}.
   for (std::size_t b = c.correction.find('{'); b != std::string::npos; b = c.correction.find('{', b + 1)) {
     auto e = c.correction.find('}', b);
     std::string name = c.correction.substr(b + 1, e == std::string::npos ? std::string::npos : e - b - 1);
@@ -145,8 +144,9 @@ void check_correction(Parser& p, const Scenario& s, const Claim& c) {
     auto dot = name.rfind('.');
     std::string variant = dot == std::string::npos ? "" : name.substr(0, dot);
     std::string metric = dot == std::string::npos ? "" : name.substr(dot + 1);
-    if (e == std::string::npos || !s.find_variant(variant) ||
-        (metric != "allocs" && metric != "bytes" && metric != "ns"))
+    const bool known = std::any_of(std::begin(kCorrectionMetrics), std::end(kCorrectionMetrics),
+                                   [&](const CorrectionMetric& m) { return m.name == metric; });
+    if (e == std::string::npos || !s.find_variant(variant) || !known)
       p.error(c.correction_pos,
               fmt::format("correction: '{{{}}}' is not a placeholder; use {{toolchains}} or {{variant.allocs}}, "
                           "{{variant.bytes}}, {{variant.ns}} with a variant of this scenario",
@@ -219,8 +219,11 @@ void check_quotes(Parser& p, const Scenario& s, const LoadOptions& o) {
 void check_imports(Parser& p, const Scenario& s) {
   auto unused = [&](const std::string& path, const Variant& v) {
     std::string name = package_name_of(path);
-    return !name.empty() && !uses_package(s.common.text, name) && !uses_package(v.code.text, name) &&
-           !uses_package(v.setup.text, name);
+    if (name.empty()) return false;
+    for (const auto& texts : {s.code_texts(v), s.harness_texts(v)})
+      for (const auto& t : texts)
+        if (uses_package(t, name)) return false;
+    return true;
   };
   for (std::size_t i = 0; i < s.imports.size(); ++i)
     for (const auto& v : s.variants)
@@ -240,6 +243,29 @@ void check_imports(Parser& p, const Scenario& s) {
   }
 }
 
+/// Names starting with "harness" are the generated test file's own: a
+/// spec's Go declaring or using one could collide with them.
+void check_reserved(Parser& p, const Scenario& s) {
+  auto check_block = [&](const CodeBlock& b) {
+    if (auto at = first_identifier_with_prefix(b.text, kReservedPrefix))
+      p.error(b.pos_at(at->first), fmt::format("'{}': names starting with '{}' are the harness's own in the generated "
+                                               "package; rename it",
+                                               at->second, kReservedPrefix));
+  };
+  check_block(s.common);
+  for (const auto& v : s.variants) {
+    if (!v.sweep.empty() && v.value != s.variants_named(v.sweep).front()->value) continue;  // once per sweep
+    check_block(v.code);
+    check_block(v.setup);
+    if (auto at = first_identifier_with_prefix(v.call, kReservedPrefix)) {
+      SourcePos pos = v.call_pos;
+      pos.column += static_cast<int>(at->first);
+      p.error(pos, fmt::format("'{}': names starting with '{}' are the harness's own in the generated package",
+                               at->second, kReservedPrefix));
+    }
+  }
+}
+
 }  // namespace
 
 void check_scenario(Parser& p, Scenario& s, const LoadOptions& o) {
@@ -252,6 +278,7 @@ void check_scenario(Parser& p, Scenario& s, const LoadOptions& o) {
       p.error(v.fixes_pos, fmt::format("fixes: a variant cannot be a fix of itself ('{}')", v.name));
   check_quotes(p, s, o);
   check_imports(p, s);
+  check_reserved(p, s);
 }
 
 }  // namespace eh

@@ -601,7 +601,7 @@ void Parser::pattern(const YAML::Node& n, Expectation& e) {
   auto x = string(n, "matches");
   if (!x) return;
   e.matches = *x;
-  if (auto why = pattern_error(e.matches)) error(n, fmt::format("matches: not a valid regular expression: {}", *why));
+  if (auto why = pattern_error(e.matches)) error(n, fmt::format("matches: not a pattern RE2 takes: {}", *why));
 }
 
 void Parser::holds_expr(const YAML::Node& n, Expectation& e) {
@@ -849,6 +849,21 @@ namespace {
 
 /// The id a spec declares, read without checking anything else; "" when
 /// it has none that can be read.
+/// Why a directory entry named *.yaml cannot be read as a spec, or "".
+std::string not_a_spec_file(FileKind k) {
+  switch (k) {
+    case FileKind::file: return "";
+    case FileKind::none: return "cannot read the file: a dangling symbolic link, or it was removed";
+    case FileKind::loop: return "a loop of symbolic links: a spec is a regular file";
+    case FileKind::dir: return "a directory named like a spec: a spec is a regular file";
+    case FileKind::fifo: return "a FIFO, not a regular file: refused (reading it would wait for a writer)";
+    case FileKind::device: return "a device, not a regular file: refused";
+    case FileKind::socket: return "a socket, not a regular file: refused";
+    case FileKind::other: return "not a regular file: refused";
+  }
+  return "not a regular file: refused";
+}
+
 std::pair<std::string, SourcePos> peek_id(const std::string& path, const std::string& text) {
   try {
     YAML::Node root = YAML::Load(text);
@@ -887,6 +902,11 @@ LoadResult load_scenarios(const FileSystem& fs, const std::string& dir, const Lo
   std::map<int, Seen> entries;
   for (const auto& name : specs) {
     std::string path = join_path(dir, name);
+    // Only regular files are specs: reading a FIFO would block for ever.
+    if (std::string why = not_a_spec_file(fs.kind(path)); !why.empty()) {
+      out.errors.push_back(InputError{SourcePos{path, 0, 0}, why, ""});
+      continue;
+    }
     auto text = fs.read(path, &err);
     if (!text) {
       out.errors.push_back(InputError{SourcePos{path, 0, 0}, "cannot read the file", ""});
@@ -914,8 +934,9 @@ LoadResult load_scenarios(const FileSystem& fs, const std::string& dir, const Lo
     if (s->from_catalog()) entries[s->entry] = {path, s->entry_pos.line};
     out.scenarios.push_back(std::move(*s));
   }
-  std::sort(out.scenarios.begin(), out.scenarios.end(),
-            [](const Scenario& a, const Scenario& b) { return std::tie(a.entry, a.id) < std::tie(b.entry, b.id); });
+  std::sort(out.scenarios.begin(), out.scenarios.end(), [](const Scenario& a, const Scenario& b) {
+    return scenario_order(a.entry, a.id) < scenario_order(b.entry, b.id);
+  });
   // Each file's errors in the order of its lines, whichever check found them.
   std::stable_sort(out.errors.begin(), out.errors.end(), [](const InputError& a, const InputError& b) {
     return std::tie(a.pos.file, a.pos.line, a.pos.column) < std::tie(b.pos.file, b.pos.line, b.pos.column);
@@ -973,7 +994,11 @@ std::string schema_reference() {
       if (key != "variant") keys.push_back(fmt::format("`{}`", key));
     out += fmt::format("| `{}` | {} | {} |\n", k.kind, join(keys, ", "), k.help);
   }
-  return out;
+  out +=
+      "\n**Placeholders of `correction`** (filled from the measurements of the toolchains that refute the claim; "
+      "a value that differs between them is given per toolchain)\n\n- `{toolchains}`: those toolchains\n";
+  for (const auto& m : kCorrectionMetrics) out += fmt::format("- `{{V.{}}}`: variant V's {}\n", m.name, m.help);
+  return out + "\n";
 }
 
 }  // namespace eh

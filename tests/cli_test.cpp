@@ -320,6 +320,13 @@ TEST_CASE("the --matrix option reads the toolchains file, each toolchain once", 
   h.fs.files["scenarios/toolchains.txt"] = "go\n";
   CHECK(h.run({"run", "--quick", "--matrix"}) == kExitOk);
   CHECK(h.run({"run", "--quick", "--matrix-file", "missing.txt"}) == kExitBadInput);
+  // Every toolchain that cannot be run is named at its line, in one run.
+  h.fs.files["scenarios/toolchains.txt"] = "go1.2O\ngo\n/nowhere/go\n";
+  h.err.str("");
+  CHECK(h.run({"run", "--quick", "--matrix"}) == kExitToolchain);
+  CHECK_THAT(h.err.str(),
+             Catch::Contains("scenarios/toolchains.txt:1:1: ") && Catch::Contains("scenarios/toolchains.txt:3:1: "));
+  CHECK(h.go.commands.size() > 0);
 }
 
 TEST_CASE("a rerun of an unchanged catalog comes from the cache", "[cli]") {

@@ -168,6 +168,31 @@ TEST_CASE("SIGTERM or SIGINT mid-run kills the children and keeps the previous r
   }
 }
 
+TEST_CASE("SIGKILL of the harness leaves no test binary behind: the watchdog kills its process groups", "[fault]") {
+  TempDir d;
+  test::write_file(d.path + "/scenarios/a.yaml", kHang);
+  pid_t pid = spawn_harness({"run", "--quick", "--timeout", "120", "--out", "out", "--work", "work"}, d.path);
+  const std::string binary = d.path + "/work/bin/";
+  bool running = false;
+  for (int i = 0; i < 600 && !running; ++i) {
+    std::this_thread::sleep_for(100ms);
+    running = !processes_mentioning(binary).empty();
+  }
+  REQUIRE(running);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  CHECK(WIFSIGNALED(status));
+  // The test binary was in a process group of its own, so the kill did not
+  // reach it; the watchdog does, as soon as the harness's pipe closes.
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {
+    gone = processes_mentioning(binary).empty();
+    if (!gone) std::this_thread::sleep_for(50ms);
+  }
+  CHECK(gone);
+}
+
 namespace {
 
 /// Every file below `dir`, by relative path, with its bytes.

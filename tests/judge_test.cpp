@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "judge.h"
+#include "pattern.h"
 #include "sample_results.h"
 #include "spec_loader.h"
 #include <nlohmann/json.hpp>
@@ -483,7 +484,8 @@ TEST_CASE("similar is an equivalence test: the ratio's 95% interval must lie ins
   CHECK(judge_expectation(s, e, obs, {}).verdict == Verdict::refuted);
 }
 
-TEST_CASE("a claim's own qualifier skips it outside its Go versions; any-claims need one expectation", "[judge]") {
+TEST_CASE("a claim's own qualifier skips it outside its Go versions, and an any-claim needs one expectation",
+          "[judge]") {
   Scenario s = scenario();
   Claim c = s.claims[0];
   c.before_go = GoVersion::parse("1.14");
@@ -528,4 +530,16 @@ TEST_CASE("largest compares the biggest object a function allocates in two varia
   big.sites = {site(18432)};
   small.sites = {site(18432)};
   CHECK(judge_expectation(s, e, {{"bug", big}, {"fix", small}}, {}).verdict == Verdict::refuted);
+}
+
+TEST_CASE("patterns run in linear time: what crashed or hung std::regex is a plain match", "[judge][pattern]") {
+  // (a|b)+ over 30,000 characters overflowed std::regex's stack; (a+)+b
+  // against 40 letters backtracked for minutes. RE2 answers both at once.
+  CHECK(pattern_search("(a|b)+", std::string(30000, 'a')));
+  CHECK_FALSE(pattern_search("(a+)+b", std::string(40, 'a')));
+  CHECK(pattern_search("moved to heap: n", "./x.go:3:7: moved to heap: n"));
+  // What RE2 does not take is an error the loader reports at the pattern.
+  CHECK(pattern_error("(a)\\1"));
+  CHECK(pattern_error("a(?=b)"));
+  CHECK_FALSE(pattern_error("escapes to heap$"));
 }

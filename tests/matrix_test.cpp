@@ -39,7 +39,12 @@ TEST_CASE("the matrix file lists one toolchain per line", "[matrix]") {
   auto specs =
       parse_matrix("m.txt", "# comment\ngo   # the one on PATH\n\n  go1.27.3\n/usr/lib/go-1.19/bin/go\n", errors);
   CHECK(errors.empty());
-  CHECK(specs == std::vector<std::string>{"go", "go1.27.3", "/usr/lib/go-1.19/bin/go"});
+  std::vector<std::string> names;
+  for (const auto& l : specs) names.push_back(l.spec);
+  CHECK(names == std::vector<std::string>{"go", "go1.27.3", "/usr/lib/go-1.19/bin/go"});
+  // Each at its line and column, for the message when it cannot be run.
+  CHECK(specs[1].pos == SourcePos{"m.txt", 4, 3});
+  CHECK(specs[1].line == "  go1.27.3");
   specs = parse_matrix("m.txt", "go go1.27.3\n", errors);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].format() ==

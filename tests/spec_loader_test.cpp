@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "generate.h"
 #include "spec_loader.h"
 #include "test_util.h"
 
@@ -206,7 +207,7 @@ TEST_CASE("expectation kinds and their keys are checked", "[spec]") {
         "          - kind: allocs\n"
         "            ^");
   CHECK(errors(replace(kGood, "matches: \"moved to heap: t\"", "matches: \"moved (to\"")) ==
-        "s.yaml:31:18: matches: not a valid regular expression: Mismatched '(' and ')' in regular expression\n"
+        "s.yaml:31:18: matches: not a pattern RE2 takes: a '(' that is not closed, at 'moved (to'\n"
         "            matches: \"moved (to\"\n"
         "                     ^");
 }
@@ -278,4 +279,46 @@ TEST_CASE("the committed scenarios load without errors", "[spec]") {
   auto r = load_scenarios(fs, test::source_dir() + "/scenarios");
   for (const auto& e : r.errors) FAIL(e.format());
   CHECK(r.scenarios.size() >= 3);
+}
+
+TEST_CASE("names starting with harness are the harness's own: a spec using one is refused at its line", "[spec]") {
+  std::string bad = replace(kGood, "      \tp := &t\n", "      \tharnessSink = &t\n      \tp := &t\n");
+  CHECK(errors(bad) ==
+        "s.yaml:10:8: 'harnessSink': names starting with 'harness' are the harness's own in the generated package; "
+        "rename it\n"
+        "          \tharnessSink = &t\n"
+        "          \t^");
+  // A field or method of that name is not a declaration of the package.
+  CHECK(errors(replace(kGood, "      \treturn p.n\n", "      \treturn p.n + len(t.harnessy)\n")).empty());
+  CHECK(errors(replace(kGood, "call: f(v)", "call: f(harnessV)")) ==
+        "s.yaml:15:13: 'harnessV': names starting with 'harness' are the harness's own in the generated package\n"
+        "        call: f(harnessV)\n"
+        "                ^");
+}
+
+TEST_CASE("an import used only by the call is used: it goes to the test file, not to the code", "[spec][generate]") {
+  std::string spec =
+      replace(kGood, "    call: f(v)\n", "    imports: [strings]\n    call: f(v) + len(strings.Fields(\"a b\"))\n");
+  std::vector<InputError> errs;
+  auto s = parse_scenario("s.yaml", spec, errs);
+  for (const auto& e : errs) FAIL(e.format());
+  REQUIRE(s);
+  GeneratedModule m = generate({*s});
+  const GoFile* code = m.file("demo/bug/code.go");
+  const GoFile* test = m.file("demo/bug/harness_test.go");
+  REQUIRE(code);
+  REQUIRE(test);
+  CHECK(code->content.find("\"strings\"") == std::string::npos);
+  CHECK(test->content.find("\n\t\"strings\"\n") != std::string::npos);
+  CHECK(test->content.find("\tharnessstrings \"strings\"\n") != std::string::npos);
+}
+
+TEST_CASE("a pattern RE2 does not take is an error at the pattern", "[spec]") {
+  CHECK(errors(replace(kGood, "matches: \"moved to heap: t\"", "matches: \"(t)\\\\1\"")) ==
+        "s.yaml:31:18: matches: not a pattern RE2 takes: an escape RE2 does not know (\\1-style backreferences are "
+        "not RE2), at '\\1'\n"
+        "            matches: \"(t)\\\\1\"\n"
+        "                     ^");
+  CHECK_THAT(errors(replace(kGood, "matches: \"moved to heap: t\"", "matches: \"t(?=o)\"")),
+             Catch::Contains("a (?...) group RE2 does not have (no lookahead or lookbehind)"));
 }

@@ -3,6 +3,8 @@
 #include <cstdlib>
 
 #include "generate.h"
+#include "judge.h"
+#include "pattern.h"
 #include "parse_bench.h"
 #include "parse_chains.h"
 #include "parse_facts.h"
@@ -82,7 +84,67 @@ void scan(std::string_view data) {
   for (int line : {0, 1, 2, 7, 1000}) (void)named_results(data, line);
 }
 
+void judge(std::string_view data) {
+  // Line 1: a `matches:` pattern; line 2: a `function:` glob; the rest is a
+  // test binary's records and compiler output at once. Whatever they are,
+  // matching ends (RE2 is linear; the glob matcher backtracks once) and every
+  // verdict is one of the five with its words filled in.
+  const auto nl1 = data.find('\n');
+  const std::string pattern(data.substr(0, nl1));
+  std::string_view rest = nl1 == std::string_view::npos ? std::string_view() : data.substr(nl1 + 1);
+  const auto nl2 = rest.find('\n');
+  const std::string glob(rest.substr(0, nl2));
+  const std::string text(nl2 == std::string_view::npos ? std::string_view() : rest.substr(nl2 + 1));
+  const bool valid = !pattern_error(pattern);
+  if (valid) (void)pattern_search(pattern, text);
+  Scenario s;
+  s.id = "fuzz";
+  Variant v;
+  v.name = "bug";
+  v.call = "f()";
+  s.variants = {v};
+  VariantObservation o;
+  HarnessFacts f = parse_records(text, "n");
+  o.counts = f.counts;
+  if (f.counts) o.repeats = {*f.counts, *f.counts};
+  o.sites = f.sites;
+  o.allocator_frames = f.allocator_frames;
+  for (const auto& l : parse_compiler_output(text)) {
+    Diagnostic d;
+    d.region = Region::call;
+    d.message = l.message;
+    o.diagnostics.push_back(d);
+  }
+  Observations obs{{"bug", o}};
+  std::vector<Expectation> es(4);
+  es[0].kind = ExpectKind::allocs;
+  es[0].compare = Compare::at_least;
+  es[0].value = Rational(1);
+  es[1].kind = ExpectKind::site;
+  es[1].function = glob;
+  es[1].has_amount = true;
+  es[1].compare = Compare::at_most;
+  es[1].value = Rational(2);
+  es[2].kind = ExpectKind::diagnostic;
+  es[2].marker = "call";
+  es[2].matches = valid ? pattern : "x";
+  es[3].kind = ExpectKind::largest;
+  es[3].function = glob;
+  es[3].than = "bug";
+  es[3].ratio_at_least = Rational(2);
+  JudgeOptions opt;
+  opt.toolchain = "go1.26.8";
+  for (auto& e : es) {
+    e.variant = "bug";
+    ExpectationVerdict ev = judge_expectation(s, e, obs, opt);
+    check(static_cast<int>(ev.verdict) >= 0 && static_cast<int>(ev.verdict) <= static_cast<int>(Verdict::error));
+    check(ev.verdict != Verdict::error || !ev.reason.empty());
+    check(!e.describe().empty());
+  }
+}
+
 Entry entry(std::string_view target) {
+  if (target == "judge") return judge;
   if (target == "spec_loader") return spec_loader;
   if (target == "parse_m") return parse_m;
   if (target == "parse_bench") return parse_bench;

@@ -13,6 +13,7 @@ void parse_m(std::string_view data);
 void parse_bench(std::string_view data);
 void parse_profile(std::string_view data);
 void scan(std::string_view data);
+void judge(std::string_view data);
 
 /// The entry for a target name ("spec_loader", ...), or nullptr.
 using Entry = void (*)(std::string_view);
