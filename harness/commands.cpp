@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <set>
 
 #include "catalog.h"
@@ -40,7 +41,9 @@ CatalogOptions catalog_options(const Args& a, std::string command) {
   o.catalog = a.text("--catalog");
   o.only = a.all("--only");
   o.go = a.all("--go");
-  if (a.flag("--matrix") || a.given("--matrix-file")) o.matrix_file = a.text("--matrix-file");
+  if (a.given("--matrix-file")) o.matrix_file = a.text("--matrix-file");
+  else if (a.flag("--matrix"))
+    o.matrix_file = join_path(o.scenarios, kMatrixFileName);
   o.out = a.text("--out");
   o.write_reports = o.command == "run" || a.given("--out");
   o.replace = a.flag("--replace");
@@ -127,23 +130,43 @@ int cmd_list(const Args& args, CliContext& ctx) {
   for (const auto& s : specs->scenarios) {
     std::vector<std::string> variants;
     for (const auto& v : s.variants) variants.push_back(v.name);
-    fmt::print(ctx.out, "{:>2}  {}  {}\n    variants: {}\n", s.entry, s.id, s.title, join(variants, ", "));
-    for (const auto& c : s.claims) fmt::print(ctx.out, "    {:<8} {}: {}\n", c.aspect, c.id, c.text);
+    if (s.from_catalog()) fmt::print(ctx.out, "{:>2}  {}  {}\n", s.entry, s.id, s.title);
+    else
+      fmt::print(ctx.out, " -  {}  {} (source: {})\n", s.id, s.title, s.source);
+    fmt::print(ctx.out, "    variants: {}\n", join(variants, ", "));
+    for (const auto& c : s.claims) {
+      // What a reader of the list needs before a run: which claims --quick
+      // skips, which are not the source's, which carry a Go qualifier.
+      std::vector<std::string> tags;
+      if (std::any_of(c.expect.begin(), c.expect.end(), [](const Expectation& e) { return is_timing(e.kind); }))
+        tags.emplace_back("timing");
+      if (c.origin == Origin::harness) tags.emplace_back("harness's own");
+      if (c.before_go) tags.push_back("before Go " + c.before_go->to_string());
+      if (c.min_go) tags.push_back("Go " + c.min_go->to_string() + " and newer");
+      fmt::print(ctx.out, "    {:<8} {}{}: {}\n", c.aspect, c.id, tags.empty() ? "" : " [" + join(tags, ", ") + "]",
+                 c.text);
+    }
   }
   return kExitOk;
 }
 
+/// The results file a command reads: --results, else results.json in --out
+/// (reports/ when neither is given).
+std::string results_path(const Args& a) {
+  if (a.given("--results")) return a.text("--results");
+  return join_path(a.given("--out") ? a.text("--out") : "reports", "results.json");
+}
+
 int cmd_report(const Args& args, CliContext& ctx) {
-  const std::string results = args.text("--results");
-  std::string out = args.text("--out");
-  if (out.empty()) {
-    auto slash = results.rfind('/');
-    out = slash == std::string::npos ? "." : results.substr(0, slash);
-  }
+  const std::string results = results_path(args);
+  std::string out = args.given("--out") ? args.text("--out") : split_path(results).first;
+  if (out.empty()) out = ".";
   auto r = read_results(ctx, results, "report");
   if (!r) return kExitBadInput;
   // The results file is the input: everything but it is rewritten.
-  std::vector<ReportFile> files = report_files(*r);
+  ReportPlace place = report_place(ctx, out);
+  place.results = results;
+  std::vector<ReportFile> files = report_files(*r, place);
   std::erase_if(files, [](const ReportFile& f) { return f.path == "results.json"; });
   std::string err;
   if (!write_report_set(ctx.fs, out, files, &err)) {
@@ -156,7 +179,7 @@ int cmd_report(const Args& args, CliContext& ctx) {
 
 int cmd_show(const Args& args, CliContext& ctx) {
   if (args.positional().size() != 1) return usage_error(ctx, "show", "give one scenario id");
-  auto r = read_results(ctx, args.text("--results"), "show");
+  auto r = read_results(ctx, results_path(args), "show");
   if (!r) return kExitBadInput;
   const std::string& id = args.positional()[0];
   const ScenarioRecord* s = r->scenario(id);

@@ -75,7 +75,8 @@ std::string format_comparison(const Comparison& c, const std::string& baseline_n
       std::string what = ch.old_verdict.empty()   ? fmt::format("new claim, {}", ch.new_verdict)
                          : ch.new_verdict.empty() ? fmt::format("{} -> not judged in this run", ch.old_verdict)
                                                   : fmt::format("{} -> {}", ch.old_verdict, ch.new_verdict);
-      out += fmt::format("  entry {} {} on {}: {}\n", ch.entry, ch.claim, ch.toolchain, what);
+      out += fmt::format("  {} {} on {}: {}\n", ch.entry ? fmt::format("entry {}", ch.entry) : ch.scenario, ch.claim,
+                         ch.toolchain, what);
       if (!ch.old_number.empty()) out += fmt::format("      was: {}\n", ch.old_number);
       if (!ch.new_number.empty()) out += fmt::format("      now: {}\n", ch.new_number);
     }

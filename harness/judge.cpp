@@ -64,18 +64,34 @@ std::string ClaimVerdict::decisive() const {
 }
 
 Verdict combine(const std::vector<ExpectationVerdict>& vs, Combine how) {
-  auto any = [&](Verdict v) {
-    return std::any_of(vs.begin(), vs.end(), [&](const ExpectationVerdict& e) { return e.verdict == v; });
-  };
   if (vs.empty()) return Verdict::error;
-  if (how == Combine::any) {
-    for (Verdict v : {Verdict::confirmed, Verdict::error, Verdict::inconclusive, Verdict::skipped})
-      if (any(v)) return v;
-    return Verdict::refuted;
+  for (const auto& rule : kCombineRules) {
+    if (rule.how != how) continue;
+    for (Verdict v : rule.first_of)
+      if (std::any_of(vs.begin(), vs.end(), [&](const ExpectationVerdict& e) { return e.verdict == v; })) return v;
+    return rule.otherwise;
   }
-  for (Verdict v : {Verdict::error, Verdict::refuted, Verdict::inconclusive, Verdict::skipped})
-    if (any(v)) return v;
-  return Verdict::confirmed;
+  return Verdict::error;
+}
+
+std::string verdict_rules() {
+  std::string out = "**How a claim's verdict follows from its expectations**\n\n";
+  for (const auto& rule : kCombineRules) {
+    std::vector<std::string> order;
+    for (Verdict v : rule.first_of) order.push_back(fmt::format("`{}`", v));
+    out += fmt::format("- `combine: {}`{}: the first of {} that any expectation is; else `{}`.\n", rule.how,
+                       rule.how == Combine::all ? " (the default)" : "", join(order, ", "), rule.otherwise);
+  }
+  out +=
+      "- An expectation is `error` when its variant did not build or run, `skipped` when the variant is not run "
+      "on the toolchain (`min_go`, `before_go`) or `--quick` skips timing, `inconclusive` when the measurement "
+      "cannot decide (timing not significant; counts that differ between the three processes across the bound; a "
+      "profile amount known only as a range straddling it).\n"
+      "- A claim's own qualifier (`min_go`, `before_go` on the claim) makes it `skipped` on the toolchains outside "
+      "it, with the reason, before any expectation is judged.\n"
+      "- So under `--quick` a claim with a timing expectation is `skipped` unless another expectation is `refuted` "
+      "or `error`; its other expectations' verdicts are still shown.\n";
+  return out + "\n";
 }
 
 namespace {

@@ -7,10 +7,9 @@
 // a profile amount known only as a range that straddles the bound), skipped
 // (quick mode, a toolchain outside the variant's or the claim's range) or
 // error (the variant did not build or run). A claim's verdict combines its
-// expectations; with `combine: all` (the default): error if any is error;
-// else refuted if any is refuted; else inconclusive if any is; else skipped
-// if any is; else confirmed. With `combine: any`: confirmed if any is; else
-// error, inconclusive, skipped, refuted in that order.
+// expectations by kCombineRules (below): with `combine: all` (the default)
+// an error anywhere makes the claim an error, so a harness fault is never
+// hidden behind another expectation's verdict.
 //
 // Numbers are as exact as they are shown. Counts are exact fractions, over
 // every process that measured them (a claim must hold at each). Amounts
@@ -74,8 +73,24 @@ ExpectationVerdict judge_expectation(const Scenario& s, const Expectation& e, co
                                      const JudgeOptions& opt);
 ClaimVerdict judge_claim(const Scenario& s, const Claim& c, const Observations& obs, const JudgeOptions& opt);
 
-/// Combines expectation verdicts by the rules above.
+/// How a claim's verdict follows from its expectations': the first verdict
+/// of the list that any expectation has, else the fallback.
+struct CombineRule {
+  Combine how;
+  std::array<Verdict, 4> first_of;
+  Verdict otherwise;
+};
+inline constexpr CombineRule kCombineRules[] = {
+    {Combine::all, {Verdict::error, Verdict::refuted, Verdict::inconclusive, Verdict::skipped}, Verdict::confirmed},
+    {Combine::any, {Verdict::confirmed, Verdict::error, Verdict::inconclusive, Verdict::skipped}, Verdict::refuted},
+};
+
+/// Combines expectation verdicts by kCombineRules.
 Verdict combine(const std::vector<ExpectationVerdict>& vs, Combine how = Combine::all);
+
+/// kCombineRules and the other rules a claim's verdict follows, in words,
+/// for README.md's spec reference.
+std::string verdict_rules();
 
 /// Full-string glob match: '*' any run of characters, '?' one character.
 bool glob_match(std::string_view pattern, std::string_view text);

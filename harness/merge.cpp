@@ -65,7 +65,7 @@ std::optional<Results> merge_results(const std::vector<NamedResults>& inputs, st
   }
   sort_toolchains(out);
   std::sort(out.scenarios.begin(), out.scenarios.end(), [](const ScenarioRecord& a, const ScenarioRecord& b) {
-    return std::tie(a.entry, a.id) < std::tie(b.entry, b.id);
+    return scenario_order(a.entry, a.id) < scenario_order(b.entry, b.id);
   });
   return out;
 }
@@ -120,7 +120,7 @@ Results update_results(const Results& previous, Results run, const std::map<std:
   });
   sort_toolchains(run);
   std::sort(run.scenarios.begin(), run.scenarios.end(), [](const ScenarioRecord& a, const ScenarioRecord& b) {
-    return std::tie(a.entry, a.id) < std::tie(b.entry, b.id);
+    return scenario_order(a.entry, a.id) < scenario_order(b.entry, b.id);
   });
   return run;
 }

@@ -9,8 +9,6 @@
 namespace eh {
 namespace {
 
-bool is_timing(ExpectKind k) { return k == ExpectKind::faster || k == ExpectKind::similar; }
-
 /// The variants `name` is compared with by timing expectations, in spec order.
 std::vector<std::string> timing_partners(const Scenario& s, const std::string& name) {
   std::vector<std::string> out;

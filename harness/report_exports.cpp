@@ -20,7 +20,11 @@ std::string benchstat_export(const Results& r) {
         auto it = v.results.find(t.version);
         if (it == v.results.end() || it->second.status != RunStatus::ok || !it->second.bench) continue;
         const VariantObservation& o = it->second;
-        std::string name = fmt::format("Benchmark{}/variant={}-{}", camel_case(s.id), v.name, o.bench->procs);
+        // A sweep's value is a key of its own (variant=bug/n=8), so that
+        // `benchstat -col /variant` compares bug and fix at each n.
+        const std::string keys =
+            v.sweep.empty() ? "variant=" + v.name : fmt::format("variant={}/{}={}", v.sweep, v.param, v.value);
+        std::string name = fmt::format("Benchmark{}/{}-{}", camel_case(s.id), keys, o.bench->procs);
         std::string counts;
         if (o.counts)
           counts = fmt::format("\t{} B/op\t{} allocs/op", o.counts->bytes_per_call().to_decimal(4),
@@ -68,17 +72,18 @@ std::string junit_export(const Results& r, const Results* baseline) {
           out += fmt::format("- {}: {}; expected {}; observed {}{}\n", e.expectation, to_string(e.verdict), e.expected,
                              e.observed, e.reason.empty() ? "" : " (" + e.reason + ")");
         cases += fmt::format(
-            "    <testcase name=\"{} on {}\" classname=\"escape-harness.entry{:02d}.{}\">\n{}"
+            "    <testcase name=\"{} on {}\" classname=\"escape-harness.{}{}\">\n{}"
             "      <system-out>{}</system-out>\n    </testcase>\n",
-            xml_escape(c.id), xml_escape(tc), s.entry, xml_escape(s.id), body, xml_escape(out));
+            xml_escape(c.id), xml_escape(tc), s.from_catalog() ? fmt::format("entry{:02d}.", s.entry) : "",
+            xml_escape(s.id), body, xml_escape(out));
       }
     }
     tests += st;
     failures += sf;
     errors += se;
-    suites += fmt::format(
-        "  <testsuite name=\"entry {}: {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}  </testsuite>\n", s.entry,
-        xml_escape(s.title), st, sf, se, cases);
+    suites +=
+        fmt::format("  <testsuite name=\"{}: {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}  </testsuite>\n",
+                    xml_escape(s.label()), xml_escape(s.title), st, sf, se, cases);
   }
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

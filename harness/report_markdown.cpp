@@ -378,6 +378,9 @@ void write_scenario(std::string& out, const Results& r, const ScenarioRecord& s,
         harness + "\n";
   out += deltas_section(r, s) + variants_section(s);
   out += fmt::format("\n![{}: allocs/op and B/op per variant and toolchain]({})\n", heading(s), entry_chart_path(s));
+  for (const auto& sweep : sweeps_of(s))
+    out += fmt::format("\n![{}: allocs/op of the sweep {} against its parameter]({})\n", heading(s), sweep,
+                       sweep_chart_path(s, sweep));
   out += compiler_section(s, place);
   std::string why;
   for (const auto& v : s.variants)

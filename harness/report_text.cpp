@@ -7,7 +7,8 @@
 namespace eh {
 
 std::string show_text(const Results& r, const ScenarioRecord& s) {
-  std::string out = fmt::format("Entry {}: {}  [{}]\n", s.entry, s.title, s.id);
+  std::string out = s.from_catalog() ? fmt::format("Entry {}: {}  [{}]\n", s.entry, s.title, s.id)
+                                     : fmt::format("{}  [{}; source: {}]\n", s.title, s.id, s.source);
   if (!s.summary.empty()) out += s.summary + "\n";
   out += fmt::format("spec: {}   results: {} ({})\n\nClaims\n", s.file, r.date, r.generated_by);
   for (const auto& c : s.claims) {

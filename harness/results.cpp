@@ -8,6 +8,8 @@
 
 namespace eh {
 
+std::string ScenarioRecord::label() const { return from_catalog() ? fmt::format("entry {}", entry) : id; }
+
 const VariantRecord* ScenarioRecord::variant(std::string_view name) const {
   for (const auto& v : variants)
     if (v.name == name) return &v;

@@ -87,6 +87,8 @@ struct ScenarioRecord {
   std::map<std::string, CellRun> runs;  // by toolchain: when its cells were measured
 
   bool from_catalog() const { return entry > 0 && source.empty(); }
+  /// How messages name it: "entry 3" for a catalog entry, else its id.
+  std::string label() const;
 
   const VariantRecord* variant(std::string_view name) const;
   const ClaimRecord* claim(std::string_view id) const;

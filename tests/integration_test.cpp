@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "process.h"
 #include "results_json.h"
@@ -105,7 +106,9 @@ claims:
                                         "undefinedThing (generated broken/bug/code.go:7:9)"));
   Results res = read_results(dir.path + "/reports/results.json");
   REQUIRE(res.scenarios.size() == 2);
-  for (const auto& c : res.scenarios[0].claims) CHECK(c.verdicts.begin()->second.verdict != Verdict::error);
+  REQUIRE(res.scenario("param-address"));
+  for (const auto& c : res.scenario("param-address")->claims)
+    CHECK(c.verdicts.begin()->second.verdict != Verdict::error);
 }
 
 TEST_CASE("code that go vet rejects is still measured: the harness compiles, it does not lint", "[integration]") {
@@ -228,8 +231,10 @@ TEST_CASE("real benchstat reads the export and compares the variants of each ent
     std::string table = out.out.substr(at, out.out.find("pkg: ", at + 1) - at);
     // A column per variant that ran, and the three metrics.
     int columns = 0;
-    for (const auto& v : s.variants)
-      columns += table.find("│ " + v.name) != std::string::npos || table.find(" " + v.name + " ") != std::string::npos;
+    std::set<std::string> names;  // a sweep is one column per variant name, a row per value
+    for (const auto& v : s.variants) names.insert(v.sweep.empty() ? v.name : v.sweep);
+    for (const auto& n : names)
+      columns += table.find("│ " + n) != std::string::npos || table.find(" " + n + " ") != std::string::npos;
     CHECK(columns >= 2);
     CHECK(table.find("allocs/op") != std::string::npos);
     CHECK(table.find("B/op") != std::string::npos);
@@ -251,8 +256,12 @@ TEST_CASE("the progress line redraws in place on a terminal, plain lines in a pi
   auto t = r.run(tty);
   INFO(t.out << t.err);
   REQUIRE(t.ok());
-  CHECK(t.out.find("\r\x1b[K[1/4] ") != std::string::npos);
-  CHECK(t.out.find("\r\x1b[K[4/4] ") != std::string::npos);
+  // [1/N] to [N/N], each redrawn over the last.
+  auto first = t.out.find("\r\x1b[K[1/");
+  REQUIRE(first != std::string::npos);
+  const std::string steps = t.out.substr(first + 7, t.out.find(']', first) - first - 7);
+  CHECK(std::stoi(steps) >= 2);
+  CHECK(t.out.find("\r\x1b[K[" + steps + "/" + steps + "] ") != std::string::npos);
   CHECK(t.out.find("  go1.") == std::string::npos);  // no plain progress lines
 
   auto p =
@@ -261,4 +270,42 @@ TEST_CASE("the progress line redraws in place on a terminal, plain lines in a pi
   CHECK(p.err.find('\r') == std::string::npos);
   CHECK(p.err.find("\x1b[") == std::string::npos);
   CHECK(p.err.find("param-address bug: facts\n") != std::string::npos);
+}
+
+TEST_CASE("specs of another source run with the real go and are reported in their own words", "[integration]") {
+  // tests/user-specs/: four specs of folklore, no catalog entry. Their claims
+  // are judged (none is an error), EVIDENCE.md speaks of folklore, and
+  // ERRATA.md, the catalog's page, leaves them out.
+  TempDir out;
+  auto r =
+      harness({"run", "--quick", "--scenarios", "tests/user-specs", "--out", out.path, "--work", out.path + "/work"});
+  INFO(r.out << r.err);
+  REQUIRE(r.ok());
+  Results res = read_results(out.path + "/results.json");
+  REQUIRE(res.scenarios.size() == 4);
+  const std::string tc = res.toolchains.at(0).version;
+  for (const auto& s : res.scenarios) {
+    INFO(s.id);
+    CHECK(s.source == "folklore");
+    CHECK_FALSE(s.from_catalog());
+    for (const auto& c : s.claims) {
+      INFO(c.id);
+      CHECK(c.verdicts.at(tc).verdict != Verdict::error);
+    }
+  }
+  std::ifstream in(out.path + "/EVIDENCE.md");
+  std::stringstream evidence;
+  evidence << in.rdbuf();
+  CHECK_THAT(evidence.str(), Catch::Contains("## String concatenation (folklore)") &&
+                                 Catch::Contains("### The claims of *folklore*") &&
+                                 !Catch::Contains("The catalog says"));
+  std::ifstream ein(out.path + "/ERRATA.md");
+  std::stringstream errata;
+  errata << ein.rdbuf();
+  CHECK_THAT(errata.str(), Catch::Contains("0 claims of the catalog are refuted"));
+  // What the folklore gets wrong on this toolchain, measured: a concatenation
+  // whose result does not escape needs no allocation.
+  const ScenarioRecord* concat = res.scenario("string-concat");
+  REQUIRE(concat);
+  CHECK(concat->variant("local")->results.at(tc).counts->allocs_per_call() == Rational(0));
 }

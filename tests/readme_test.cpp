@@ -5,6 +5,8 @@
 #include <set>
 
 #include "cli.h"
+#include "judge.h"
+#include "spec_loader.h"
 #include "test_util.h"
 
 using namespace eh;
@@ -46,4 +48,10 @@ TEST_CASE("README's stage table names every file of harness/, and only those", "
     INFO("harness/" << f << " is not in the README's stage table");
     CHECK(named.count(f));
   }
+}
+
+TEST_CASE("README's spec reference is the loader's key tables and the verdict rules", "[readme]") {
+  test::check_golden_section("README.md",
+                             "<!-- schema:begin (generated from the loader's tables by tests/readme_test.cpp) -->\n",
+                             "<!-- schema:end -->", schema_reference() + verdict_rules());
 }

@@ -41,13 +41,28 @@ void check_charts(const Results& r) {
         bool found = false;
         for (const auto& s : r.scenarios)
           for (const auto& c : s.claims)
-            if (rect->attrs.at("data-claim") == std::to_string(s.entry) + ". " + c.id) {
+            if (rect->attrs.at("data-claim") == heatmap_label(s, c)) {
               CHECK(to_string(c.verdicts.at(rect->attrs.at("data-toolchain")).verdict) ==
                     rect->attrs.at("data-verdict"));
               found = true;
             }
         CHECK(found);
       }
+    }
+    // A sweep's points: each the allocs/op of its value's variant.
+    std::vector<const test::XmlElement*> circles;
+    test::find_all(root, "circle", circles);
+    for (const auto* c : circles) {
+      const ScenarioRecord* s = nullptr;
+      for (const auto& x : r.scenarios)
+        if (sweep_chart_path(x, c->attrs.at("data-sweep")) == path) s = &x;
+      REQUIRE(s);
+      const VariantRecord* v = nullptr;
+      for (const auto& x : s->variants)
+        if (x.sweep == c->attrs.at("data-sweep") && x.value == c->attrs.at("data-param")) v = &x;
+      REQUIRE(v);
+      CHECK(*Rational::parse(c->attrs.at("data-value")) ==
+            v->results.at(c->attrs.at("data-toolchain")).counts->allocs_per_call());
     }
   }
 }
