@@ -18,7 +18,7 @@ func process(req *Request) { metrics += len(req.Path) }
 
 var request = &Request{ID: 7, Path: "/health"}
 
-func handle(req *Request) {
+func handle(req *Request) { // @param
 	defer func() { // closure captures req @closure
 		recordMetric(req)
 	}()

@@ -19,6 +19,6 @@ func process(req *Request) { metrics += len(req.Path) }
 var request = &Request{ID: 7, Path: "/health"}
 
 func handle(req *Request) {
-	defer recordMetric(req) // args evaluated immediately, no closure
+	defer recordMetric(req) // args evaluated immediately, no closure @defer
 	process(req)
 }

@@ -20,7 +20,7 @@ func makeItems(n int) []Item {
 	return items
 }
 
-var items4, items64 = makeItems(4), makeItems(64)
+var items64 = makeItems(64)
 
 func buildIndex(items []Item) map[string]*Item {
 	m := make(map[string]*Item, len(items))

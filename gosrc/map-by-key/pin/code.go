@@ -22,7 +22,7 @@ func makeItems(n int) []Item {
 	return items
 }
 
-var items4, items64 = makeItems(4), makeItems(64)
+var items64 = makeItems(64)
 
 func find(items []Item, name string) *Item {
 	m := make(map[string]*Item, len(items))
