@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "fs.h"
 #include "parse_bench.h"
 #include "parse_facts.h"
 #include "parse_m.h"
@@ -26,7 +27,7 @@ std::string read(const std::string& path) {
 }
 
 std::string fixture(const std::string& name) {
-  return read(std::string(ESCAPE_HARNESS_SOURCE_DIR) + "/tests/fixtures/" + name);
+  return read(eh::join_path(ESCAPE_HARNESS_SOURCE_DIR "/tests/fixtures", name));
 }
 
 /// `text` repeated until it is at least `bytes` long.
@@ -107,7 +108,7 @@ void BM_ParsePprofTraces(benchmark::State& state) {
 BENCHMARK(BM_ParsePprofTraces)->Unit(benchmark::kMillisecond);
 
 void BM_LoadSpec(benchmark::State& state) {
-  const std::string text = read(std::string(ESCAPE_HARNESS_SOURCE_DIR) + "/scenarios/05-closure-capture.yaml");
+  const std::string text = read(ESCAPE_HARNESS_SOURCE_DIR "/scenarios/05-closure-capture.yaml");
   for (auto _ : state) {
     std::vector<eh::InputError> errors;
     benchmark::DoNotOptimize(eh::parse_scenario("s.yaml", text, errors));

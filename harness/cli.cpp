@@ -37,7 +37,8 @@ constexpr CommandRow kCommands[] = {
      "toolchain runs.",
      cmd_report},
     {kCmdCheck, "check", "", "run (or read results), then compare verdicts with a baseline",
-     "Does a run exactly as `run` would (same options, reports written to --out) and compares its verdicts, per "
+     "Does a run exactly as `run` would (same options; the reports are written only where --out says) and "
+     "compares its verdicts, per "
      "claim and toolchain, with a recorded results.json. With --results FILE it compares that file instead of "
      "running. Timing verdicts skipped by --quick on either side are not compared.\n"
      "Exit status: 0 every verdict matches; 1 a verdict changed, or a toolchain of this run has no baseline (each "

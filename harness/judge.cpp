@@ -121,6 +121,18 @@ const VariantObservation* usable(const Observations& obs, const std::string& var
   return &it->second;
 }
 
+/// The observations of an expectation's `variant` and `than`, or nothing
+/// (with the verdict saying why) when either has none.
+std::optional<std::pair<const VariantObservation*, const VariantObservation*>> usable_pair(const Observations& obs,
+                                                                                           const Expectation& e,
+                                                                                           ExpectationVerdict& out) {
+  const VariantObservation* a = usable(obs, e.variant, out);
+  if (!a) return std::nullopt;
+  const VariantObservation* b = usable(obs, e.than, out);
+  if (!b) return std::nullopt;
+  return std::pair{a, b};
+}
+
 /// The counts of `o`, or an error verdict when it printed none.
 std::optional<std::vector<AllocCounts>> counts_of(const VariantObservation& o, const std::string& variant,
                                                   ExpectationVerdict& out) {
@@ -187,10 +199,9 @@ ExpectationVerdict judge_amount(const Expectation& e, const Observations& obs) {
 
 ExpectationVerdict judge_fewer(const Expectation& e, const Observations& obs) {
   ExpectationVerdict v;
-  const VariantObservation* a = usable(obs, e.variant, v);
-  if (!a) return v;
-  const VariantObservation* b = usable(obs, e.than, v);
-  if (!b) return v;
+  auto pair = usable_pair(obs, e, v);
+  if (!pair) return v;
+  const auto [a, b] = *pair;
   auto ra = counts_of(*a, e.variant, v);
   if (!ra) return v;
   auto rb = counts_of(*b, e.than, v);
@@ -483,10 +494,9 @@ std::optional<TimingPair> timing_pair(const Expectation& e, const Observations& 
     v.reason = "quick mode";
     return std::nullopt;
   }
-  const VariantObservation* a = usable(obs, e.variant, v);
-  if (!a) return std::nullopt;
-  const VariantObservation* b = usable(obs, e.than, v);
-  if (!b) return std::nullopt;
+  auto pair = usable_pair(obs, e, v);
+  if (!pair) return std::nullopt;
+  const auto [a, b] = *pair;
   auto ma = stats::median_ci(a->samples), mb = stats::median_ci(b->samples);
   auto ratio = stats::ratio_ci(a->samples, b->samples, 1 - opt.alpha);
   if (!ma || !mb || !ratio) {
@@ -567,10 +577,9 @@ std::pair<std::int64_t, int> largest_under(const VariantObservation& o, const st
 
 ExpectationVerdict judge_largest(const Expectation& e, const Observations& obs) {
   ExpectationVerdict v;
-  const VariantObservation* a = usable(obs, e.variant, v);
-  if (!a) return v;
-  const VariantObservation* b = usable(obs, e.than, v);
-  if (!b) return v;
+  auto pair = usable_pair(obs, e, v);
+  if (!pair) return v;
+  const auto [a, b] = *pair;
   auto [la, ua] = largest_under(*a, e.function);
   auto [lb, ub] = largest_under(*b, e.function);
   v.expected = fmt::format("the largest object under {} of {} at least {} times that of {}", e.function, e.variant,

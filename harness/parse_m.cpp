@@ -54,15 +54,13 @@ bool parse_compiler_line(std::string_view line, CompilerLineView& out) {
 bool parse_compiler_line(std::string_view line, CompilerLine& out) {
   CompilerLineView v;
   if (!parse_compiler_line(line, v)) return false;
-  out = CompilerLine{std::string(v.file), v.line, v.column, std::string(v.message), v.indent};
+  out = owned(v);
   return true;
 }
 
 std::vector<CompilerLine> parse_compiler_output(std::string_view text) {
   std::vector<CompilerLine> out;
-  for_each_compiler_line(text, [&](const CompilerLineView& v) {
-    out.push_back(CompilerLine{std::string(v.file), v.line, v.column, std::string(v.message), v.indent});
-  });
+  for_each_compiler_line(text, [&](const CompilerLineView& v) { out.push_back(owned(v)); });
   return out;
 }
 

@@ -18,24 +18,25 @@
 
 namespace eh {
 
-/// One compiler message, viewing the text it was read from.
-struct CompilerLineView {
-  std::string_view file;
+/// One compiler message: viewing the text it was read from (`Str` =
+/// std::string_view, for the scanner) or owning its strings.
+template <class Str>
+struct BasicCompilerLine {
+  Str file;
   int line = 0;
-  int column = 0;            // 0 when the compiler gave none
-  std::string_view message;  // without the indentation
-  int indent = 0;            // leading spaces of the message (-m=2 explanations)
-};
+  int column = 0;  // 0 when the compiler gave none
+  Str message;     // without the indentation
+  int indent = 0;  // leading spaces of the message (-m=2 explanations)
 
-struct CompilerLine {
-  std::string file;
-  int line = 0;
-  int column = 0;       // 0 when the compiler gave none
-  std::string message;  // without the indentation
-  int indent = 0;       // leading spaces of the message (-m=2 explanations)
-
-  friend bool operator==(const CompilerLine&, const CompilerLine&) = default;
+  friend bool operator==(const BasicCompilerLine&, const BasicCompilerLine&) = default;
 };
+using CompilerLineView = BasicCompilerLine<std::string_view>;
+using CompilerLine = BasicCompilerLine<std::string>;
+
+/// The owning copy of a view.
+inline CompilerLine owned(const CompilerLineView& v) {
+  return CompilerLine{std::string(v.file), v.line, v.column, std::string(v.message), v.indent};
+}
 
 /// Parses one line (without its newline); false when it is not a compiler message.
 bool parse_compiler_line(std::string_view line, CompilerLineView& out);

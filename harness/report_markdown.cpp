@@ -399,13 +399,7 @@ std::string ReportPlace::link(const std::string& path) const {
   return to_root.empty() || to_root == "." ? path : to_root + "/" + path;
 }
 
-std::string format_ns(double ns) {
-  if (ns >= 100) return fmt::format("{:.0f}", ns);
-  std::string s = fmt::format("{:.3f}", ns);
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  return s;
-}
+std::string format_ns(double ns) { return format_short(ns, 100); }
 
 std::string evidence_markdown(const Results& r, const ReportPlace& place) {
   std::string out = "# Evidence: escape analysis, find the bug\n\n";

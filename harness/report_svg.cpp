@@ -22,13 +22,7 @@ double nice_max(double v) {
   return 10 * p;
 }
 
-std::string fmt_axis(double v) {
-  if (v >= 1000) return fmt::format("{:.0f}", v);
-  std::string s = fmt::format("{:.3f}", v);
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  return s;
-}
+std::string fmt_axis(double v) { return format_short(v, 1000); }
 
 struct Bar {
   std::string variant;

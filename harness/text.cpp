@@ -107,6 +107,14 @@ std::string format_time(double ns) {
   return fmt::format("{}ns", ns);
 }
 
+std::string format_short(double v, double whole_from) {
+  if (v >= whole_from) return fmt::format("{:.0f}", v);
+  std::string s = fmt::format("{:.3f}", v);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
 std::string format_percent(double share) { return fmt::format("{:.1f}%", share * 100); }
 
 std::string count_of(std::size_t n, std::string_view singular, std::string_view plural) {

@@ -37,6 +37,10 @@ std::string camel_case(std::string_view id);
 /// "12.45ns", "713.2µs", "59.80ms", "1.200s".
 std::string format_time(double ns);
 
+/// `v` with at most three decimals and no trailing zeros ("4.5", "0.123"),
+/// whole from `whole_from` on ("126543").
+std::string format_short(double v, double whole_from);
+
 /// A share as a percentage with one decimal: "87.3%".
 std::string format_percent(double share);
 

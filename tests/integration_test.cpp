@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -61,7 +63,7 @@ TEST_CASE("run judges entry 3 with the real go", "[integration]") {
   CHECK(cb.counts->allocs_per_call() == Rational(1));
   CHECK(cb.counts->bytes_per_call() == Rational(16));
   // The verdicts agree with the committed evidence for the same toolchain.
-  Results committed = read_results(test::source_dir() + "/reports/results.json");
+  Results committed = read_results(test::repo_path("reports/results.json"));
   if (const ScenarioRecord* c = committed.scenario("param-address"))
     for (std::size_t i = 0; i < s.claims.size(); ++i)
       if (auto it = c->claims[i].verdicts.find(tc); it != c->claims[i].verdicts.end()) {
@@ -73,10 +75,10 @@ TEST_CASE("run judges entry 3 with the real go", "[integration]") {
 TEST_CASE("Go that does not compile is an error on the spec's line, other scenarios are judged", "[integration]") {
   TempDir dir;
   std::filesystem::create_directories(dir.path + "/scenarios");
-  std::filesystem::copy_file(test::source_dir() + "/scenarios/03-param-address.yaml",
+  std::filesystem::copy_file(test::repo_path("scenarios/03-param-address.yaml"),
                              dir.path + "/scenarios/03-param-address.yaml");
   // Its quotes are checked against the catalog beside the scenarios.
-  std::filesystem::copy(test::source_dir() + "/catalog", dir.path + "/catalog");
+  std::filesystem::copy(test::repo_path("catalog"), dir.path + "/catalog");
   std::ofstream(dir.path + "/scenarios/50-broken.yaml") << R"(id: broken
 source: the integration tests
 title: Does not compile
@@ -149,7 +151,7 @@ TEST_CASE("the committed gosrc/ runs with plain go test, no C++ involved", "[int
   REQUIRE_FALSE(go.empty());
   Command c;
   c.argv = {go, "test", "-count=1", "-bench", ".", "-benchtime", "1x", "./..."};
-  c.cwd = test::source_dir() + "/gosrc";
+  c.cwd = test::repo_path("gosrc");
   Toolchain tc;
   c.env = go_environment(tc, current_environment());
   c.timeout = std::chrono::minutes(10);
@@ -204,11 +206,11 @@ TEST_CASE("merging three single-toolchain runs equals one run on the matrix", "[
 TEST_CASE("real benchstat reads the export and compares the variants of each entry", "[integration][exports]") {
   TempDir d;
   std::string export_path = d.path + "/bench.txt";
-  auto c = harness({"check", "--baseline", test::source_dir() + "/reports/results.json", "--results",
-                    test::source_dir() + "/reports/results.json", "--export-benchstat", export_path});
+  auto c = harness({"check", "--baseline", test::repo_path("reports/results.json"), "--results",
+                    test::repo_path("reports/results.json"), "--export-benchstat", export_path});
   INFO(c.out << c.err);
   REQUIRE(c.ok());
-  Results committed = read_results(test::source_dir() + "/reports/results.json");
+  Results committed = read_results(test::repo_path("reports/results.json"));
   SystemProcessRunner r;
   Command b;
   b.argv = {search_path("go", current_environment()["PATH"]),
@@ -243,8 +245,8 @@ TEST_CASE("real benchstat reads the export and compares the variants of each ent
 
 TEST_CASE("the progress line redraws in place on a terminal, plain lines in a pipe", "[integration][terminal]") {
   TempDir d;
-  std::string cmd = std::string(ESCAPE_HARNESS_BINARY) + " run --quick --only param-address --out " + d.path +
-                    "/out --work " + d.path + "/work";
+  const std::string cmd = fmt::format("{} run --quick --only param-address --out {}/out --work {}/work",
+                                      ESCAPE_HARNESS_BINARY, d.path, d.path);
   SystemProcessRunner r;
   Command tty;  // script(1) gives the harness a pseudo-terminal
   tty.argv = {"/usr/bin/script", "-qfec", cmd, "/dev/null"};

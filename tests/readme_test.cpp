@@ -27,7 +27,7 @@ TEST_CASE("README's stage table names every file of harness/, and only those", "
   REQUIRE(e != std::string::npos);
   std::string table = readme.substr(b, e - b);
   std::set<std::string> files;
-  for (const auto& f : std::filesystem::directory_iterator(test::source_dir() + "/harness"))
+  for (const auto& f : std::filesystem::directory_iterator(test::repo_path("harness")))
     if (f.path().filename() != "CMakeLists.txt") files.insert(f.path().filename().string());
   // `name.*` names name.h and name.cpp; `name.h` one file.
   std::set<std::string> named;

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "fs.h"
+#include "memory_fs.h"
 #include "merge.h"
 #include "report_set.h"
 

@@ -276,7 +276,7 @@ TEST_CASE("load_scenarios checks the directory as a whole", "[spec]") {
 
 TEST_CASE("the committed scenarios load without errors", "[spec]") {
   RealFileSystem fs;
-  auto r = load_scenarios(fs, test::source_dir() + "/scenarios");
+  auto r = load_scenarios(fs, test::repo_path("scenarios"));
   for (const auto& e : r.errors) FAIL(e.format());
   CHECK(r.scenarios.size() >= 3);
 }

@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 
 #include "fs.h"
+#include "memory_fs.h"
 #include "process.h"
 #include "source.h"
 
@@ -23,9 +24,14 @@ namespace eh::test {
 
 inline std::string source_dir() { return ESCAPE_HARNESS_SOURCE_DIR; }
 
+/// A path under the repository. join_path is compiled elsewhere: GCC 12's
+/// -Warray-bounds misfires on `literal + "/" + rel` it can see through
+/// (GCC bug 105651), and which paths trip it depends on their length.
+inline std::string repo_path(const std::string& rel) { return join_path(source_dir(), rel); }
+
 /// The contents of a file under the repository (tests/fixtures/..., scenarios/...).
 inline std::string read_repo_file(const std::string& rel) {
-  std::ifstream in(source_dir() + "/" + rel, std::ios::binary);
+  std::ifstream in(repo_path(rel), std::ios::binary);
   if (!in) throw std::runtime_error("missing test file: " + rel);
   std::ostringstream s;
   s << in.rdbuf();
@@ -42,7 +48,7 @@ inline bool updating_golden() { return std::getenv("ESCAPE_HARNESS_UPDATE_GOLDEN
 /// first when updating_golden().
 inline void check_golden(const std::string& rel, const std::string& actual) {
   if (updating_golden()) {
-    std::filesystem::path full = source_dir() + "/" + rel;
+    std::filesystem::path full = repo_path(rel);
     std::filesystem::create_directories(full.parent_path());
     std::ofstream(full, std::ios::binary) << actual;
   }
@@ -62,7 +68,7 @@ inline void check_golden_section(const std::string& rel, const std::string& begi
   b += begin.size();
   if (updating_golden()) {
     text.replace(b, e - b, actual);
-    std::ofstream(source_dir() + "/" + rel, std::ios::binary) << text;
+    std::ofstream(repo_path(rel), std::ios::binary) << text;
   }
   INFO(rel << ": the section after " << begin << " differs (ESCAPE_HARNESS_UPDATE_GOLDEN=1 rewrites it)");
   CHECK(text.substr(b, e - b) == actual);
