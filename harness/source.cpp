@@ -43,14 +43,14 @@ std::string InputError::format() const {
 
 namespace {
 
-/// The line with bytes that are not UTF-8 written as \xNN, so an error about
-/// an encoding problem does not print one.
+/// The line with bytes that are not UTF-8, and control bytes other than a
+/// tab, written as \xNN, so an error about such a byte does not print it.
 std::string printable(std::string_view line) {
   std::string out;
   for (std::size_t i = 0; i < line.size();) {
     auto c = static_cast<unsigned char>(line[i]);
     std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool ok = len > 0 && i + len <= line.size();
+    bool ok = len > 0 && i + len <= line.size() && (c >= 0x20 || c == '\t') && c != 0x7f;
     for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(line[i + k]) & 0xC0) == 0x80;
     if (!ok) {
       out += fmt::format("\\x{:02x}", c);

@@ -118,12 +118,14 @@ std::vector<int> marker_lines(const Scenario& s, const Variant& v, const std::st
   return out;
 }
 
+/// An empty name or marker is one the expectation lacks or could not read:
+/// the schema has said so at its place, and nothing more is said here.
 void check_expectation(Parser& p, const Scenario& s, const Expectation& e) {
-  if (!known_variant(p, s, e.variant, e.variant_pos, "variant")) return;
-  if (e.kind == ExpectKind::fewer || e.kind == ExpectKind::faster || e.kind == ExpectKind::similar ||
-      e.kind == ExpectKind::largest)
+  if (e.variant.empty() || !known_variant(p, s, e.variant, e.variant_pos, "variant")) return;
+  if (!e.than.empty() && (e.kind == ExpectKind::fewer || e.kind == ExpectKind::faster ||
+                          e.kind == ExpectKind::similar || e.kind == ExpectKind::largest))
     known_variant(p, s, e.than, e.than_pos, "than");
-  if (e.kind != ExpectKind::diagnostic || e.marker == "call") return;
+  if (e.kind != ExpectKind::diagnostic || e.marker.empty() || e.marker == "call") return;
   const Variant& v = *s.variants_named(e.variant).front();
   std::vector<int> lines = marker_lines(s, v, e.marker);
   if (lines.empty())

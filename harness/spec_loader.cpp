@@ -12,6 +12,7 @@
 #include "pattern.h"
 #include "spec_parser.h"
 #include "text.h"
+#include "yaml_document.h"
 
 namespace eh {
 namespace {
@@ -766,11 +767,11 @@ std::optional<Expectation> Parser::expectation(const YAML::Node& n) {
   std::vector<const Key<Expectation>*> keys = {&kExpectationKeys[0]};
   for (const auto& row : kExpectationKeys)
     if (std::find(allowed.keys.begin(), allowed.keys.end(), row.name) != allowed.keys.end()) keys.push_back(&row);
-  std::size_t before = errors_.size();
+  // Kept even with errors, so that its references (variant, than, marker)
+  // are checked in the same pass; the scenario is refused all the same.
   const std::string what = fmt::format("{} expectation", *k);
   read_map<Expectation>(n, what, keys, e);
   finish_expectation(n, what, e);
-  if (errors_.size() != before) return std::nullopt;
   return e;
 }
 
@@ -801,19 +802,19 @@ std::optional<Scenario> Parser::parse() {
     error(SourcePos{src_.file(), line, col}, what);
     return std::nullopt;
   }
-  std::vector<YAML::Node> docs;
+  YamlDocument doc;
   try {
-    docs = YAML::LoadAll(src_.text());
+    doc = load_yaml_document(src_.text());
   } catch (const YAML::ParserException& e) {
     error(SourcePos{src_.file(), e.mark.line + 1, e.mark.column + 1}, fmt::format("YAML syntax error: {}", e.msg));
     return std::nullopt;
   }
-  if (docs.size() > 1) {
-    error(pos(docs[1]).line > 0 ? pos(docs[1]) : SourcePos{src_.file(), 0, 0},
-          fmt::format("a second YAML document: a spec file holds one scenario ({} documents here)", docs.size()));
+  if (doc.documents > 1) {
+    error(SourcePos{src_.file(), doc.second.line + 1, doc.second.column + 1},
+          fmt::format("a second YAML document: a spec file holds one scenario ({} documents here)", doc.documents));
     return std::nullopt;
   }
-  YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
+  YAML::Node root = doc.root;
   if (!root.IsMap()) {
     error(root.IsNull() ? SourcePos{src_.file(), 0, 0} : pos(root),
           fmt::format("a scenario spec is a mapping with keys {}, got {}", "id, entry, title, variants, claims",

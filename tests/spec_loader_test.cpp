@@ -1,8 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "generate.h"
 #include "spec_loader.h"
 #include "test_util.h"
+#include "text.h"
 
 using namespace eh;
 
@@ -321,4 +326,87 @@ TEST_CASE("a pattern RE2 does not take is an error at the pattern", "[spec]") {
         "                     ^");
   CHECK_THAT(errors(replace(kGood, "matches: \"moved to heap: t\"", "matches: \"t(?=o)\"")),
              Catch::Contains("a (?...) group RE2 does not have (no lookahead or lookbehind)"));
+}
+
+TEST_CASE("ten mistakes of ten kinds in one spec are listed in one pass, each at its place", "[spec]") {
+  // Schema, reference and Go-level problems together: none hides another.
+  const std::string bad = R"(id: Demo
+source: tests
+title: Demo
+imports: [strings]
+variants:
+  - name: bug
+    code: |
+      func f(t T) int { // @param
+      	return t.n
+      }
+    call: f(v); panic(1)
+    calls: lots
+    min_go: "1.2O"
+    colour: red
+  - name: bug
+    code: |
+      func harnessF() int { return 0 }
+    call: harnessF()
+claims:
+  - id: moves
+    aspect: symptom
+    text: t moves.
+    correction: "{bug.speed} on {toolchains}"
+    holds_where: [nowhere]
+    expect:
+      - {kind: diagnostic, variant: bug, marker: parm, matches: "moved (to"}
+      - {kind: allocs, variant: bgu, approx: 1, tolerance: 150%}
+)";
+  std::vector<InputError> errs;
+  CHECK_FALSE(parse_scenario("s.yaml", bad, errs));
+  std::vector<std::string> lines;
+  for (const auto& e : errs) lines.push_back(fmt::format("{}:{}: {}", e.pos.line, e.pos.column, e.message));
+  INFO(join(lines, "\n"));
+  auto has = [&](int line, const std::string& words) {
+    return std::any_of(errs.begin(), errs.end(), [&](const InputError& e) {
+      return e.pos.line == line && e.message.find(words) != std::string::npos;
+    });
+  };
+  CHECK(has(1, "is not a valid id"));                    // 1. an id that is not [a-z0-9-]
+  CHECK(has(4, "'strings' is not used"));                // 2. an unused import
+  CHECK(has(11, "not one Go expression"));               // 3. a call that is two statements
+  CHECK(has(12, "expected an integer"));                 // 4. a wrong type
+  CHECK(has(13, "1.2O"));                                // 5. a malformed Go version
+  CHECK(has(14, "unknown key 'colour'"));                // 6. an unknown key
+  CHECK(has(15, "duplicate"));                           // 7. a variant name used twice
+  CHECK(has(17, "names starting with 'harness'"));       // 8. a reserved name
+  CHECK(has(23, "'{bug.speed}' is not a placeholder"));  // 9. a bad correction placeholder
+  CHECK(has(24, "nowhere"));                             // 10. holds_where naming no claim
+  CHECK(has(26, "parm"));                                // 11. a marker no line carries
+  CHECK(has(26, "RE2"));                                 // 12. a pattern RE2 does not take
+  CHECK(has(27, "no variant named 'bgu'"));              // 13. a reference to no variant
+  CHECK(has(27, "tolerance"));                           // 14. a tolerance over 100%
+  CHECK(errs.size() >= 14);
+}
+
+TEST_CASE("what used to be accepted without a word: NUL, a second document, a marker on two lines", "[spec]") {
+  CHECK(errors(replace(kGood, "title: Demo", std::string("title: De\0mo", 12))) ==
+        "s.yaml:3:10: a NUL byte: a spec is text\n"
+        "    title: De\\x00mo\n"
+        "             ^");
+  CHECK_THAT(errors(kGood + "---\nid: second\n"),
+             Catch::Contains("a second YAML document: a spec file holds one scenario (2 documents here)"));
+  CHECK_THAT(
+      errors(replace(kGood, "      \treturn p.n\n", "      \treturn p.n // @param\n")),
+      Catch::Contains("marker: '// @param' is on two lines of variant 'bug' (9 and 11): a marker names one line"));
+}
+
+TEST_CASE("a comma after a complete value is a syntax error at the comma: yaml-cpp alone would loop without end",
+          "[spec]") {
+  // Found by the spec_loader fuzz target: yaml-cpp 0.7's LoadAll reads
+  // `"a", b` as endless empty documents and allocates until memory runs out.
+  CHECK(errors("# notes\n  \"The real allocation\", judged there.\n") ==
+        "s.yaml:2:24: YAML syntax error: ',' after a complete value: a comma separates items only inside [...] or "
+        "{...}; quote the whole value to keep it\n"
+        "      \"The real allocation\", judged there.\n"
+        "                           ^");
+  CHECK_THAT(errors("[a], b\n"), Catch::StartsWith("s.yaml:1:4: YAML syntax error: ',' after a complete value"));
+  CHECK_THAT(errors("{a: 1}, b\n"), Catch::StartsWith("s.yaml:1:7: YAML syntax error: ',' after a complete value"));
+  CHECK_THAT(errors(kGood + "---\nid: second\n---\nid: third\n"), Catch::Contains("(3 documents here)"));
 }
