@@ -5,6 +5,22 @@
 #include "results_json.h"
 
 namespace eh {
+namespace {
+
+/// Each entry starts with the key it was stored under: an entry is used only
+/// when that line is the key asked for, so a file copied, renamed or cut
+/// short under another name can never pass for a measurement of other code.
+std::string header(const std::string& key) { return "escape-harness cache entry " + key + "\n"; }
+
+/// The entry's body when its first line names `key`, else nothing.
+std::optional<std::string> body(const std::optional<std::string>& text, const std::string& key) {
+  if (!text) return std::nullopt;
+  const std::string h = header(key);
+  if (!text->starts_with(h)) return std::nullopt;
+  return text->substr(h.size());
+}
+
+}  // namespace
 
 ResultCache::ResultCache(FileSystem& fs, std::string dir, bool read) : fs_(fs), dir_(std::move(dir)), read_(read) {
   std::string err;
@@ -16,7 +32,7 @@ ResultCache::ResultCache(FileSystem& fs, std::string dir, bool read) : fs_(fs), 
 std::optional<VariantObservation> ResultCache::facts(const std::string& key) {
   if (dir_.empty() || !read_) return std::nullopt;
   std::string err;
-  auto text = fs_.read(join_path(dir_, "facts/" + key + ".json"), &err);
+  auto text = body(fs_.read(join_path(dir_, "facts/" + key + ".json"), &err), key);
   if (!text) return std::nullopt;
   auto o = observation_from_json_text(*text, &err);
   if (o) ++hits_;
@@ -26,13 +42,13 @@ std::optional<VariantObservation> ResultCache::facts(const std::string& key) {
 void ResultCache::store_facts(const std::string& key, const VariantObservation& o) {
   if (dir_.empty()) return;
   std::string err;
-  fs_.write(join_path(dir_, "facts/" + key + ".json"), observation_to_json_text(o), &err);
+  fs_.write(join_path(dir_, "facts/" + key + ".json"), header(key) + observation_to_json_text(o), &err);
 }
 
 std::optional<std::vector<double>> ResultCache::timing(const std::string& key) {
   if (dir_.empty() || !read_) return std::nullopt;
   std::string err;
-  auto text = fs_.read(join_path(dir_, "timing/" + key + ".json"), &err);
+  auto text = body(fs_.read(join_path(dir_, "timing/" + key + ".json"), &err), key);
   if (!text) return std::nullopt;
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("samples") || !j["samples"].is_array()) return std::nullopt;
@@ -46,7 +62,8 @@ std::optional<std::vector<double>> ResultCache::timing(const std::string& key) {
 void ResultCache::store_timing(const std::string& key, const std::vector<double>& samples) {
   if (dir_.empty()) return;
   std::string err;
-  fs_.write(join_path(dir_, "timing/" + key + ".json"), nlohmann::json{{"samples", samples}}.dump() + "\n", &err);
+  fs_.write(join_path(dir_, "timing/" + key + ".json"),
+            header(key) + nlohmann::json{{"samples", samples}}.dump() + "\n", &err);
 }
 
 }  // namespace eh

@@ -266,6 +266,11 @@ std::string untrusted(const HarnessFacts& f, const std::string& stdout_text, con
                        f.foreign_lines == 1 ? "" : "s", f.first_foreign);
   std::size_t printed = 0, other = 0;
   for (const auto& br : parse_bench_output(stdout_text)) (br.name == benchmark ? printed : other)++;
+  if (printed < rounds && other == 0)
+    return fmt::format(
+        "the test binary printed {} result{} for {} where {} {} run: the code under test writes to stdout while "
+        "the benchmark runs, which breaks the result line (write to io.Discard or a file instead)",
+        printed, printed == 1 ? "" : "s", benchmark, rounds, rounds == 1 ? "was" : "were");
   if (printed != rounds || other != 0)
     return fmt::format(
         "the test binary printed {} result{} for {} and {} for other benchmarks where {} {} run: "

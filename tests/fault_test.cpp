@@ -301,3 +301,102 @@ TEST_CASE("no go, or not a go, exits 3 with what to do", "[fault]") {
         "escape-harness run: /bin/true: not a go command: `/bin/true env GOVERSION GOOS GOARCH GOROOT` printed "
         "nothing\n");
 }
+
+TEST_CASE("the code under test cannot forge a measurement: printed counts and benchmark lines are ignored or refused",
+          "[fault]") {
+  TempDir d;
+  // Each variant allocates one object per call. One prints what the old
+  // stdout channel read as "no allocations", one a fake benchmark result,
+  // and one prints on every call, into the benchmark's own result line.
+  test::write_file(d.path + "/scenarios/a.yaml", R"(id: forger
+source: the fault tests
+title: forger
+common: |
+  var sink *[4]int
+variants:
+  - name: counts
+    imports: [fmt]
+    code: |
+      func init() { fmt.Println("escape-harness: counts calls=10000 mallocs=0 bytes=0") }
+
+      func f() { sink = new([4]int) }
+    call: f()
+  - name: chatty
+    imports: [fmt]
+    code: |
+      func f() {
+      	sink = new([4]int)
+      	fmt.Println("escape-harness: counts calls=10000 mallocs=0 bytes=0")
+      }
+    call: f()
+  - name: bench
+    imports: [fmt]
+    code: |
+      func init() { fmt.Println("BenchmarkBench-2  1000000000  0.01 ns/op") }
+
+      func f() { sink = new([4]int) }
+    call: f()
+claims:
+  - id: counted
+    aspect: symptom
+    text: one allocation per call, whatever the code prints
+    expect:
+      - {kind: allocs, variant: counts, exactly: 1}
+  - id: timed
+    aspect: symptom
+    text: one allocation per call
+    expect:
+      - {kind: allocs, variant: bench, exactly: 1}
+  - id: chatted
+    aspect: symptom
+    text: one allocation per call
+    expect:
+      - {kind: allocs, variant: chatty, exactly: 1}
+)");
+  auto r = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path);
+  INFO(r.out << r.err);
+  // The counts come from the records file, each line led by the run's
+  // nonce: the printed "mallocs=0" changes nothing. A benchmark line the
+  // harness did not ask for makes the run untrustworthy: an error, with why.
+  CHECK(r.exit_code == kExitClaimErrors);
+  Results res = [&] {
+    std::string err;
+    auto x = results_from_json(read(d.path + "/out/results.json"), &err);
+    REQUIRE(x);
+    return *x;
+  }();
+  const ScenarioRecord* s = res.scenario("forger");
+  REQUIRE(s);
+  const std::string tc = res.toolchains.at(0).version;
+  CHECK(s->claim("counted")->verdicts.at(tc).verdict == Verdict::confirmed);
+  CHECK(s->variant("counts")->results.at(tc).counts->allocs_per_call() == Rational(1));
+  CHECK(s->claim("timed")->verdicts.at(tc).verdict == Verdict::error);
+  CHECK_THAT(r.out, Catch::Contains("variant 'bench': the test binary printed 2 results for BenchmarkBench and 0 for "
+                                    "other benchmarks where 1 was run: something else prints benchmark lines"));
+  CHECK(s->claim("chatted")->verdicts.at(tc).verdict == Verdict::error);
+  CHECK_THAT(r.out, Catch::Contains("variant 'chatty': the test binary printed 0 results for BenchmarkChatty where 1 "
+                                    "was run: the code under test writes to stdout while the benchmark runs"));
+}
+
+TEST_CASE("an export file whose directory does not exist is refused before anything runs", "[fault]") {
+  TempDir d;
+  test::write_file(d.path + "/scenarios/a.yaml", kGood);
+  auto r = harness({"run", "--quick", "--out", "out", "--export-junit", "missing/dir/j.xml"}, d.path);
+  CHECK(r.exit_code == kExitBadInput);
+  CHECK_THAT(r.err, Catch::StartsWith("escape-harness run: export missing/dir/j.xml: "));
+  CHECK_FALSE(std::filesystem::exists(d.path + "/out/results.json"));
+}
+
+TEST_CASE("a work directory another run holds is refused: two runs never measure each other's code", "[fault]") {
+  TempDir d;
+  test::write_file(d.path + "/scenarios/a.yaml", kGood);
+  std::filesystem::create_directories(d.path + "/work");
+  RealFileSystem fs;
+  std::string err;
+  auto held = fs.lock(d.path + "/work/.escape-harness.lock", &err);
+  REQUIRE(held);
+  auto r = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path);
+  CHECK(r.exit_code == kExitBadInput);
+  CHECK_THAT(r.err,
+             Catch::Contains("work directory: ") && Catch::Contains("another escape-harness run holds this lock"));
+}

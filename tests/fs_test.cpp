@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "cache.h"
 #include "fs.h"
 #include "test_util.h"
 
@@ -98,4 +99,27 @@ TEST_CASE("join_path", "[fs]") {
   CHECK(join_path("a/", "/b") == "a/b");
   CHECK(join_path("", "b") == "b");
   CHECK(join_path(".", "b") == "b");
+}
+
+TEST_CASE("a cache entry is used only under the key it was stored with", "[cache]") {
+  MemoryFileSystem fs;
+  ResultCache cache(fs, "cache", true);
+  VariantObservation o;
+  o.counts = AllocCounts{100, 100, 800};
+  cache.store_facts("aaaa", o);
+  cache.store_timing("aaaa", {1.5, 2.5});
+  REQUIRE(cache.facts("aaaa"));
+  CHECK(cache.facts("aaaa")->counts->mallocs == 100);
+  CHECK(cache.timing("aaaa") == std::vector<double>{1.5, 2.5});
+  // The same bytes under another key's name are not that key's measurement.
+  fs.files["cache/facts/bbbb.json"] = fs.files.at("cache/facts/aaaa.json");
+  fs.files["cache/timing/bbbb.json"] = fs.files.at("cache/timing/aaaa.json");
+  CHECK_FALSE(cache.facts("bbbb"));
+  CHECK_FALSE(cache.timing("bbbb"));
+  // Nor is an entry cut short, or one without its key line.
+  std::string& cut = fs.files.at("cache/facts/aaaa.json");
+  cut.resize(cut.size() / 2);
+  CHECK_FALSE(cache.facts("aaaa"));
+  fs.files["cache/timing/cccc.json"] = "{\"samples\": [1.0]}\n";
+  CHECK_FALSE(cache.timing("cccc"));
 }
