@@ -71,6 +71,83 @@ std::string replace(std::string s, const std::string& from, const std::string& t
   return s.replace(at, from.size(), to);
 }
 
+// One mistake per row, in the style of Go's testdir: the spec above with
+// `from` replaced by `to`, and every word of the errors it gets, with the
+// line and the caret.
+struct Mistake {
+  const char* what;
+  const char* from;
+  const char* to;
+  const char* says;
+};
+
+const Mistake kMistakes[] = {
+    {"an unknown key suggests the nearest valid one", "    results: [int]\n  - name: fix",
+     "    reslts: [int]\n  - name: fix",
+     "s.yaml:16:5: unknown key 'reslts' in variant (did you mean 'results'?)\n"
+     "        reslts: [int]\n"
+     "        ^"},
+    {"an unknown key suggests the nearest valid one", "title: Demo", "colour: Demo",
+     "s.yaml:3:1: unknown key 'colour' in scenario (expected one of: id, entry, source, title, summary, imports, "
+     "common, variants, claims, not_encoded)\n"
+     "    colour: Demo\n"
+     "    ^\n\n"
+     "s.yaml:1:1: scenario is missing required key 'title'\n"
+     "    id: demo\n"
+     "    ^"},
+    {"a missing required field is named", "    call: f(&T{})\n", "",
+     "s.yaml:17:5: variant is missing required key 'call'\n"
+     "      - name: fix\n"
+     "        ^"},
+    {"a wrong type says what was expected", "source: tests", "entry: three",
+     "s.yaml:2:8: entry: expected an integer from 1 to 999, got 'three'\n"
+     "    entry: three\n"
+     "           ^"},
+    {"a wrong type says what was expected", "results: [int]\n  - name: fix", "results: int\n  - name: fix",
+     "s.yaml:16:14: results: expected a list, got 'int'\n"
+     "        results: int\n"
+     "                 ^"},
+    {"references to variants and markers must exist", "        marker: param", "        marker: parm",
+     "s.yaml:30:17: marker: no line of variant 'bug' (nor of its setup or the common code) carries '// @parm'\n"
+     "            marker: parm\n"
+     "                    ^"},
+    {"references to variants and markers must exist", "        than: bug", "        than: bgu",
+     "s.yaml:39:15: than: no variant named 'bgu' in this scenario (did you mean 'bug'?)\n"
+     "            than: bgu\n"
+     "                  ^"},
+    {"a malformed minimum Go version is rejected", "min_go: \"1.20\"", "min_go: \"go1.20\"",
+     "s.yaml:22:13: min_go: expected a Go version like \"1.21\" or \"1.20.3\", got 'go1.20'\n"
+     "        min_go: \"go1.20\"\n"
+     "                ^"},
+    {"a variant's Go version window must be open", "    min_go: \"1.20\"",
+     "    min_go: \"1.20\"\n    before_go: \"1.20\"",
+     "s.yaml:23:16: before_go: 1.20 is not after min_go 1.20: no Go version runs this variant\n"
+     "        before_go: \"1.20\"\n"
+     "                   ^"},
+    {"expectation kinds and their keys are checked", "kind: allocs", "kind: alloc",
+     "s.yaml:32:15: kind: unknown expectation kind 'alloc' (did you mean 'allocs'?)\n"
+     "          - kind: alloc\n"
+     "                  ^"},
+    {"expectation kinds and their keys are checked", "        tolerance: 10%\n", "",
+     "s.yaml:32:9: allocs expectation: 'approx' needs a 'tolerance' (like 10% or 16)\n"
+     "          - kind: allocs\n"
+     "            ^"},
+    {"expectation kinds and their keys are checked", "matches: \"moved to heap: t\"", "matches: \"moved (to\"",
+     "s.yaml:31:18: matches: not a pattern RE2 takes: a '(' that is not closed, at 'moved (to'\n"
+     "            matches: \"moved (to\"\n"
+     "                     ^"},
+    {"a missing kind lists every kind of the name table", "      - kind: allocs\n        variant: bug\n",
+     "      - variant: bug\n",
+     "s.yaml:32:9: expectation is missing required key 'kind' (one of: allocs, bytes, fewer, diagnostic, site, "
+     "faster, holds, similar, largest)\n"
+     "          - variant: bug\n"
+     "            ^"},
+    {"a missing kind lists every kind of the name table", "aspect: symptom", "aspect: sympton",
+     "s.yaml:25:13: aspect: unknown aspect 'sympton' (did you mean 'symptom'?)\n"
+     "        aspect: sympton\n"
+     "                ^"},
+};
+
 }  // namespace
 
 TEST_CASE("a valid spec loads with positions for every code block", "[spec]") {
@@ -105,44 +182,18 @@ TEST_CASE("a valid spec loads with positions for every code block", "[spec]") {
   CHECK(c.expect[2].describe() == "B/op of fix < bug by at least 8 B/op");
 }
 
+TEST_CASE("each mistake gets its message at its place: file, line, column and a caret", "[spec]") {
+  for (const Mistake& m : kMistakes) {
+    INFO(m.what << ": '" << m.from << "' -> '" << m.to << "'");
+    CHECK(errors(replace(kGood, m.from, m.to)) == m.says);
+  }
+}
+
 TEST_CASE("a YAML syntax error names the place", "[spec]") {
   CHECK(errors("id: x\nentry: [3\ntitle: t\n") ==
         "s.yaml:3:6: YAML syntax error: end of sequence flow not found\n"
         "    title: t\n"
         "         ^");
-}
-
-TEST_CASE("an unknown key suggests the nearest valid one", "[spec]") {
-  CHECK(errors(replace(kGood, "    results: [int]\n  - name: fix", "    reslts: [int]\n  - name: fix")) ==
-        "s.yaml:16:5: unknown key 'reslts' in variant (did you mean 'results'?)\n"
-        "        reslts: [int]\n"
-        "        ^");
-  CHECK(errors(replace(kGood, "title: Demo", "colour: Demo")) ==
-        "s.yaml:3:1: unknown key 'colour' in scenario (expected one of: id, entry, source, title, summary, imports, "
-        "common, variants, claims, not_encoded)\n"
-        "    colour: Demo\n"
-        "    ^\n\n"
-        "s.yaml:1:1: scenario is missing required key 'title'\n"
-        "    id: demo\n"
-        "    ^");
-}
-
-TEST_CASE("a missing required field is named", "[spec]") {
-  CHECK(errors(replace(kGood, "    call: f(&T{})\n", "")) ==
-        "s.yaml:17:5: variant is missing required key 'call'\n"
-        "      - name: fix\n"
-        "        ^");
-}
-
-TEST_CASE("a wrong type says what was expected", "[spec]") {
-  CHECK(errors(replace(kGood, "source: tests", "entry: three")) ==
-        "s.yaml:2:8: entry: expected an integer from 1 to 999, got 'three'\n"
-        "    entry: three\n"
-        "           ^");
-  CHECK(errors(replace(kGood, "results: [int]\n  - name: fix", "results: int\n  - name: fix")) ==
-        "s.yaml:16:14: results: expected a list, got 'int'\n"
-        "        results: int\n"
-        "                 ^");
 }
 
 TEST_CASE("ids that could escape gosrc/ are rejected", "[spec]") {
@@ -155,31 +206,9 @@ TEST_CASE("ids that could escape gosrc/ are rejected", "[spec]") {
              Catch::StartsWith("s.yaml:17:11: name: '../fix' is not a valid id"));
 }
 
-TEST_CASE("references to variants and markers must exist", "[spec]") {
-  CHECK(errors(replace(kGood, "        marker: param", "        marker: parm")) ==
-        "s.yaml:30:17: marker: no line of variant 'bug' (nor of its setup or the common code) carries '// @parm'\n"
-        "            marker: parm\n"
-        "                    ^");
-  CHECK(errors(replace(kGood, "        than: bug", "        than: bgu")) ==
-        "s.yaml:39:15: than: no variant named 'bgu' in this scenario (did you mean 'bug'?)\n"
-        "            than: bgu\n"
-        "                  ^");
-}
-
 TEST_CASE("a malformed minimum Go version is rejected", "[spec]") {
-  CHECK(errors(replace(kGood, "min_go: \"1.20\"", "min_go: \"go1.20\"")) ==
-        "s.yaml:22:13: min_go: expected a Go version like \"1.21\" or \"1.20.3\", got 'go1.20'\n"
-        "        min_go: \"go1.20\"\n"
-        "                ^");
   CHECK_THAT(errors(replace(kGood, "min_go: \"1.20\"", "min_go: 1.x")),
              Catch::StartsWith("s.yaml:22:13: min_go: expected a Go version"));
-}
-
-TEST_CASE("a variant's Go version window must be open", "[spec]") {
-  CHECK(errors(replace(kGood, "    min_go: \"1.20\"", "    min_go: \"1.20\"\n    before_go: \"1.20\"")) ==
-        "s.yaml:23:16: before_go: 1.20 is not after min_go 1.20: no Go version runs this variant\n"
-        "        before_go: \"1.20\"\n"
-        "                   ^");
 }
 
 TEST_CASE("site and holds expectations", "[spec]") {
@@ -200,33 +229,6 @@ TEST_CASE("site and holds expectations", "[spec]") {
   REQUIRE(s);
   CHECK(s->holds_expressions("bug") == std::vector<std::string>{"ok()"});
   CHECK(s->claims[0].expect[2].describe() == "ok() holds in bug");
-}
-
-TEST_CASE("expectation kinds and their keys are checked", "[spec]") {
-  CHECK(errors(replace(kGood, "kind: allocs", "kind: alloc")) ==
-        "s.yaml:32:15: kind: unknown expectation kind 'alloc' (did you mean 'allocs'?)\n"
-        "          - kind: alloc\n"
-        "                  ^");
-  CHECK(errors(replace(kGood, "        tolerance: 10%\n", "")) ==
-        "s.yaml:32:9: allocs expectation: 'approx' needs a 'tolerance' (like 10% or 16)\n"
-        "          - kind: allocs\n"
-        "            ^");
-  CHECK(errors(replace(kGood, "matches: \"moved to heap: t\"", "matches: \"moved (to\"")) ==
-        "s.yaml:31:18: matches: not a pattern RE2 takes: a '(' that is not closed, at 'moved (to'\n"
-        "            matches: \"moved (to\"\n"
-        "                     ^");
-}
-
-TEST_CASE("a missing kind lists every kind of the name table", "[spec]") {
-  CHECK(errors(replace(kGood, "      - kind: allocs\n        variant: bug\n", "      - variant: bug\n")) ==
-        "s.yaml:32:9: expectation is missing required key 'kind' (one of: allocs, bytes, fewer, diagnostic, site, "
-        "faster, holds, similar, largest)\n"
-        "          - variant: bug\n"
-        "            ^");
-  CHECK(errors(replace(kGood, "aspect: symptom", "aspect: sympton")) ==
-        "s.yaml:25:13: aspect: unknown aspect 'sympton' (did you mean 'symptom'?)\n"
-        "        aspect: sympton\n"
-        "                ^");
 }
 
 TEST_CASE("Go code may not carry its own package clause or imports", "[spec]") {
