@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,6 +60,14 @@ std::string replace(std::string s, const std::string& from, const std::string& t
   auto at = s.find(from);
   REQUIRE(at != std::string::npos);
   return s.replace(at, from.size(), to);
+}
+
+/// `text` from the first `from` on: what comes before it (the toolchain
+/// line, naming this machine's go) is not part of the message.
+std::string after(const std::string& text, const std::string& from) {
+  auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.substr(at);
 }
 
 /// The messages for specs in a scenarios/ directory of memory files, their
@@ -149,6 +158,31 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
       spec_errors({{"03-demo.yaml", replace(kSpec, "entry: 3\n", "entry: 3\nsource: folklore\n")}}));
   add("An import the code does not use",
       spec_errors({{"03-demo.yaml", replace(kSpec, "    call: f(1)", "    imports: [strings]\n    call: f(1)")}}));
+  // Hardening: what a hostile or careless spec tried, each refused at its place.
+  add("A call that is more than one Go expression (no code slips in through it)",
+      spec_errors({{"03-demo.yaml", replace(kSpec, "    call: f(1)",
+                                            "    call: f(1) }; func init() { panic(\"x\") }; func x() { _ = 0")}}));
+  add("A name the harness reserves (`harness...`)",
+      spec_errors({{"03-demo.yaml",
+                    replace(kSpec, "      \treturn &t", "      \tharnessSink := &t\n      \treturn harnessSink")}}));
+  add("A marker on two lines",
+      spec_errors({{"03-demo.yaml", replace(kSpec, "      \treturn &t", "      \treturn &t // @param")}}));
+  add("A pattern RE2 does not take (backreferences, lookaround)",
+      spec_errors({{"03-demo.yaml", replace(kSpec, "\"moved to heap: t\"", "\"moved to heap: (t)\\\\1\"")}}));
+  add("A tolerance over 100%",
+      spec_errors({{"03-demo.yaml", kSpec + "      - {kind: allocs, variant: bug, approx: 1, tolerance: 150%}\n"}}));
+  add("A second YAML document in a spec file", spec_errors({{"03-demo.yaml", kSpec + "---\nid: other\n"}}));
+  add("A NUL byte", spec_errors({{"03-demo.yaml", replace(kSpec, "title: Demo", std::string("title: De\0mo", 12))}}));
+  add("A comma after a complete value (yaml-cpp alone would loop until memory runs out)",
+      spec_errors({{"03-demo.yaml", "# the first line a quoted value that goes on\n\"id: demo\", the demo\n"}}));
+  {
+    TempDir d;
+    write_specs(d.path, kSpec);
+    REQUIRE(::mkfifo((d.path + "/scenarios/04-pipe.yaml").c_str(), 0600) == 0);
+    std::filesystem::create_symlink("05-loop.yaml", d.path + "/scenarios/05-loop.yaml");
+    add("A spec that is not a regular file (a FIFO, a device, a loop of symbolic links)",
+        harness(d.path, {"list"}).err);
+  }
 
   // Toolchain and run.
   {
@@ -165,6 +199,24 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   add("A benchmark that hangs (`--timeout`; the process group is killed)",
       run_error("      func f() { time.Sleep(time.Hour) }\n", {"--timeout", "2"}, "[time]"));
   add("A variant that panics", run_error("      func f() { panic(\"boom\") }\n"));
+  add("Benchmark lines printed by the code under test (a forged timing is refused)",
+      run_error("      func init() { fmt.Println(\"BenchmarkBug-2  1000000000  0.01 ns/op\") }\n\n      func f() {}\n",
+                {}, "[fmt]"));
+  add("Code under test that prints into the benchmark's result line",
+      run_error("      func f() { fmt.Println(\"hello\") }\n", {}, "[fmt]"));
+  {
+    TempDir d;
+    write_specs(d.path, kSpec);
+    test::write_file(d.path + "/scenarios/toolchains.txt", "go\ngo1.2O\n/nowhere/go\n");
+    add("Bad lines in the matrix file (exit 3, every one of them)",
+        after(harness(d.path, {"run", "--matrix", "--out", "out"}).err, "scenarios/"));
+  }
+  {
+    TempDir d;
+    write_specs(d.path, kSpec);
+    add("An export file whose directory does not exist (exit 2, before anything runs)",
+        harness(d.path, {"run", "--out", "out", "--export-junit", "missing/j.xml"}).err);
+  }
   {
     TempDir d;
     write_specs(d.path, one_variant("      func f() {}\n"));
@@ -227,6 +279,16 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
     std::string err;
     auto held = fs.lock(d.path + "/reports/.escape-harness.lock", &err);
     add("Two runs on the same output directory (exit 2)", harness(d.path, {"run", "--out", "reports"}).err);
+  }
+  {
+    TempDir d;
+    write_specs(d.path, kSpec);
+    std::filesystem::create_directories(d.path + "/work");
+    RealFileSystem fs;
+    std::string err;
+    auto held = fs.lock(d.path + "/work/.escape-harness.lock", &err);
+    std::string says = after(harness(d.path, {"run", "--out", "out", "--work", "work"}).err, "escape-harness run:");
+    add("Two runs on the same work directory (exit 2)", replace(says, d.path + "/", ""));
   }
   return m;
 }
