@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "parse_facts.h"
 #include "test_util.h"
 
@@ -73,4 +75,41 @@ TEST_CASE("pprof values with unit suffixes", "[parse_facts]") {
   CHECK(sites[0].objects == 1200);
   CHECK(sites[0].stack == std::vector<std::string>{"p.f", "p.g"});
   CHECK(sites[1].objects == 3);
+}
+
+TEST_CASE("a real records file reads under its nonce and only under it", "[parse_facts]") {
+  // Captured from a run's work directory: every line led by the run's nonce.
+  const std::string text = test::fixture("records_go1.26.8_closure-capture_bug.facts");
+  const std::string nonce = text.substr(0, text.find(' '));
+  HarnessFacts f = parse_records(text, nonce);
+  CHECK(f.foreign_lines == 0);
+  REQUIRE(f.counts);
+  CHECK(f.counts->calls == 10000);
+  CHECK(f.counts->allocs_per_call() > Rational(2));
+  CHECK(f.allocator_frames);
+  CHECK(f.sites.size() >= 2);
+  CHECK_FALSE(f.bench_runs.empty());
+  // Under another nonce nothing of it is read: every line is foreign.
+  HarnessFacts other = parse_records(text, "0123456789abcdef0123456789abcdef");
+  CHECK_FALSE(other.counts);
+  CHECK(other.sites.empty());
+  CHECK(other.foreign_lines == static_cast<int>(std::count(text.begin(), text.end(), '\n')));
+  CHECK(other.first_foreign == text.substr(0, std::min<std::size_t>(text.find('\n'), 120)));
+}
+
+TEST_CASE("a records line without the nonce, or with it as a mere prefix, is foreign and not read", "[parse_facts]") {
+  HarnessFacts f = parse_records(
+      "n0 counts calls=4 mallocs=4 bytes=64\n"
+      "counts calls=4 mallocs=0 bytes=0\n"
+      "n0x counts calls=4 mallocs=0 bytes=0\n"
+      "escape-harness: counts calls=4 mallocs=0 bytes=0\n"
+      "n0 site objects=4 bytes=64 stack=runtime.newobject;p.f;p.harnessLoop\n",
+      "n0");
+  REQUIRE(f.counts);
+  CHECK(f.counts->allocs_per_call() == Rational(1));
+  CHECK(f.sites.size() == 1);
+  CHECK(f.foreign_lines == 3);
+  CHECK(f.first_foreign == "counts calls=4 mallocs=0 bytes=0");
+  // No nonce (the harness always has one): nothing is trusted.
+  CHECK(parse_records("n0 counts calls=4 mallocs=4 bytes=64\n", "").foreign_lines == 1);
 }
