@@ -59,6 +59,16 @@ Expectation amount(ExpectKind k, Compare c, const char* value, const char* varia
   return e;
 }
 
+/// A site expectation on variant bug: `function` is present (amounts and
+/// views are set by the test).
+Expectation site(const char* function) {
+  Expectation e;
+  e.kind = ExpectKind::site;
+  e.variant = "bug";
+  e.function = function;
+  return e;
+}
+
 }  // namespace
 
 TEST_CASE("allocation amounts compare exact fractions", "[judge]") {
@@ -157,10 +167,7 @@ TEST_CASE("allocation sites match frames by glob", "[judge]") {
   o.sites = {alloc_site(100, 800, {"runtime.mallocgc", "runtime.convT64", "p.call", "p.harnessLoop"}),
              alloc_site(100, 800, {"runtime.newobject", "p.call", "p.harnessLoop"})};
   Observations obs{{"bug", o}};
-  Expectation e;
-  e.kind = ExpectKind::site;
-  e.variant = "bug";
-  e.function = "runtime.convT*";
+  Expectation e = site("runtime.convT*");
   auto v = judge_expectation(s, e, obs, {});
   CHECK(v.verdict == Verdict::confirmed);
   // The second stack lost runtime.mallocgc: what a cut stack hides bounds the amount.
@@ -180,10 +187,7 @@ TEST_CASE("site amounts count objects per call under a function", "[judge]") {
   VariantObservation o = counted(100, 300, 4800);
   o.sites = {alloc_site(200, 3200, {"runtime.newobject", "fmt.Errorf", "p.read", "p.harnessLoop"}),
              alloc_site(100, 1600, {"runtime.newobject", "p.read", "p.harnessLoop"})};
-  Expectation e;
-  e.kind = ExpectKind::site;
-  e.variant = "bug";
-  e.function = "fmt.Errorf";
+  Expectation e = site("fmt.Errorf");
   e.has_amount = true;
   e.compare = Compare::exactly;
   e.value = Rational(2);
@@ -199,10 +203,7 @@ TEST_CASE("a stack without its runtime frames cannot rule a runtime function out
   Scenario s = scenario();
   VariantObservation o = counted(100, 100, 800);
   o.sites = {alloc_site(100, 800, {"p.call", "p.harnessLoop"})};  // convT64 dropped by the toolchain
-  Expectation e;
-  e.kind = ExpectKind::site;
-  e.variant = "bug";
-  e.function = "runtime.convT*";
+  Expectation e = site("runtime.convT*");
   auto v = judge_expectation(s, e, {{"bug", o}}, {});
   CHECK(v.verdict == Verdict::inconclusive);
   CHECK(v.reason ==
@@ -236,10 +237,7 @@ TEST_CASE("a toolchain that drops runtime frames for some stacks only: the verdi
   o.sites = {alloc_site(100, 800, {"runtime.mallocgc", "runtime.makeslice", "runtime.mapassign_faststr", "p.call"}),
              alloc_site(100, 800, {"runtime.mallocgc", "runtime.makeslice", "p.call"}),
              alloc_site(100, 800, {"p.call", "p.harnessLoop"})};
-  Expectation e;
-  e.kind = ExpectKind::site;
-  e.variant = "bug";
-  e.function = "runtime.mapassign*";
+  Expectation e = site("runtime.mapassign*");
   // Present: seen on one stack, whatever the unseen one holds.
   CHECK(judge_expectation(s, e, {{"bug", o}}, {}).verdict == Verdict::confirmed);
   // Absent: refuted by the stack that shows it.
@@ -396,10 +394,7 @@ TEST_CASE("a site amount the tiny allocator hides is a range, and a verdict must
   VariantObservation o = counted(100, 300, 3200);
   o.sites = {alloc_site(100, 1600, {"runtime.mallocgc", "runtime.convT64", "p.call", "p.harnessLoop"}),
              alloc_site(100, 1600, {"runtime.mallocgc", "runtime.convTstring", "p.call", "p.harnessLoop"})};
-  Expectation e;
-  e.kind = ExpectKind::site;
-  e.variant = "bug";
-  e.function = "runtime.convT64";
+  Expectation e = site("runtime.convT64");
   auto v = judge_expectation(s, e, {{"bug", o}}, {});
   CHECK(v.verdict == Verdict::confirmed);  // present whatever the hidden one is
   CHECK_THAT(v.observed,
@@ -425,11 +420,8 @@ TEST_CASE("a CPU view is a share of samples, decided by its interval", "[judge]"
   o.cpu = std::vector<CpuStack>{{80, {"runtime.mapassign_fast64", "p.index", "p.harnessLoop"}},
                                 {20, {"p.index", "p.harnessLoop"}}};
   o.cpu_total = 100;
-  Expectation e;
-  e.kind = ExpectKind::site;
+  Expectation e = site("runtime.mapassign*");
   e.view = SiteView::cpu;
-  e.variant = "bug";
-  e.function = "runtime.mapassign*";
   auto v = judge_expectation(s, e, {{"bug", o}}, {});
   CHECK(v.verdict == Verdict::confirmed);
   CHECK(v.decisive == "bug: 80.0% of CPU samples under runtime.mapassign*");
