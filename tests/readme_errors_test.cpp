@@ -271,25 +271,21 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
     add("A previous results.json that cannot be read (exit 2, before anything runs)",
         harness(d.path, {"run", "--out", "reports"}).err);
   }
-  {
+  // Another run holds DIR's lock: what this one says, its temporary path cut.
+  auto held = [&](const std::string& dir, const std::vector<std::string>& args) {
     TempDir d;
     write_specs(d.path, kSpec);
-    std::filesystem::create_directories(d.path + "/reports");
+    std::filesystem::create_directories(d.path + "/" + dir);
     RealFileSystem fs;
     std::string err;
-    auto held = fs.lock(d.path + "/reports/.escape-harness.lock", &err);
-    add("Two runs on the same output directory (exit 2)", harness(d.path, {"run", "--out", "reports"}).err);
-  }
-  {
-    TempDir d;
-    write_specs(d.path, kSpec);
-    std::filesystem::create_directories(d.path + "/work");
-    RealFileSystem fs;
-    std::string err;
-    auto held = fs.lock(d.path + "/work/.escape-harness.lock", &err);
-    std::string says = after(harness(d.path, {"run", "--out", "out", "--work", "work"}).err, "escape-harness run:");
-    add("Two runs on the same work directory (exit 2)", replace(says, d.path + "/", ""));
-  }
+    auto lock = fs.lock(d.path + "/" + dir + "/.escape-harness.lock", &err);
+    REQUIRE(lock);
+    std::string says = after(harness(d.path, args).err, "escape-harness run:");
+    if (auto at = says.find(d.path + "/"); at != std::string::npos) says.erase(at, d.path.size() + 1);
+    return says;
+  };
+  add("Two runs on the same output directory (exit 2)", held("reports", {"run", "--out", "reports"}));
+  add("Two runs on the same work directory (exit 2)", held("work", {"run", "--out", "out", "--work", "work"}));
   return m;
 }
 
