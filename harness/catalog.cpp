@@ -177,8 +177,8 @@ bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& 
 
 /// Prints the end of a run: verdict counts, refuted claims, the processes.
 void print_summary(CliContext& ctx, const Results& results, const RunPlan& plan, const Runner& runner) {
-  // Colour only when stdout is the same terminal the progress went to.
-  Progress painter(ctx.err, ctx.term, ctx.env, ctx.clock);
+  // Colour only when stdout itself is a terminal, whatever stderr is.
+  Progress painter(ctx.out, ctx.term.for_stdout(), ctx.env, ctx.clock);
   auto paint = [&](const std::string& text, const char* colour) { return painter.paint(text, colour); };
   fmt::print(ctx.out, "{}", format_summary(summarize(results, plan.timing.target), paint));
   fmt::print(ctx.out, "processes: {} go, {} test binaries ({} results from the cache)\n",

@@ -34,7 +34,7 @@ struct CliContext {
   std::ostream& out;
   std::ostream& err;
   std::map<std::string, std::string> env;  // the harness's own environment
-  TerminalInfo term = {};                  // what stderr is
+  TerminalInfo term = {};                  // what stderr and stdout are
   const Clock& clock = system_clock();
   const Interrupts& interrupts = signal_interrupts();
   std::string cwd = current_directory();  // relative paths are resolved against it

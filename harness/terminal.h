@@ -14,9 +14,16 @@
 
 namespace eh {
 
+/// What the standard streams are. Progress goes to stderr; colour is decided
+/// for each stream by what that stream is, so a summary redirected to a file
+/// carries no escape codes while stderr is a terminal.
 struct TerminalInfo {
-  bool is_tty = false;
+  bool is_tty = false;  ///< stderr is a terminal
   int width = 80;
+  bool out_is_tty = false;  ///< stdout is a terminal
+
+  /// The same terminal, seen from stdout.
+  TerminalInfo for_stdout() const { return TerminalInfo{out_is_tty, width, out_is_tty}; }
 };
 
 class Progress {

@@ -162,6 +162,20 @@ TEST_CASE("run judges every claim and writes both reports", "[cli]") {
   }
 }
 
+TEST_CASE("colour is decided per stream: a summary redirected to a file gets no escape codes", "[cli]") {
+  Harness to_file;
+  to_file.ctx.term = TerminalInfo{true, 80, false};  // stderr a terminal, stdout a file
+  REQUIRE(to_file.run({"run", "--quick"}) == kExitOk);
+  CHECK_THAT(to_file.out.str(), Catch::StartsWith("claims: 2 confirmed, 0 refuted"));
+  CHECK(to_file.out.str().find('\x1b') == std::string::npos);
+  CHECK(to_file.err.str().find("\r\x1b[K") != std::string::npos);  // the progress line is still drawn
+  Harness to_terminal;
+  to_terminal.ctx.term = TerminalInfo{false, 80, true};  // stderr to a pipe, stdout a terminal
+  REQUIRE(to_terminal.run({"run", "--quick"}) == kExitOk);
+  CHECK_THAT(to_terminal.out.str(), Catch::StartsWith("claims: \x1b[32m2 confirmed\x1b[0m"));
+  CHECK(to_terminal.err.str().find('\x1b') == std::string::npos);
+}
+
 TEST_CASE("a variant that does not compile is an error mapped to the spec, the rest is judged", "[cli]") {
   Harness h;
   h.go.rules.insert(h.go.rules.begin(), [](const Command& c, ProcessResult& r) {

@@ -203,6 +203,22 @@ TEST_CASE("merging three single-toolchain runs equals one run on the matrix", "[
   CHECK_THAT(c.out, Catch::StartsWith("no drift:"));
 }
 
+TEST_CASE("actionlint finds nothing in the GitHub workflow", "[integration][workflow]") {
+  // The real linter, from the Go module proxy at a pinned version.
+  SystemProcessRunner r;
+  Command c;
+  c.argv = {search_path("go", current_environment()["PATH"]), "run",
+            "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12", "-no-color", ".github/workflows/matrix.yml"};
+  Toolchain tc;
+  c.env = go_environment(tc, current_environment());
+  c.cwd = test::source_dir();
+  c.timeout = std::chrono::minutes(5);
+  auto out = r.run(c);
+  INFO(out.out << out.err);
+  CHECK(out.ok());
+  CHECK(out.out.empty());
+}
+
 TEST_CASE("real benchstat reads the export and compares the variants of each entry", "[integration][exports]") {
   TempDir d;
   std::string export_path = d.path + "/bench.txt";

@@ -70,6 +70,26 @@ TEST_CASE("the GitHub Actions matrix workflow matches the CLI and the baseline",
   }
   CHECK(setup_go);
   CHECK(commands == 3);  // run, merge, check
+  // Built where the project is tested, with the packages .ci/bootstrap names;
+  // results uploaded and the drift job run even when a leg has an error.
+  for (const char* name : {"run", "drift"}) {
+    INFO(name);
+    YAML::Node job = wf["jobs"][name];
+    CHECK(job["container"].as<std::string>() == "debian:12");
+    int installs = 0, uploads = 0;
+    for (const auto& step : job["steps"]) {
+      if (step["run"] && step["run"].as<std::string>().find("apt-get") != std::string::npos)
+        FAIL("a step installs packages itself: " << step["run"].as<std::string>());
+      installs += step["run"] && step["run"].as<std::string>() == ".ci/bootstrap --build";
+      if (step["uses"] && step["uses"].as<std::string>().starts_with("actions/upload-artifact@")) {
+        ++uploads;
+        CHECK(step["if"].as<std::string>() == "always()");
+      }
+    }
+    CHECK(installs == 1);
+    CHECK(uploads == 1);
+  }
+  CHECK(wf["jobs"]["drift"]["if"].as<std::string>() == "always()");
   CHECK(wf["jobs"]["drift"]["needs"].as<std::string>() == "run");
   // The merge step names one artifact per matrix version.
   std::string merge = wf["jobs"]["drift"]["steps"][4]["run"].as<std::string>();
