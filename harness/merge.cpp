@@ -118,6 +118,10 @@ Results update_results(const Results& previous, Results run, const std::map<std:
     return !ran.count(t.version) && std::none_of(run.scenarios.begin(), run.scenarios.end(),
                                                  [&](const ScenarioRecord& s) { return s.runs.count(t.version) > 0; });
   });
+  // The set is in quick mode only when every cell of it is.
+  run.quick = std::all_of(run.scenarios.begin(), run.scenarios.end(), [](const ScenarioRecord& s) {
+    return std::all_of(s.runs.begin(), s.runs.end(), [](const auto& cell) { return cell.second.quick; });
+  });
   sort_toolchains(run);
   std::sort(run.scenarios.begin(), run.scenarios.end(), [](const ScenarioRecord& a, const ScenarioRecord& b) {
     return scenario_order(a.entry, a.id) < scenario_order(b.entry, b.id);

@@ -64,7 +64,7 @@ std::string matrix_markdown(const Results& r, const ReportPlace& place) {
       place.results);
   for (const auto& t : r.toolchains)
     out += fmt::format("- {} {}/{}{}\n", t.version, t.goos, t.goarch, t.cpu.empty() ? "" : " on " + t.cpu);
-  out += fmt::format("- Run: {}{}\n\n", r.date, r.quick ? ", quick mode: timing claims skipped" : "");
+  out += fmt::format("- Run: {}{}\n\n", r.date, quick_note(r));
   int changed = 0, harness_changed = 0;
   std::string rows = claim_rows(r, false, &changed), harness = claim_rows(r, true, &harness_changed);
   out += fmt::format("{} of the sources' claims change{} verdict between toolchains.\n\n", changed,

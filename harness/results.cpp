@@ -28,6 +28,17 @@ const ScenarioRecord* Results::scenario(std::string_view id) const {
   return nullptr;
 }
 
+std::string quick_note(const Results& r) {
+  int cells = 0, quick = 0;
+  for (const auto& s : r.scenarios)
+    for (const auto& [tc, run] : s.runs) ++cells, quick += run.quick;
+  if (cells == 0) return r.quick ? ", quick mode: timing claims skipped" : "";
+  if (quick == cells) return ", quick mode: timing claims skipped";
+  if (quick == 0) return "";
+  return fmt::format(", {} of {} cells from quick runs (their timing claims skipped; EVIDENCE.md says which)", quick,
+                     cells);
+}
+
 std::vector<CoverageRow> coverage_of(const CatalogText& catalog, int entry, const std::vector<Claim>& claims,
                                      const std::vector<NotEncoded>& not_encoded) {
   // A quote covers the sentences it overlaps where it stands in the entry,

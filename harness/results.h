@@ -121,6 +121,12 @@ std::vector<CoverageRow> coverage_of(const CatalogText& catalog, int entry, cons
 void add_toolchain_results(ScenarioRecord& record, const Scenario& s, const Observations& obs, const JudgeOptions& opt,
                            const CellRun& run);
 
+/// What the report headers say of quick mode, after "- Run: DATE": ", quick
+/// mode: timing claims skipped" when every cell was measured in quick mode,
+/// a word that some were when a quick run updated a set with timing (each
+/// cell's own run is in EVIDENCE.md), and "" when none was.
+std::string quick_note(const Results& r);
+
 /// Orders toolchains oldest first (by Go version; unparseable ones last).
 void sort_toolchains(Results& r);
 

@@ -145,6 +145,27 @@ TEST_CASE("a run of one scenario on one toolchain changes only that cell", "[rep
   CHECK(b.claims[0].verdicts.at("go1.26.8").verdict == Verdict::confirmed);
 }
 
+TEST_CASE("a quick run over a set with timing does not put the whole set in quick mode", "[report_set][merge]") {
+  auto quick = [](Results r) {
+    r.quick = true;
+    for (auto& s : r.scenarios)
+      for (auto& [tc, cell] : s.runs) cell.quick = true;
+    return r;
+  };
+  Results previous = cells({"a", "b"}, {"go1.26.8"}, Verdict::confirmed, "D1");
+  std::vector<std::string> dropped;
+  Results some = update_results(previous, quick(cells({"a"}, {"go1.26.8"}, Verdict::refuted, "D2")), kHashes, &dropped);
+  CHECK_FALSE(some.quick);
+  CHECK(some.scenario("a")->runs.at("go1.26.8").quick);
+  CHECK_FALSE(some.scenario("b")->runs.at("go1.26.8").quick);
+  CHECK(quick_note(some) == ", 1 of 2 cells from quick runs (their timing claims skipped; EVIDENCE.md says which)");
+  Results all =
+      update_results(previous, quick(cells({"a", "b"}, {"go1.26.8"}, Verdict::refuted, "D2")), kHashes, &dropped);
+  CHECK(all.quick);
+  CHECK(quick_note(all) == ", quick mode: timing claims skipped");
+  CHECK(quick_note(previous).empty());
+}
+
 TEST_CASE("a new toolchain's run adds its column to the matrix", "[report_set][merge]") {
   Results previous = cells({"a", "b"}, {"go1.19.8", "go1.26.8"}, Verdict::confirmed, "D1");
   Results run = cells({"a", "b"}, {"go1.27.3"}, Verdict::refuted, "D2");
