@@ -547,9 +547,14 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
       if (failed.count(n)) continue;
       const VariantPlan& vp = *plan_.find(t, s, n);
       VariantObservation& o = obs[n];
-      if (progress)
-        progress(fmt::format("{} {} {}: timing {}/{}", vp.toolchain->version, vp.scenario->id, n,
-                             o.samples.size() + static_cast<std::size_t>(count), ts.samples));
+      if (progress) {
+        const std::size_t after = o.samples.size() + static_cast<std::size_t>(count);
+        progress(
+            after <= static_cast<std::size_t>(ts.samples)
+                ? fmt::format("{} {} {}: timing {}/{}", vp.toolchain->version, vp.scenario->id, n, after, ts.samples)
+                : fmt::format("{} {} {}: timing {}, more while a median is not within {:g}% (up to {})",
+                              vp.toolchain->version, vp.scenario->id, n, after, ts.target * 100, ts.max_samples));
+      }
       HarnessFacts hf;
       ProcessResult r = run_recorded(vp,
                                      {"-test.run", "^$", "-test.bench", "^" + vp.package->benchmark + "$",

@@ -26,10 +26,13 @@ void Progress::step(const std::string& what) {
     err_ << "  " << what << "\n";
     return;
   }
+  // Past the planned total (extra timing rounds, which no plan can count
+  // ahead) the count goes on with a '+' and there is no ETA to give.
+  const bool over = done_ + 1 > total_;
   std::string eta;
-  if (done_ > 0 && total_ > done_) eta = fmt::format(", ETA {}", format_duration(elapsed * (total_ - done_) / done_));
-  std::string text =
-      fmt::format("[{}/{}] {}  {} elapsed{}", std::min(done_ + 1, total_), total_, what, format_duration(elapsed), eta);
+  if (done_ > 0 && !over) eta = fmt::format(", ETA {}", format_duration(elapsed * (total_ - done_) / done_));
+  std::string text = fmt::format("[{}/{}{}] {}  {} elapsed{}", done_ + 1, total_, over ? "+" : "", what,
+                                 format_duration(elapsed), eta);
   if (static_cast<int>(text.size()) > width_ - 1) text = text.substr(0, static_cast<std::size_t>(width_ - 4)) + "...";
   err_ << "\r\x1b[K" << text << std::flush;
   status_shown_ = true;

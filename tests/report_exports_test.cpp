@@ -87,6 +87,14 @@ TEST_CASE("progress redraws one line on a terminal and prints plain lines elsewh
   CHECK_THAT(tty.str(), Catch::StartsWith("\r\x1b[K[1/2] go1.26.8 demo bug: facts  0:00 elapsed"));
   CHECK_THAT(tty.str(), Catch::Contains("\r\x1b[K[2/2] go1.26.8 demo fix: facts"));
   CHECK_THAT(tty.str(), Catch::EndsWith("\r\x1b[Kdone\n"));
+  // Past the plan (extra timing rounds): the count goes on, marked, with no ETA.
+  std::ostringstream over;
+  Progress q(over, TerminalInfo{true, 120}, {{"TERM", "xterm"}});
+  q.set_total(1);
+  q.step("a: timing 60/60");
+  q.step("a: timing 70, more while a median is not within 3% (up to 180)");
+  CHECK_THAT(over.str(), Catch::EndsWith("\r\x1b[K[2/1+] a: timing 70, more while a median is not within 3% (up to "
+                                         "180)  0:00 elapsed"));
 
   std::ostringstream pipe;
   Progress plain(pipe, TerminalInfo{false, 80}, {});
