@@ -7,11 +7,8 @@
 #include "report_markdown.h"
 
 namespace eh {
-namespace {
 
 bool quick_skip(const ClaimVerdict& v) { return v.verdict == Verdict::skipped && v.reason == "quick mode"; }
-
-}  // namespace
 
 Comparison compare_results(const Results& baseline, const Results& run) {
   Comparison c;
@@ -25,9 +22,9 @@ Comparison compare_results(const Results& baseline, const Results& run) {
 
   auto note = [&](const ScenarioRecord& s, const std::string& claim, const std::string& tc, const ClaimVerdict* old,
                   const ClaimVerdict* now) {
-    c.changes.push_back(VerdictChange{s.entry, s.id, claim, tc, old ? std::string(to_string(old->verdict)) : "",
-                                      now ? std::string(to_string(now->verdict)) : "", old ? key_number(*old) : "",
-                                      now ? key_number(*now) : ""});
+    c.changes.push_back(VerdictChange{
+        s.entry, s.id, s.label(), claim, tc, old ? std::string(to_string(old->verdict)) : "",
+        now ? std::string(to_string(now->verdict)) : "", old ? key_number(*old) : "", now ? key_number(*now) : ""});
   };
   for (const auto& s : run.scenarios) {
     const ScenarioRecord* b = baseline.scenario(s.id);
@@ -75,8 +72,7 @@ std::string format_comparison(const Comparison& c, const std::string& baseline_n
       std::string what = ch.old_verdict.empty()   ? fmt::format("new claim, {}", ch.new_verdict)
                          : ch.new_verdict.empty() ? fmt::format("{} -> not judged in this run", ch.old_verdict)
                                                   : fmt::format("{} -> {}", ch.old_verdict, ch.new_verdict);
-      out += fmt::format("  {} {} on {}: {}\n", ch.entry ? fmt::format("entry {}", ch.entry) : ch.scenario, ch.claim,
-                         ch.toolchain, what);
+      out += fmt::format("  {} {} on {}: {}\n", ch.label, ch.claim, ch.toolchain, what);
       if (!ch.old_number.empty()) out += fmt::format("      was: {}\n", ch.old_number);
       if (!ch.new_number.empty()) out += fmt::format("      now: {}\n", ch.new_number);
     }

@@ -10,8 +10,9 @@
 namespace eh {
 
 struct VerdictChange {
-  int entry = 0;
-  std::string scenario;
+  int entry = 0;         // for the order: catalog entries first, as in every report
+  std::string scenario;  // its id
+  std::string label;     // how messages name it: ScenarioRecord::label()
   std::string claim;
   std::string toolchain;
   std::string old_verdict;  // "" when the claim is new
@@ -29,6 +30,10 @@ struct Comparison {
 
   bool drift() const { return !changes.empty() || !only_in_run.empty(); }
 };
+
+/// A timing verdict skipped because its run was in quick mode: on either
+/// side of a comparison it says nothing about drift.
+bool quick_skip(const ClaimVerdict& v);
 
 Comparison compare_results(const Results& baseline, const Results& run);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "compare.h"
 #include "generate.h"
 #include "report_markdown.h"
 #include "text.h"
@@ -56,9 +57,8 @@ std::string junit_export(const Results& r, const Results* baseline) {
         if (v.verdict == Verdict::error) {
           ++se;
           body += fmt::format("      <error type=\"error\" message=\"{}\"/>\n", xml_escape(v.reason));
-        } else if (bc && bc->verdicts.count(tc) && bc->verdicts.at(tc).verdict != v.verdict &&
-                   !(v.verdict == Verdict::skipped && v.reason == "quick mode") &&
-                   !(bc->verdicts.at(tc).verdict == Verdict::skipped && bc->verdicts.at(tc).reason == "quick mode")) {
+        } else if (bc && bc->verdicts.count(tc) && bc->verdicts.at(tc).verdict != v.verdict && !quick_skip(v) &&
+                   !quick_skip(bc->verdicts.at(tc))) {
           ++sf;
           body += fmt::format(
               "      <failure type=\"drift\" message=\"{} -> {} against the baseline\">was: {}\nnow: {}</failure>\n",

@@ -32,8 +32,8 @@ std::string quick_note(const Results& r) {
   int cells = 0, quick = 0;
   for (const auto& s : r.scenarios)
     for (const auto& [tc, run] : s.runs) ++cells, quick += run.quick;
-  if (cells == 0) return r.quick ? ", quick mode: timing claims skipped" : "";
-  if (quick == cells) return ", quick mode: timing claims skipped";
+  // A set without cells (nothing ran) has only the run's own flag to go by.
+  if (cells == 0 ? r.quick : quick == cells) return ", quick mode: timing claims skipped";
   if (quick == 0) return "";
   return fmt::format(", {} of {} cells from quick runs (their timing claims skipped; EVIDENCE.md says which)", quick,
                      cells);

@@ -264,21 +264,21 @@ std::string untrusted(const HarnessFacts& f, const std::string& stdout_text, con
   if (f.foreign_lines)
     return fmt::format("{} line{} of the records file do not carry the run's nonce (first: '{}')", f.foreign_lines,
                        f.foreign_lines == 1 ? "" : "s", f.first_foreign);
+  const char* were = rounds == 1 ? "was" : "were";
   std::size_t printed = 0, other = 0;
   for (const auto& br : parse_bench_output(stdout_text)) (br.name == benchmark ? printed : other)++;
   if (printed < rounds && other == 0)
     return fmt::format(
         "the test binary printed {} result{} for {} where {} {} run: the code under test writes to stdout while "
         "the benchmark runs, which breaks the result line (write to io.Discard or a file instead)",
-        printed, printed == 1 ? "" : "s", benchmark, rounds, rounds == 1 ? "was" : "were");
+        printed, printed == 1 ? "" : "s", benchmark, rounds, were);
   if (printed != rounds || other != 0)
     return fmt::format(
         "the test binary printed {} result{} for {} and {} for other benchmarks where {} {} run: "
         "something else prints benchmark lines",
-        printed, printed == 1 ? "" : "s", benchmark, other, rounds, rounds == 1 ? "was" : "were");
-  if (round_results(f.bench_runs).size() != rounds)
-    return fmt::format("the records hold {} benchmark rounds where {} {} run", round_results(f.bench_runs).size(),
-                       rounds, rounds == 1 ? "was" : "were");
+        printed, printed == 1 ? "" : "s", benchmark, other, rounds, were);
+  if (const std::size_t recorded = round_results(f.bench_runs).size(); recorded != rounds)
+    return fmt::format("the records hold {} benchmark rounds where {} {} run", recorded, rounds, were);
   return "";
 }
 
@@ -549,11 +549,11 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
       VariantObservation& o = obs[n];
       if (progress) {
         const std::size_t after = o.samples.size() + static_cast<std::size_t>(count);
-        progress(
+        const std::string of =
             after <= static_cast<std::size_t>(ts.samples)
-                ? fmt::format("{} {} {}: timing {}/{}", vp.toolchain->version, vp.scenario->id, n, after, ts.samples)
-                : fmt::format("{} {} {}: timing {}, more while a median is not within {:g}% (up to {})",
-                              vp.toolchain->version, vp.scenario->id, n, after, ts.target * 100, ts.max_samples));
+                ? fmt::format("/{}", ts.samples)
+                : fmt::format(", more while a median is not within {:g}% (up to {})", ts.target * 100, ts.max_samples);
+        progress(fmt::format("{} {} {}: timing {}{}", vp.toolchain->version, vp.scenario->id, n, after, of));
       }
       HarnessFacts hf;
       ProcessResult r = run_recorded(vp,
