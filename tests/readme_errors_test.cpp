@@ -56,11 +56,7 @@ claims:
         matches: "moved to heap: t"
 )";
 
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  auto at = s.find(from);
-  REQUIRE(at != std::string::npos);
-  return s.replace(at, from.size(), to);
-}
+using test::replace;
 
 /// `text` from the first `from` on: what comes before it (the toolchain
 /// line, naming this machine's go) is not part of the message.

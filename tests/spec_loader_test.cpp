@@ -65,11 +65,7 @@ std::string errors(const std::string& text) {
   return out;
 }
 
-std::string replace(std::string s, const std::string& from, const std::string& to) {
-  auto at = s.find(from);
-  REQUIRE(at != std::string::npos);
-  return s.replace(at, from.size(), to);
-}
+using test::replace;
 
 // One mistake per row, in the style of Go's testdir: the spec above with
 // `from` replaced by `to`, and every word of the errors it gets, with the

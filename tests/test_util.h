@@ -40,6 +40,14 @@ inline std::string read_repo_file(const std::string& rel) {
 
 inline std::string fixture(const std::string& name) { return read_repo_file("tests/fixtures/" + name); }
 
+/// `s` with its first `from` replaced by `to`; a `from` that is not there
+/// fails the test (a spec edited under a test that breaks one thing).
+inline std::string replace(std::string s, const std::string& from, const std::string& to) {
+  auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+
 /// Whether the golden files are to be rewritten (ESCAPE_HARNESS_UPDATE_GOLDEN=1):
 /// after a deliberate change; review the diff like code.
 inline bool updating_golden() { return std::getenv("ESCAPE_HARNESS_UPDATE_GOLDEN") != nullptr; }

@@ -50,45 +50,41 @@ TEST_CASE("the GitHub Actions matrix workflow matches the CLI and the baseline",
   for (const auto& t : baseline->toolchains) baseline_versions.insert(t.version);
   CHECK(versions == baseline_versions);
 
+  // Each job is built where the project is tested, with the packages
+  // .ci/bootstrap names, and uploads its results even when a leg has an error.
   bool setup_go = false;
   int commands = 0;
-  for (const auto& job : {run, wf["jobs"]["drift"]}) {
+  for (const char* name : {"run", "drift"}) {
+    INFO(name);
+    YAML::Node job = wf["jobs"][name];
     REQUIRE(job);
+    CHECK(job["container"].as<std::string>() == "debian:12");
+    int installs = 0, uploads = 0;
     for (const auto& step : job["steps"]) {
       if (step["uses"] && step["uses"].as<std::string>().starts_with("actions/setup-go@")) {
         setup_go = true;
         CHECK(step["with"]["go-version"].as<std::string>() == "${{ matrix.go }}");
       }
+      if (step["uses"] && step["uses"].as<std::string>().starts_with("actions/upload-artifact@")) {
+        ++uploads;
+        CHECK(step["if"].as<std::string>() == "always()");
+      }
       if (!step["run"]) continue;
-      for (const auto& args : harness_commands(step["run"].as<std::string>())) {
-        INFO(step["run"].as<std::string>());
+      const std::string script = step["run"].as<std::string>();
+      if (script.find("apt-get") != std::string::npos) FAIL("a step installs packages itself: " << script);
+      installs += script == ".ci/bootstrap --build";
+      for (const auto& args : harness_commands(script)) {
+        INFO(script);
         CHECK(valid_command_line(args, &err));
         INFO(err);
         ++commands;
       }
     }
-  }
-  CHECK(setup_go);
-  CHECK(commands == 3);  // run, merge, check
-  // Built where the project is tested, with the packages .ci/bootstrap names;
-  // results uploaded and the drift job run even when a leg has an error.
-  for (const char* name : {"run", "drift"}) {
-    INFO(name);
-    YAML::Node job = wf["jobs"][name];
-    CHECK(job["container"].as<std::string>() == "debian:12");
-    int installs = 0, uploads = 0;
-    for (const auto& step : job["steps"]) {
-      if (step["run"] && step["run"].as<std::string>().find("apt-get") != std::string::npos)
-        FAIL("a step installs packages itself: " << step["run"].as<std::string>());
-      installs += step["run"] && step["run"].as<std::string>() == ".ci/bootstrap --build";
-      if (step["uses"] && step["uses"].as<std::string>().starts_with("actions/upload-artifact@")) {
-        ++uploads;
-        CHECK(step["if"].as<std::string>() == "always()");
-      }
-    }
     CHECK(installs == 1);
     CHECK(uploads == 1);
   }
+  CHECK(setup_go);
+  CHECK(commands == 3);  // run, merge, check
   CHECK(wf["jobs"]["drift"]["if"].as<std::string>() == "always()");
   CHECK(wf["jobs"]["drift"]["needs"].as<std::string>() == "run");
   // The merge step names one artifact per matrix version.
