@@ -45,25 +45,33 @@ void ResultCache::store_facts(const std::string& key, const VariantObservation& 
   fs_.write(join_path(dir_, "facts/" + key + ".json"), header(key) + observation_to_json_text(o), &err);
 }
 
-std::optional<std::vector<double>> ResultCache::timing(const std::string& key) {
+std::optional<TimingSamples> ResultCache::timing(const std::string& key) {
   if (dir_.empty() || !read_) return std::nullopt;
   std::string err;
   auto text = body(fs_.read(join_path(dir_, "timing/" + key + ".json"), &err), key);
   if (!text) return std::nullopt;
   auto j = nlohmann::json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("samples") || !j["samples"].is_array()) return std::nullopt;
-  std::vector<double> out;
+  auto is_array = [&](const char* k) { return j.is_object() && j.contains(k) && j[k].is_array(); };
+  if (j.is_discarded() || !is_array("samples") || !is_array("iterations") || !j.contains("taken") ||
+      !j["taken"].is_string() || j["samples"].size() != j["iterations"].size())
+    return std::nullopt;
+  TimingSamples out;
   for (const auto& x : j["samples"])
-    if (x.is_number()) out.push_back(x.get<double>());
+    if (x.is_number()) out.ns_per_op.push_back(x.get<double>());
+  for (const auto& x : j["iterations"])
+    if (x.is_number_integer()) out.iterations.push_back(x.get<std::int64_t>());
+  if (out.ns_per_op.size() != out.iterations.size() || out.iterations.size() != j["samples"].size())
+    return std::nullopt;
+  out.taken = j["taken"].get<std::string>();
   ++hits_;
   return out;
 }
 
-void ResultCache::store_timing(const std::string& key, const std::vector<double>& samples) {
+void ResultCache::store_timing(const std::string& key, const TimingSamples& samples) {
   if (dir_.empty()) return;
   std::string err;
-  fs_.write(join_path(dir_, "timing/" + key + ".json"),
-            header(key) + nlohmann::json{{"samples", samples}}.dump() + "\n", &err);
+  const nlohmann::json j{{"samples", samples.ns_per_op}, {"iterations", samples.iterations}, {"taken", samples.taken}};
+  fs_.write(join_path(dir_, "timing/" + key + ".json"), header(key) + j.dump() + "\n", &err);
 }
 
 }  // namespace eh

@@ -10,6 +10,7 @@
 // Entries are results.json fragments in <dir>/facts/<key>.json and
 // <dir>/timing/<key>.json, written atomically through FileSystem.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,14 @@
 
 namespace eh {
 
+/// A variant's timing samples: ns/op and b.N of each run, and the date of
+/// the run that took them.
+struct TimingSamples {
+  std::vector<double> ns_per_op;
+  std::vector<std::int64_t> iterations;
+  std::string taken;
+};
+
 class ResultCache {
  public:
   /// `dir` empty: a cache that stores nothing and finds nothing.
@@ -26,8 +35,10 @@ class ResultCache {
 
   std::optional<VariantObservation> facts(const std::string& key);
   void store_facts(const std::string& key, const VariantObservation& o);
-  std::optional<std::vector<double>> timing(const std::string& key);
-  void store_timing(const std::string& key, const std::vector<double>& samples);
+  /// An entry without one b.N per sample or without its date (written by
+  /// an older harness) is not found.
+  std::optional<TimingSamples> timing(const std::string& key);
+  void store_timing(const std::string& key, const TimingSamples& samples);
 
   int hits() const { return hits_; }
 

@@ -379,12 +379,14 @@ CatalogOutcome run_catalog(const CatalogOptions& o, CliContext& ctx, const Resul
   auto work_lock = own_work_dir(ctx, o, work);
   if (!work_lock) return {kExitBadInput, {}};
   RunPlan plan = make_plan(*scenarios, module, std::move(*toolchains), work, timing);
-  Runner runner(ctx.processes, ctx.fs, module, plan, runner_options(ctx, o), ctx.interrupts);
+  Results results = empty_results(ctx, plan, module, *specs, o.quick);
+  RunOptions ro = runner_options(ctx, o);
+  ro.date = results.date;
+  Runner runner(ctx.processes, ctx.fs, module, plan, std::move(ro), ctx.interrupts);
   if (!runner.prepare(&err)) {
     fmt::print(ctx.err, "escape-harness {}: work directory: {}\n", o.command, err);
     return {kExitBadInput, {}};
   }
-  Results results = empty_results(ctx, plan, module, *specs, o.quick);
   if (!measure_and_judge(ctx, o, plan, runner, results, baseline)) return interrupted(ctx.interrupts.signal());
 
   print_summary(ctx, results, plan, runner);

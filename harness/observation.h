@@ -81,6 +81,8 @@ struct VariantObservation {
   std::int64_t pprof_mallocs = 0;                     // the mallocs of those calls, counted
   std::int64_t pprof_tiny = -1;                       // of them, packed by the tiny allocator (-1: unknown)
   std::vector<double> samples;                        // ns/op, one per timing run
+  std::vector<std::int64_t> sample_iterations;        // b.N of each of those runs
+  std::string samples_taken;                          // the date of the run that took them
   std::optional<std::vector<CpuStack>> cpu;           // a CPU profile of the benchmark, when a spec reads one
   std::int64_t cpu_total = 0;                         // its samples in all
   std::vector<WhyChain> chains;                       // why things escape in the variant's code (-m=2, -json)

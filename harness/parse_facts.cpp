@@ -131,12 +131,18 @@ HarnessFacts parse_records(std::string_view text, std::string_view nonce) {
   return out;
 }
 
-std::vector<double> round_results(const std::vector<std::pair<std::int64_t, std::int64_t>>& runs) {
-  std::vector<double> out;
+std::vector<BenchRound> bench_rounds(const std::vector<std::pair<std::int64_t, std::int64_t>>& runs) {
+  std::vector<BenchRound> out;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     bool last = i + 1 == runs.size() || runs[i + 1].first == 1;
-    if (last) out.push_back(static_cast<double>(runs[i].second) / static_cast<double>(runs[i].first));
+    if (last) out.push_back({runs[i].first, static_cast<double>(runs[i].second) / static_cast<double>(runs[i].first)});
   }
+  return out;
+}
+
+std::vector<double> round_results(const std::vector<std::pair<std::int64_t, std::int64_t>>& runs) {
+  std::vector<double> out;
+  for (const BenchRound& r : bench_rounds(runs)) out.push_back(r.ns_per_op);
   return out;
 }
 

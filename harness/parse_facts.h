@@ -70,9 +70,17 @@ HarnessFacts parse_harness_facts(std::string_view text);
 /// `nonce` and a space; the rest reads as parse_harness_facts reads a line.
 HarnessFacts parse_records(std::string_view text, std::string_view nonce);
 
-/// The ns/op of each -test.count round of a benchmark from its runs: a
-/// round starts at b.N = 1 (the testing package's first, calibrating run)
-/// and its result is its last run.
+/// One -test.count round of a benchmark: its last run's b.N and ns/op.
+struct BenchRound {
+  std::int64_t iterations = 0;
+  double ns_per_op = 0;
+};
+
+/// Each -test.count round of a benchmark from its runs: a round starts at
+/// b.N = 1 (the testing package's first, calibrating run) and its result is
+/// its last run.
+std::vector<BenchRound> bench_rounds(const std::vector<std::pair<std::int64_t, std::int64_t>>& runs);
+/// The ns/op of each of those rounds.
 std::vector<double> round_results(const std::vector<std::pair<std::int64_t, std::int64_t>>& runs);
 
 /// The samples of `go tool pprof -traces` output, each with its value (the

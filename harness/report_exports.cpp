@@ -1,5 +1,9 @@
 #include "report_exports.h"
 
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "compare.h"
@@ -10,33 +14,91 @@
 
 namespace eh {
 
+namespace {
+
+/// A variant's place in the export: the pair it belongs to (the bug a fix
+/// fixes, named as the bug is) and its part in it, `bug` for the bug, so
+/// that `benchstat -col /variant` puts every bug in the first column and
+/// compares each fix with its own. A variant in no pair is a pair of its
+/// own under its own name.
+struct BenchKey {
+  enum Part { bug, fix, alone } part = alone;
+  std::string pair, variant;
+};
+
+BenchKey bench_key(const ScenarioRecord& s, const VariantRecord& v) {
+  const std::string own = v.sweep.empty() ? v.name : v.sweep;
+  if (!v.fixes.empty()) {
+    // A sweep's fix of a sweep fixes the bug at the same value.
+    const bool sweep_of_sweep = !s.variant(v.fixes) && !v.sweep.empty();
+    return {BenchKey::fix, sweep_of_sweep ? fmt::format("{}/{}={}", v.fixes, v.param, v.value) : v.fixes, own};
+  }
+  for (const auto& f : s.variants)
+    if (!f.fixes.empty() && (f.fixes == v.name || (!v.sweep.empty() && f.fixes == v.sweep)))
+      return {BenchKey::bug, v.name, "bug"};
+  return {BenchKey::alone, v.name, own};
+}
+
+std::string bench_name(const ScenarioRecord& s, const BenchKey& k, int procs) {
+  const std::string prefix = s.from_catalog() ? fmt::format("Entry{:02d}", s.entry) : camel_case(s.id);
+  return fmt::format("Benchmark{}/pair={}/variant={}-{}", prefix, k.pair, k.variant, procs);
+}
+
+/// The variants in the order their columns should come: bugs (so that
+/// `variant=bug` is the first column of every table), fixes, the rest.
+std::vector<std::pair<const VariantRecord*, BenchKey>> bench_order(const ScenarioRecord& s) {
+  std::vector<std::pair<const VariantRecord*, BenchKey>> out;
+  for (auto part : {BenchKey::bug, BenchKey::fix, BenchKey::alone})
+    for (const auto& v : s.variants)
+      if (BenchKey k = bench_key(s, v); k.part == part) out.emplace_back(&v, std::move(k));
+  return out;
+}
+
+}  // namespace
+
 std::string benchstat_export(const Results& r) {
-  std::string out;
+  std::string out = "# " + r.generated_by +
+                    ": allocs/op and B/op are exact counts (one line per process that counted them),\n"
+                    "# ns/op the timing samples only; `run:` is the run that measured the lines below it.\n"
+                    "#   benchstat -col /variant FILE     each fix against its own bug (pair=)\n"
+                    "#   benchstat -col goversion FILE    the toolchains\n"
+                    "Unit allocs/op assume=exact\nUnit B/op assume=exact\n";
+  // A configuration line holds until the next one of its key.
+  std::optional<std::string> run;
+  auto run_line = [&](const std::string& date) {
+    const std::string value = date.empty() ? "unknown" : date;
+    if (value == run) return std::string();
+    run = value;
+    return fmt::format("run: {}\n", value);
+  };
   for (const auto& t : r.toolchains) {
-    out += fmt::format("goos: {}\ngoarch: {}\ngoversion: {}\n", t.goos, t.goarch, t.version);
+    out += fmt::format("\ngoos: {}\ngoarch: {}\ngoversion: {}\n", t.goos, t.goarch, t.version);
     if (!t.cpu.empty()) out += fmt::format("cpu: {}\n", t.cpu);
     for (const auto& s : r.scenarios) {
-      out += fmt::format("pkg: {}/{}\n", kModulePath, s.id);
-      for (const auto& v : s.variants) {
-        auto it = v.results.find(t.version);
-        if (it == v.results.end() || it->second.status != RunStatus::ok || !it->second.bench) continue;
+      auto cell = s.runs.find(t.version);
+      std::string counts;
+      std::vector<std::pair<std::string, std::string>> timing;  // the run that took them, the lines
+      for (const auto& [v, key] : bench_order(s)) {
+        auto it = v->results.find(t.version);
+        if (it == v->results.end() || it->second.status != RunStatus::ok || !it->second.bench) continue;
         const VariantObservation& o = it->second;
-        // A sweep's value is a key of its own (variant=bug/n=8), so that
-        // `benchstat -col /variant` compares bug and fix at each n.
-        const std::string keys =
-            v.sweep.empty() ? "variant=" + v.name : fmt::format("variant={}/{}={}", v.sweep, v.param, v.value);
-        std::string name = fmt::format("Benchmark{}/{}-{}", camel_case(s.id), keys, o.bench->procs);
-        std::string counts;
-        if (o.counts)
-          counts = fmt::format("\t{} B/op\t{} allocs/op", o.counts->bytes_per_call().to_decimal(4),
-                               o.counts->allocs_per_call().to_decimal(4));
-        std::vector<double> samples = o.samples;
-        if (samples.empty())
-          if (auto ns = o.bench->metric("ns/op")) samples.push_back(*ns);
-        for (double ns : samples) out += fmt::format("{}\t{}\t{} ns/op{}\n", name, o.bench->iterations, ns, counts);
+        const std::string name = bench_name(s, key, o.bench->procs);
+        std::vector<AllocCounts> processes = o.repeats;
+        if (processes.empty() && o.counts) processes.push_back(*o.counts);
+        for (const auto& c : processes)
+          counts += fmt::format("{}\t{}\t{} allocs/op\t{} B/op\n", name, c.calls, c.allocs_per_call().to_decimal(4),
+                                c.bytes_per_call().to_decimal(4));
+        if (o.samples.empty() || o.samples.size() != o.sample_iterations.size()) continue;
+        std::string lines;
+        for (std::size_t i = 0; i < o.samples.size(); ++i)
+          lines += fmt::format("{}\t{}\t{} ns/op\n", name, o.sample_iterations[i], o.samples[i]);
+        timing.emplace_back(o.samples_taken, std::move(lines));
       }
+      if (counts.empty() && timing.empty()) continue;
+      out += fmt::format("pkg: {}/{}\n", kModulePath, s.id);
+      if (!counts.empty()) out += run_line(cell == s.runs.end() ? "" : cell->second.date) + counts;
+      for (const auto& [date, lines] : timing) out += run_line(date) + lines;
     }
-    out += "\n";
   }
   return out;
 }

@@ -2,12 +2,17 @@
 // Exports for the tools Go engineers and CI already use. Pure functions of
 // the results (and, for JUnit, the drift baseline).
 //
-//   --export-benchstat FILE  the samples in the Go benchmark format: per
-//     toolchain and scenario, configuration lines (goos, goarch, goversion,
-//     cpu, pkg), then one line per sample, named
-//     BenchmarkScenario/variant=name-P, with exact B/op and allocs/op. So
-//       benchstat -col /variant FILE    compares bug and fix per entry,
-//       benchstat -col goversion FILE   compares toolchains.
+//   --export-benchstat FILE  the Go benchmark format. Exact counts, one line
+//     per process that counted them, in allocs/op and B/op (declared
+//     `Unit ... assume=exact`, so benchstat shows them without noise); ns/op
+//     only from timing samples, each line with its b.N. Configuration lines
+//     per toolchain and scenario (goos, goarch, goversion, cpu, pkg) and
+//     `run:`, the date of the run that measured the lines under it (samples
+//     from the cache keep theirs, so benchstat does not mix runs unasked).
+//     Names are BenchmarkEntryNN/pair=BUG/variant=V-P: `variant=bug` is the
+//     bug of the pair, each fix is in its bug's pair. So
+//       benchstat -col /variant FILE    each fix against its own bug,
+//       benchstat -col goversion FILE   the toolchains.
 //   --export-junit FILE  one test case per claim and toolchain; it fails
 //     when its verdict is `error` or differs from the baseline. A refuted
 //     claim that matches the baseline passes (the expected finding) and

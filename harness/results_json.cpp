@@ -163,6 +163,8 @@ ojson observation_json(const VariantObservation& o) {
     j["cpu"] = ojson{{"samples", o.cpu_total}, {"stacks", st}};
   }
   if (!o.samples.empty()) j["samples_ns_per_op"] = o.samples;
+  if (!o.sample_iterations.empty()) j["samples_iterations"] = o.sample_iterations;
+  if (!o.samples.empty() && !o.samples_taken.empty()) j["samples_taken"] = o.samples_taken;
   if (!o.chains.empty()) j["chains"] = chains_json(o.chains);
   if (!o.places.empty()) {
     ojson ps = ojson::array();
@@ -252,6 +254,9 @@ VariantObservation observation_from(const json& j) {
       o.cpu->push_back(CpuStack{s.at("samples").get<std::int64_t>(), s.at("stack").get<std::vector<std::string>>()});
   }
   if (j.contains("samples_ns_per_op")) o.samples = j.at("samples_ns_per_op").get<std::vector<double>>();
+  if (j.contains("samples_iterations"))
+    o.sample_iterations = j.at("samples_iterations").get<std::vector<std::int64_t>>();
+  o.samples_taken = j.value("samples_taken", "");
   if (j.contains("chains")) o.chains = chains_from(j.at("chains"));
   if (j.contains("places"))
     for (const auto& pj : j.at("places")) {

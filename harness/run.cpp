@@ -509,10 +509,16 @@ std::vector<std::string> Runner::timing_to_take(std::size_t t, std::size_t s, Ob
   // only on the same CPU model with the same sampling settings.
   std::vector<std::string> names = plan_.timed.at(s);
   std::erase_if(names, [&](const std::string& n) { return !obs.count(n) || obs[n].status != RunStatus::ok; });
-  for (const auto& n : names) obs[n].samples.clear();
+  for (const auto& n : names) {
+    obs[n].samples.clear();
+    obs[n].sample_iterations.clear();
+    obs[n].samples_taken = opt_.date;
+  }
   std::erase_if(names, [&](const std::string& n) {
     if (auto cached = cache_.timing(plan_.find(t, s, n)->timing_key)) {
-      obs[n].samples = *cached;
+      obs[n].samples = std::move(cached->ns_per_op);
+      obs[n].sample_iterations = std::move(cached->iterations);
+      obs[n].samples_taken = std::move(cached->taken);
       return true;
     }
     return false;
@@ -565,10 +571,14 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
       if (!why.empty()) {
         fail(o, why);
         o.samples.clear();
+        o.sample_iterations.clear();
         failed.insert(n);
         continue;
       }
-      for (double ns : round_results(hf.bench_runs)) o.samples.push_back(ns);
+      for (const BenchRound& b : bench_rounds(hf.bench_runs)) {
+        o.samples.push_back(b.ns_per_op);
+        o.sample_iterations.push_back(b.iterations);
+      }
     }
   };
   for (int taken = 0; taken < ts.samples && !interrupts_.signal(); taken += per_process)
@@ -599,7 +609,9 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
   for (auto more = imprecise(); !more.empty() && !interrupts_.signal(); more = imprecise()) round(more, per_process);
   if (interrupts_.signal()) return;
   for (const auto& n : names)
-    if (!failed.count(n)) cache_.store_timing(plan_.find(t, s, n)->timing_key, obs[n].samples);
+    if (!failed.count(n))
+      cache_.store_timing(plan_.find(t, s, n)->timing_key,
+                          TimingSamples{obs[n].samples, obs[n].sample_iterations, obs[n].samples_taken});
 }
 
 }  // namespace eh

@@ -51,6 +51,7 @@ struct RunOptions {
   /// every one (some counts differ from one process to the next).
   int count_processes = 3;
   std::string cpu_benchtime = "1s";  // the benchmark under a CPU profile
+  std::string date;                  // the run's (ISO 8601, UTC): stored with the timing samples it takes
 };
 
 /// Progress reports: what is running now, for the terminal. Called from the

@@ -107,10 +107,14 @@ TEST_CASE("a cache entry is used only under the key it was stored with", "[cache
   VariantObservation o;
   o.counts = AllocCounts{100, 100, 800};
   cache.store_facts("aaaa", o);
-  cache.store_timing("aaaa", {1.5, 2.5});
+  cache.store_timing("aaaa", {{1.5, 2.5}, {4000, 3000}, "2026-12-01T10:00:00Z"});
   REQUIRE(cache.facts("aaaa"));
   CHECK(cache.facts("aaaa")->counts->mallocs == 100);
-  CHECK(cache.timing("aaaa") == std::vector<double>{1.5, 2.5});
+  auto timing = cache.timing("aaaa");
+  REQUIRE(timing);
+  CHECK(timing->ns_per_op == std::vector<double>{1.5, 2.5});
+  CHECK(timing->iterations == std::vector<std::int64_t>{4000, 3000});
+  CHECK(timing->taken == "2026-12-01T10:00:00Z");
   // The same bytes under another key's name are not that key's measurement.
   fs.files["cache/facts/bbbb.json"] = fs.files.at("cache/facts/aaaa.json");
   fs.files["cache/timing/bbbb.json"] = fs.files.at("cache/timing/aaaa.json");
@@ -122,4 +126,10 @@ TEST_CASE("a cache entry is used only under the key it was stored with", "[cache
   CHECK_FALSE(cache.facts("aaaa"));
   fs.files["cache/timing/cccc.json"] = "{\"samples\": [1.0]}\n";
   CHECK_FALSE(cache.timing("cccc"));
+  // An older harness's entry (no b.N, no date) is measured again, not guessed.
+  fs.files["cache/timing/dddd.json"] = "escape-harness cache entry dddd\n{\"samples\": [1.0]}\n";
+  CHECK_FALSE(cache.timing("dddd"));
+  fs.files["cache/timing/eeee.json"] =
+      "escape-harness cache entry eeee\n{\"samples\": [1.0], \"iterations\": [], \"taken\": \"x\"}\n";
+  CHECK_FALSE(cache.timing("eeee"));
 }

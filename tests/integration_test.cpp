@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -219,7 +220,7 @@ TEST_CASE("actionlint finds nothing in the GitHub workflow", "[integration][work
   CHECK(out.out.empty());
 }
 
-TEST_CASE("real benchstat reads the export and compares the variants of each entry", "[integration][exports]") {
+TEST_CASE("real benchstat compares each fix with its own bug on the committed evidence", "[integration][exports]") {
   TempDir d;
   std::string export_path = d.path + "/bench.txt";
   auto c = harness({"check", "--baseline", test::repo_path("reports/results.json"), "--results",
@@ -227,36 +228,56 @@ TEST_CASE("real benchstat reads the export and compares the variants of each ent
   INFO(c.out << c.err);
   REQUIRE(c.ok());
   Results committed = read_results(test::repo_path("reports/results.json"));
-  SystemProcessRunner r;
-  Command b;
-  b.argv = {search_path("go", current_environment()["PATH"]),
-            "run",
-            "golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da",
-            "-col",
-            "/variant",
-            export_path};
-  Toolchain tc;
-  b.env = go_environment(tc, current_environment());
-  b.cwd = d.path;
-  b.timeout = std::chrono::minutes(5);
-  auto out = r.run(b);
-  INFO(out.err);
-  REQUIRE(out.ok());
+  auto benchstat = [&](std::vector<std::string> args) {
+    SystemProcessRunner r;
+    Command b;
+    b.argv = {search_path("go", current_environment()["PATH"]), "run",
+              "golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"};
+    b.argv.insert(b.argv.end(), args.begin(), args.end());
+    b.argv.push_back(export_path);
+    Toolchain tc;
+    b.env = go_environment(tc, current_environment());
+    b.cwd = d.path;
+    b.timeout = std::chrono::minutes(5);
+    auto out = r.run(b);
+    INFO(out.err);
+    REQUIRE(out.ok());
+    return out.out;
+  };
+  const std::string by_variant = benchstat({"-col", "/variant"});
+  // Exact counts and real samples: no comparison of single values, no
+  // interval that one value cannot give.
+  CHECK(by_variant.find("n=1)") == std::string::npos);
+  CHECK(by_variant.find("± ∞") == std::string::npos);
+  CHECK(by_variant.find("need >= ") == std::string::npos);
   for (const auto& s : committed.scenarios) {
     INFO(s.id);
-    auto at = out.out.find("pkg: escapeharness/" + s.id + "\n");
+    auto at = by_variant.find("pkg: escapeharness/" + s.id + "\n");
     REQUIRE(at != std::string::npos);
-    std::string table = out.out.substr(at, out.out.find("pkg: ", at + 1) - at);
-    // A column per variant that ran, and the three metrics.
-    int columns = 0;
-    std::set<std::string> names;  // a sweep is one column per variant name, a row per value
-    for (const auto& v : s.variants) names.insert(v.sweep.empty() ? v.name : v.sweep);
-    for (const auto& n : names)
-      columns += table.find("│ " + n) != std::string::npos || table.find(" " + n + " ") != std::string::npos;
-    CHECK(columns >= 2);
-    CHECK(table.find("allocs/op") != std::string::npos);
-    CHECK(table.find("B/op") != std::string::npos);
+    std::string tables = by_variant.substr(at, by_variant.find("pkg: ", at + 1) - at);
+    CHECK(tables.find("allocs/op") != std::string::npos);
+    CHECK(tables.find("B/op") != std::string::npos);
+    // Every table that compares anything has the bugs in its first column.
+    bool fixes = std::any_of(s.variants.begin(), s.variants.end(), [](const auto& v) { return !v.fixes.empty(); });
+    if (fixes) CHECK(tables.find("│     bug ") != std::string::npos);
   }
+  // Entry 11's finding is a time: 42 ms against 0.32 ms. The timed pair is
+  // compared by its samples, with a p-value or n of both sides.
+  auto at = by_variant.find("pkg: escapeharness/value-copy\n");
+  REQUIRE(at != std::string::npos);
+  std::string vc = by_variant.substr(at, by_variant.find("pkg: ", at + 1) - at);
+  auto sec = vc.find("sec/op");
+  REQUIRE(sec != std::string::npos);
+  auto row = vc.find("Entry11/pair=bug-1k-2", sec);
+  REQUIRE(row != std::string::npos);
+  std::string line = vc.substr(row, vc.find('\n', row) - row);
+  CHECK_THAT(line, Catch::Matches(".* -9[0-9]\\.[0-9]+% \\((p=0\\.000 )?n=[0-9]+\\).*"));
+
+  // The toolchains side by side: samples of one matrix run are one table.
+  const std::string by_version = benchstat({"-col", "goversion"});
+  CHECK(by_version.find("n=1)") == std::string::npos);
+  CHECK(by_version.find("go1.19.8") != std::string::npos);
+  CHECK(by_version.find("go1.27.3") != std::string::npos);
 }
 
 TEST_CASE("the progress line redraws in place on a terminal, plain lines in a pipe", "[integration][terminal]") {

@@ -10,19 +10,78 @@
 
 using namespace eh;
 
-TEST_CASE("the benchstat export reads back as benchmark results", "[exports]") {
+TEST_CASE("the benchstat export: exact counts per process and only real timing samples", "[exports]") {
   Results r = test::sample_results();
+  auto& cell = r.scenarios[0].variants[0].results.at("go1.26.8");
+  cell.repeats = {*cell.counts, *cell.counts, AllocCounts{10000, 61, 976}};
+  r.scenarios[0].runs["go1.26.8"] = CellRun{"2026-12-01T10:00:00Z", false};
+  r.toolchains.push_back(ToolchainInfo{"go1.27.3", "linux", "amd64", "AMD EPYC"});
   std::string text = benchstat_export(r);
+  CHECK_THAT(text, Catch::Contains("Unit allocs/op assume=exact\nUnit B/op assume=exact\n"));
   auto rs = parse_bench_output(text);
-  // bug has three timing samples on go1.26.8; fix is skipped there.
-  REQUIRE(rs.size() == 3);
-  CHECK(rs[0].name == "BenchmarkDemo/variant=bug");
-  CHECK(rs[0].procs == 2);
-  CHECK(rs[0].metric("ns/op") == 5.0);
-  CHECK(rs[0].metric("B/op") == 0.096);
+  // bug: three processes' counts, three timing samples; fix is skipped on
+  // go1.26.8 and on go1.27.3 has counts but no samples, so no ns/op at all.
+  REQUIRE(rs.size() == 7);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(rs[i].name == "BenchmarkEntry03/pair=bug/variant=bug");
+    CHECK(rs[i].procs == 2);
+    CHECK(rs[i].iterations == 10000);
+    CHECK_FALSE(rs[i].metric("ns/op"));
+    CHECK(rs[i].config.at("goversion") == "go1.26.8");
+    CHECK(rs[i].config.at("pkg") == "escapeharness/demo");
+    CHECK(rs[i].config.at("run") == "2026-12-01T10:00:00Z");
+  }
   CHECK(rs[0].metric("allocs/op") == 0.006);
-  CHECK(rs[0].config.at("goversion") == "go1.26.8");
-  CHECK(rs[0].config.at("pkg") == "escapeharness/demo");
+  CHECK(rs[0].metric("B/op") == 0.096);
+  CHECK(rs[2].metric("allocs/op") == 0.0061);
+  // The samples are the timing runs', each with its own b.N, under the date
+  // of the run that took them (here an earlier one, from the cache).
+  for (int i = 3; i < 6; ++i) {
+    CHECK(rs[i].name == "BenchmarkEntry03/pair=bug/variant=bug");
+    CHECK_FALSE(rs[i].metric("allocs/op"));
+    CHECK(rs[i].config.at("run") == "2026-11-20T09:00:00Z");
+  }
+  CHECK(rs[3].metric("ns/op") == 5.0);
+  CHECK(rs[4].iterations == 250000);
+  CHECK(rs[6].config.at("goversion") == "go1.27.3");
+  CHECK_FALSE(rs[6].metric("ns/op"));
+}
+
+TEST_CASE("the benchstat export names each fix after the bug it fixes", "[exports]") {
+  Results r = test::sample_results();
+  ScenarioRecord& s = r.scenarios[0];
+  VariantRecord sweep_bug = s.variants[0];
+  s.variants[1].fixes = "bug";
+  s.variants[1].results.at("go1.26.8") = s.variants[0].results.at("go1.26.8");
+  auto point = [&](std::string sweep, std::string value, std::string fixes) {
+    VariantRecord v = sweep_bug;
+    v.name = sweep + "/n=" + value;
+    v.sweep = sweep;
+    v.param = "n";
+    v.value = value;
+    v.fixes = fixes;
+    return v;
+  };
+  VariantRecord alone = sweep_bug;
+  alone.name = "pin";
+  VariantRecord reuse = sweep_bug;
+  reuse.name = "fix-reuse";
+  reuse.fixes = "grow/n=8";
+  s.variants = {s.variants[1], alone, point("fix-grow", "8", "grow"), s.variants[0], point("grow", "8", ""), reuse};
+  std::vector<std::string> names;
+  for (const auto& b : parse_bench_output(benchstat_export(r)))
+    if (b.config.at("goversion") == "go1.26.8" && b.metric("allocs/op") && names.size() < 30 &&
+        (names.empty() || names.back() != b.name))
+      names.push_back(b.name);
+  // Bugs first, then fixes, then variants in no pair.
+  CHECK(names == std::vector<std::string>{
+                     "BenchmarkEntry03/pair=bug/variant=bug",
+                     "BenchmarkEntry03/pair=grow/n=8/variant=bug",
+                     "BenchmarkEntry03/pair=bug/variant=fix",
+                     "BenchmarkEntry03/pair=grow/n=8/variant=fix-grow",
+                     "BenchmarkEntry03/pair=grow/n=8/variant=fix-reuse",
+                     "BenchmarkEntry03/pair=pin/variant=pin",
+                 });
 }
 
 TEST_CASE("JUnit: a case per claim and toolchain, drift fails, known refutations pass", "[exports]") {

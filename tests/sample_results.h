@@ -98,6 +98,8 @@ inline Results sample_results() {
   d.code = "func walk(n Node) int { // @param";
   o.diagnostics = {d};
   o.samples = {5.0, 4.0, 6.0};
+  o.sample_iterations = {200000, 250000, 160000};
+  o.samples_taken = "2026-11-20T09:00:00Z";
   bug.results["go1.26.8"] = o;
   s.variants.push_back(bug);
   VariantRecord fix;
@@ -112,6 +114,7 @@ inline Results sample_results() {
   pp.pprof_sites = std::vector<AllocSite>{alloc_site(1001, 16016, {"p.f", "p.harnessLoop"})};
   pp.pprof_calls = 1001;
   pp.samples.clear();
+  pp.sample_iterations.clear();
   fix.results["go1.27.3"] = pp;
   s.variants.push_back(fix);
   r.scenarios.push_back(s);
