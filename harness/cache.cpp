@@ -35,7 +35,9 @@ std::optional<VariantObservation> ResultCache::facts(const std::string& key) {
   auto text = body(fs_.read(join_path(dir_, "facts/" + key + ".json"), &err), key);
   if (!text) return std::nullopt;
   auto o = observation_from_json_text(*text, &err);
-  if (o) ++hits_;
+  if (!o) return o;
+  ++hits_;
+  o->seconds = 0;  // no process ran for it in this run
   return o;
 }
 

@@ -1,5 +1,6 @@
 #include "report_exports.h"
 
+#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -103,54 +104,84 @@ std::string benchstat_export(const Results& r) {
   return out;
 }
 
+namespace {
+
+/// Seconds the processes measuring scenario `s` on toolchain `tc` took in
+/// the run (0 for what came from the cache).
+double cell_seconds(const ScenarioRecord& s, const std::string& tc) {
+  double sum = 0;
+  for (const auto& v : s.variants)
+    if (auto it = v.results.find(tc); it != v.results.end()) sum += it->second.seconds;
+  return sum;
+}
+
+}  // namespace
+
 std::string junit_export(const Results& r, const Results* baseline) {
-  int tests = 0, failures = 0, errors = 0;
+  struct Counts {
+    int tests = 0, failures = 0, errors = 0, skipped = 0;
+    double seconds = 0;
+    /// Both schemas give <testsuites> no `skipped`: only a suite counts them.
+    std::string attrs(bool suite) const {
+      return fmt::format("tests=\"{}\" failures=\"{}\" errors=\"{}\"{} time=\"{:.3f}\"", tests, failures, errors,
+                         suite ? fmt::format(" skipped=\"{}\"", skipped) : "", seconds);
+    }
+  } all;
   std::string suites;
   for (const auto& s : r.scenarios) {
-    int st = 0, sf = 0, se = 0;
+    Counts suite;
     std::string cases;
     const ScenarioRecord* bs = baseline ? baseline->scenario(s.id) : nullptr;
+    // A claim's time is an even share of its cell's: the claims of a
+    // toolchain are judged on the same measurements.
+    std::map<std::string, int> judged;
+    for (const auto& c : s.claims)
+      for (const auto& [tc, v] : c.verdicts) ++judged[tc];
+    for (const auto& [tc, n] : judged) suite.seconds += cell_seconds(s, tc);
     for (const auto& c : s.claims) {
       const ClaimRecord* bc = bs ? bs->claim(c.id) : nullptr;
       for (const auto& [tc, v] : c.verdicts) {
-        ++st;
+        ++suite.tests;
         std::string body;
         std::string word(to_string(v.verdict));
         if (v.verdict == Verdict::error) {
-          ++se;
+          ++suite.errors;
           body += fmt::format("      <error type=\"error\" message=\"{}\"/>\n", xml_escape(v.reason));
         } else if (bc && bc->verdicts.count(tc) && bc->verdicts.at(tc).verdict != v.verdict && !quick_skip(v) &&
                    !quick_skip(bc->verdicts.at(tc))) {
-          ++sf;
+          ++suite.failures;
           body += fmt::format(
               "      <failure type=\"drift\" message=\"{} -> {} against the baseline\">was: {}\nnow: {}</failure>\n",
               to_string(bc->verdicts.at(tc).verdict), word, xml_escape(key_number(bc->verdicts.at(tc))),
               xml_escape(key_number(v)));
         } else if (v.verdict == Verdict::skipped) {
-          body += fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(v.reason));
+          // The reason as text: the Jenkins schema gives <skipped> no attributes.
+          ++suite.skipped;
+          body += fmt::format("      <skipped>{}</skipped>\n", xml_escape(v.reason));
         }
         std::string out = fmt::format("{}: {}\n", word, key_number(v));
         for (const auto& e : v.expectations)
           out += fmt::format("- {}: {}; expected {}; observed {}{}\n", e.expectation, to_string(e.verdict), e.expected,
                              e.observed, e.reason.empty() ? "" : " (" + e.reason + ")");
         cases += fmt::format(
-            "    <testcase name=\"{} on {}\" classname=\"escape-harness.{}{}\">\n{}"
+            "    <testcase name=\"{} on {}\" classname=\"escape-harness.{}{}\" time=\"{:.3f}\">\n{}"
             "      <system-out>{}</system-out>\n    </testcase>\n",
             xml_escape(c.id), xml_escape(tc), s.from_catalog() ? fmt::format("entry{:02d}.", s.entry) : "",
-            xml_escape(s.id), body, xml_escape(out));
+            xml_escape(s.id), cell_seconds(s, tc) / judged.at(tc), body, xml_escape(out));
       }
     }
-    tests += st;
-    failures += sf;
-    errors += se;
-    suites +=
-        fmt::format("  <testsuite name=\"{}: {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}  </testsuite>\n",
-                    xml_escape(s.label()), xml_escape(s.title), st, sf, se, cases);
+    all.tests += suite.tests;
+    all.failures += suite.failures;
+    all.errors += suite.errors;
+    all.skipped += suite.skipped;
+    all.seconds += suite.seconds;
+    suites += fmt::format("  <testsuite name=\"{}: {}\" {}>\n{}  </testsuite>\n", xml_escape(s.label()),
+                          xml_escape(s.title), suite.attrs(true), cases);
   }
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<testsuites name=\"escape-harness\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}</testsuites>\n",
-      tests, failures, errors, suites);
+      "<testsuites name=\"escape-harness\" {}>\n{}</testsuites>\n",
+      all.attrs(false), suites);
 }
 
 }  // namespace eh

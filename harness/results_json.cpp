@@ -1,3 +1,4 @@
+#include <cmath>
 #include "results_json.h"
 
 #include <fmt/format.h>
@@ -165,6 +166,7 @@ ojson observation_json(const VariantObservation& o) {
   if (!o.samples.empty()) j["samples_ns_per_op"] = o.samples;
   if (!o.sample_iterations.empty()) j["samples_iterations"] = o.sample_iterations;
   if (!o.samples.empty() && !o.samples_taken.empty()) j["samples_taken"] = o.samples_taken;
+  if (o.seconds > 0) j["seconds"] = std::round(o.seconds * 1000) / 1000;
   if (!o.chains.empty()) j["chains"] = chains_json(o.chains);
   if (!o.places.empty()) {
     ojson ps = ojson::array();
@@ -257,6 +259,7 @@ VariantObservation observation_from(const json& j) {
   if (j.contains("samples_iterations"))
     o.sample_iterations = j.at("samples_iterations").get<std::vector<std::int64_t>>();
   o.samples_taken = j.value("samples_taken", "");
+  o.seconds = j.value("seconds", 0.0);
   if (j.contains("chains")) o.chains = chains_from(j.at("chains"));
   if (j.contains("places"))
     for (const auto& pj : j.at("places")) {

@@ -118,9 +118,24 @@ Command Runner::binary_command(const VariantPlan& vp, std::vector<std::string> a
   return c;
 }
 
+namespace {
+/// Where the calling thread adds the time of the processes it runs: the
+/// variant it is measuring (set by Measuring), or nowhere.
+thread_local std::chrono::milliseconds* t_spent = nullptr;
+
+struct Measuring {
+  explicit Measuring(std::chrono::milliseconds* spent) { t_spent = spent; }
+  ~Measuring() { t_spent = nullptr; }
+  Measuring(const Measuring&) = delete;
+  Measuring& operator=(const Measuring&) = delete;
+};
+}  // namespace
+
 ProcessResult Runner::run(const Command& c) {
   (c.argv.at(0).ends_with("/go") ? go_started_ : binaries_started_)++;
-  return processes_.run(c);
+  ProcessResult r = processes_.run(c);
+  if (t_spent) *t_spent += r.elapsed;
+  return r;
 }
 
 /// Whether -m=2 prints a line that -m does not: an explanation's heading
@@ -488,7 +503,13 @@ FactsTable Runner::facts(const ProgressFn& progress, const ScenarioDoneFn& done)
         std::lock_guard<std::mutex> lock(progress_mu_);
         progress(fmt::format("{} {} {}: facts", vp.toolchain->version, vp.scenario->id, vp.variant->name));
       }
-      VariantObservation o = variant_facts(vp);
+      std::chrono::milliseconds spent{0};
+      VariantObservation o;
+      {
+        Measuring measuring(&spent);
+        o = variant_facts(vp);
+      }
+      o.seconds += std::chrono::duration<double>(spent).count();
       auto [t, s] = index_of(vp);
       std::lock_guard<std::mutex> lock(mu);
       table[t][s][vp.variant->name] = std::move(o);
@@ -566,6 +587,7 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
                                      {"-test.run", "^$", "-test.bench", "^" + vp.package->benchmark + "$",
                                       "-test.benchtime", ts.benchtime, "-test.count", std::to_string(count)},
                                      "timing", &hf);
+      o.seconds += std::chrono::duration<double>(r.elapsed).count();
       std::string why = r.ok() ? untrusted(hf, r.out, vp.package->benchmark, static_cast<std::size_t>(count))
                                : failure("a timing run failed", r, opt_.run_timeout);
       if (!why.empty()) {

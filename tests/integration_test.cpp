@@ -33,11 +33,8 @@ ProcessResult harness(std::vector<std::string> args, const std::string& cwd = te
 }
 
 Results read_results(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
   std::string err;
-  auto r = results_from_json(s.str(), &err);
+  auto r = results_from_json(test::read_file(path), &err);
   INFO(err);
   REQUIRE(r);
   return *r;
@@ -224,9 +221,11 @@ TEST_CASE("real benchstat compares each fix with its own bug on the committed ev
   TempDir d;
   std::string export_path = d.path + "/bench.txt";
   auto c = harness({"check", "--baseline", test::repo_path("reports/results.json"), "--results",
-                    test::repo_path("reports/results.json"), "--export-benchstat", export_path});
+                    test::repo_path("reports/results.json"), "--export-benchstat", export_path, "--export-junit",
+                    d.path + "/junit.xml"});
   INFO(c.out << c.err);
   REQUIRE(c.ok());
+  test::keep_export("check-committed.xml", test::read_file(d.path + "/junit.xml"));
   Results committed = read_results(test::repo_path("reports/results.json"));
   auto benchstat = [&](std::vector<std::string> args) {
     SystemProcessRunner r;

@@ -86,10 +86,13 @@ TEST_CASE("the benchstat export names each fix after the bug it fixes", "[export
 
 TEST_CASE("JUnit: a case per claim and toolchain, drift fails, known refutations pass", "[exports]") {
   Results r = test::sample_results();
+  for (auto& v : r.scenarios[0].variants)
+    if (v.results.count("go1.26.8")) v.results.at("go1.26.8").seconds = 1.5;
   Results base = r;
   // The baseline had the claim confirmed: the refutation is drift.
   base.scenarios[0].claims[0].verdicts.at("go1.26.8").verdict = Verdict::confirmed;
   std::string xml = junit_export(r, &base);
+  test::keep_export("unit-junit-drift.xml", xml);
   test::XmlElement root;
   test::XmlParser p(xml);
   REQUIRE(p.parse(root));
@@ -109,7 +112,18 @@ TEST_CASE("JUnit: a case per claim and toolchain, drift fails, known refutations
   CHECK(drifted.children[0].attrs.at("message") == "confirmed -> refuted against the baseline");
   CHECK(drifted.children[1].name == "system-out");
   CHECK_THAT(drifted.children[1].text, Catch::StartsWith("refuted: \"n does not escape\""));
-  CHECK(suite.children[1].children[0].name == "skipped");
+  const auto& skipped = suite.children[1].children[0];
+  CHECK(skipped.name == "skipped");
+  CHECK(skipped.attrs.empty());  // the Jenkins schema allows none: the reason is the text
+  CHECK(skipped.text == "quick mode");
+  // Counts and times on every suite and case (reporters compute with them);
+  // a case's time is an even share of its cell's processes' time.
+  CHECK(suite.attrs.at("tests") == "2");
+  CHECK(suite.attrs.at("skipped") == "1");
+  CHECK(suite.attrs.at("time") == "3.000");
+  CHECK(root.attrs.at("time") == "3.000");
+  CHECK(drifted.attrs.at("time") == "1.500");
+  CHECK(suite.children[1].attrs.at("time") == "1.500");
 
   // Against itself nothing fails: the refuted claim is the expected finding.
   test::XmlElement same;
@@ -125,8 +139,10 @@ TEST_CASE("JUnit: an error verdict is an error case", "[exports]") {
   auto& v = r.scenarios[0].claims[0].verdicts.at("go1.26.8");
   v.verdict = Verdict::error;
   v.reason = "variant 'bug': does not compile: x.yaml:3:1: undefined: <x>";
+  const std::string xml = junit_export(r, nullptr);
+  test::keep_export("unit-junit-error.xml", xml);
   test::XmlElement root;
-  REQUIRE(test::XmlParser(junit_export(r, nullptr)).parse(root));
+  REQUIRE(test::XmlParser(xml).parse(root));
   CHECK(root.attrs.at("errors") == "1");
   std::vector<const test::XmlElement*> errors;
   test::find_all(root, "error", errors);

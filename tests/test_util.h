@@ -29,6 +29,23 @@ inline std::string source_dir() { return ESCAPE_HARNESS_SOURCE_DIR; }
 /// (GCC bug 105651), and which paths trip it depends on their length.
 inline std::string repo_path(const std::string& rel) { return join_path(source_dir(), rel); }
 
+/// The contents of a file anywhere (a test's temporary output); "" when missing.
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Keeps an export a test wrote (SARIF, JUnit XML) under `name` in the
+/// build's exports directory, where the ctest `exports: validate` checks
+/// every one against its published schema and the SARIF multitool's GitHub
+/// rules (.ci/validate-exports).
+inline void keep_export(const std::string& name, const std::string& text) {
+  std::filesystem::create_directories(ESCAPE_HARNESS_EXPORTS_DIR);
+  std::ofstream(join_path(ESCAPE_HARNESS_EXPORTS_DIR, name), std::ios::binary) << text;
+}
+
 /// The contents of a file under the repository (tests/fixtures/..., scenarios/...).
 inline std::string read_repo_file(const std::string& rel) {
   std::ifstream in(repo_path(rel), std::ios::binary);
