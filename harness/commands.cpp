@@ -87,6 +87,20 @@ int cmd_check(const Args& args, CliContext& ctx) {
     if (!r.results) return r.status;
     current = std::move(r.results);
   }
+  if (args.given("--against")) {
+    // A new release against the newest pinned one: a report, not the gate.
+    const std::string against = args.text("--against");
+    if (current->toolchains.size() != 1)
+      return usage_error(ctx, "check",
+                         fmt::format("--against compares one toolchain; this run has {}", current->toolchains.size()));
+    if (!std::any_of(baseline->toolchains.begin(), baseline->toolchains.end(),
+                     [&](const ToolchainInfo& t) { return t.version == against; }))
+      return usage_error(ctx, "check", fmt::format("--against {}: {} has no such toolchain", against, baseline_path));
+    const std::string release = current->toolchains.front().version;
+    Comparison c = compare_results(relabelled(*baseline, against, release), *current);
+    fmt::print(ctx.out, "{}", format_release_change(c, release, against, baseline_path));
+    return c.changes.empty() ? kExitOk : kExitClaimErrors;
+  }
   Comparison c = compare_results(*baseline, *current);
   fmt::print(ctx.out, "{}", format_comparison(c, baseline_path));
   return c.drift() ? kExitClaimErrors : kExitOk;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <set>
 
 #include "report_markdown.h"
@@ -61,6 +62,29 @@ Comparison compare_results(const Results& baseline, const Results& run) {
   return c;
 }
 
+namespace {
+
+std::string change_lines(const Comparison& c) {
+  std::string out;
+  for (const auto& ch : c.changes) {
+    std::string what = ch.old_verdict.empty()   ? fmt::format("new claim, {}", ch.new_verdict)
+                       : ch.new_verdict.empty() ? fmt::format("{} -> not judged in this run", ch.old_verdict)
+                                                : fmt::format("{} -> {}", ch.old_verdict, ch.new_verdict);
+    out += fmt::format("  {} {} on {}: {}\n", ch.label, ch.claim, ch.toolchain, what);
+    if (!ch.old_number.empty()) out += fmt::format("      was: {}\n", ch.old_number);
+    if (!ch.new_number.empty()) out += fmt::format("      now: {}\n", ch.new_number);
+  }
+  return out;
+}
+
+std::string not_compared(const Comparison& c) {
+  return c.not_compared_quick ? fmt::format("not compared: {} timing verdict{} (quick mode)\n", c.not_compared_quick,
+                                            c.not_compared_quick == 1 ? "" : "s")
+                              : "";
+}
+
+}  // namespace
+
 std::string format_comparison(const Comparison& c, const std::string& baseline_name) {
   std::string out;
   if (!c.drift()) {
@@ -68,26 +92,46 @@ std::string format_comparison(const Comparison& c, const std::string& baseline_n
   } else {
     out += fmt::format("drift: {} change{} against {}\n", c.changes.size() + c.only_in_run.size(),
                        c.changes.size() + c.only_in_run.size() == 1 ? "" : "s", baseline_name);
-    for (const auto& ch : c.changes) {
-      std::string what = ch.old_verdict.empty()   ? fmt::format("new claim, {}", ch.new_verdict)
-                         : ch.new_verdict.empty() ? fmt::format("{} -> not judged in this run", ch.old_verdict)
-                                                  : fmt::format("{} -> {}", ch.old_verdict, ch.new_verdict);
-      out += fmt::format("  {} {} on {}: {}\n", ch.label, ch.claim, ch.toolchain, what);
-      if (!ch.old_number.empty()) out += fmt::format("      was: {}\n", ch.old_number);
-      if (!ch.new_number.empty()) out += fmt::format("      now: {}\n", ch.new_number);
-    }
+    out += change_lines(c);
     for (const auto& t : c.only_in_run)
       out += fmt::format("  toolchain {}: in this run only, no baseline to compare with\n", t);
   }
-  if (c.not_compared_quick)
-    out += fmt::format("not compared: {} timing verdict{} (quick mode)\n", c.not_compared_quick,
-                       c.not_compared_quick == 1 ? "" : "s");
+  out += not_compared(c);
   if (!c.only_in_baseline.empty()) {
     std::string list;
     for (const auto& t : c.only_in_baseline) list += (list.empty() ? "" : ", ") + t;
     out += fmt::format("not run: {} (in the baseline only)\n", list);
   }
   return out;
+}
+
+Results relabelled(const Results& baseline, const std::string& from, const std::string& to) {
+  Results r = baseline;
+  std::erase_if(r.toolchains, [&](const ToolchainInfo& t) { return t.version != from; });
+  for (auto& t : r.toolchains) t.version = to;
+  for (auto& s : r.scenarios) {
+    for (auto& c : s.claims) {
+      std::map<std::string, ClaimVerdict> kept;
+      if (auto it = c.verdicts.find(from); it != c.verdicts.end()) kept[to] = it->second;
+      c.verdicts = std::move(kept);
+    }
+    for (auto& v : s.variants) {
+      std::map<std::string, VariantObservation> kept;
+      if (auto it = v.results.find(from); it != v.results.end()) kept[to] = it->second;
+      v.results = std::move(kept);
+    }
+  }
+  return r;
+}
+
+std::string format_release_change(const Comparison& c, const std::string& release, const std::string& against,
+                                  const std::string& baseline_name) {
+  const std::size_t n = c.changes.size();
+  std::string out = n == 0 ? fmt::format("new Go release: {} changes no verdict of {} ({} compared, {})\n", release,
+                                         against, c.compared, baseline_name)
+                           : fmt::format("new Go release: {} changes {} verdict{} of {} ({})\n", release, n,
+                                         n == 1 ? "" : "s", against, baseline_name);
+  return out + change_lines(c) + not_compared(c);
 }
 
 }  // namespace eh

@@ -40,4 +40,13 @@ Comparison compare_results(const Results& baseline, const Results& run);
 /// The readable report of a comparison, as `check` prints it.
 std::string format_comparison(const Comparison& c, const std::string& baseline_name);
 
+/// The baseline's column of toolchain `from` under the name `to`, the other
+/// columns dropped: what `check --against` compares a new release with.
+Results relabelled(const Results& baseline, const std::string& from, const std::string& to);
+
+/// `check --against`'s report: "new Go release: go1.27.4 changes 2 verdicts
+/// of go1.27.3 (in FILE)", then each change as format_comparison lists it.
+std::string format_release_change(const Comparison& c, const std::string& release, const std::string& against,
+                                  const std::string& baseline_name);
+
 }  // namespace eh

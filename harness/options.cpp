@@ -60,6 +60,10 @@ constexpr OptionRow kOptions[] = {
     {"--export-junit", "FILE", "",
      "a JUnit XML test case per claim and toolchain (exports are rewritten after every scenario)", kRunLike},
     {"--baseline", "FILE", "", "the recorded results.json to compare with (required)", kCmdCheck},
+    {"--against", "VERSION", "",
+     "compare this run's one toolchain (a new Go release) with the baseline's VERSION column instead; prints how "
+     "many verdicts the release changes",
+     kCmdCheck},
     {"--results", "FILE", "", "compare this results.json instead of running", kCmdCheck},
     {"--results", "FILE", "", "the results to read (default: results.json in --out)", kCmdReport | kCmdShow},
     {"--results", "FILE", "reports/results.json", "the verdicts to link", kCmdScan},

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <map>
+
 #include <fmt/format.h>
 
+#include "stats.h"
 #include "text.h"
 #include "xml.h"
 
@@ -24,67 +28,275 @@ double nice_max(double v) {
 
 std::string fmt_axis(double v) { return format_short(v, 1000); }
 
+/// A linear axis from 0: its top and its ticks. With `whole`, every tick is
+/// a whole number (counts are whole: no tick at 1.25 allocations).
+struct LinearAxis {
+  double top = 1;
+  std::vector<double> ticks;
+};
+
+LinearAxis linear_axis(double max, bool whole) {
+  LinearAxis a;
+  // The step: 1, 2 or 5 x 10^k, giving at most 5 intervals.
+  double step = nice_max(std::max(max, whole ? 1.0 : 1e-9) / 5);
+  if (whole) step = std::max(1.0, std::round(step));
+  a.top = std::max(step, std::ceil(max / step) * step);
+  for (double t = 0; t <= a.top + step / 2; t += step) a.ticks.push_back(t);
+  return a;
+}
+
 struct Bar {
   std::string variant;
   std::string toolchain;
   std::optional<Rational> value;  // nothing: skipped or failed
 };
 
-/// One panel: groups of bars (one group per toolchain) for one metric.
-std::string panel(const std::vector<std::string>& toolchains, const std::vector<std::string>& variants,
-                  const std::vector<Bar>& bars, const std::string& metric, const std::string& unit, int x0, int width,
-                  int height) {
-  const int left = 56, top = 28, bottom = 52;
-  const int plot_w = width - left - 12, plot_h = height - top - bottom;
-  double max = 0;
-  for (const auto& b : bars)
-    if (b.value) max = std::max(max, b.value->to_double());
-  double ymax = nice_max(max);
-  std::string out = fmt::format("<g transform=\"translate({},0)\">\n", x0);
-  out += fmt::format("<text x=\"{}\" y=\"16\" font-weight=\"bold\">{} per call ({})</text>\n", left,
-                     metric == "allocs" ? "Allocations" : "Bytes", xml_escape(unit));
-  // Axes and ticks.
-  out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#333\"/>\n", left, top, top + plot_h);
-  out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#333\"/>\n", left, top + plot_h,
-                     left + plot_w);
-  for (int i = 0; i <= 4; ++i) {
-    double v = ymax * i / 4;
-    int y = top + plot_h - static_cast<int>(std::lround(plot_h * i / 4.0));
-    out +=
-        fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ddd\"/>\n", left + 1, y, left + plot_w, y);
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", left - 4, y + 4, fmt_axis(v));
+constexpr int kLeft = 64;  // room for the y axis labels of every panel
+
+std::string svg_open(int width, int height) {
+  return fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
+      "font-family=\"sans-serif\" font-size=\"11\">\n",
+      width, height);
+}
+
+/// The frame of a panel: its title, both axes, the grid lines and their
+/// labels (`tick_y` maps a value to its y), and the toolchains under their groups.
+std::string panel_frame(const std::string& title, const std::string& unit, const std::vector<double>& ticks,
+                        const std::function<double(double)>& tick_y, const std::function<std::string(double)>& label,
+                        const std::vector<std::string>& toolchains, int plot_w, int top, int plot_h) {
+  std::string out =
+      fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">{}</text>\n", kLeft, top - 12, xml_escape(title));
+  out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#333\"/>\n", kLeft, top, top + plot_h);
+  out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#333\"/>\n", kLeft, top + plot_h,
+                     kLeft + plot_w);
+  for (double t : ticks) {
+    const double y = tick_y(t);
+    out += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#ddd\" data-tick=\"{}\"/>\n",
+                       kLeft + 1, y, kLeft + plot_w, y, xml_escape(label(t)));
+    out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", kLeft - 4, y + 4,
+                       xml_escape(label(t)));
   }
-  out += fmt::format("<text transform=\"translate(14,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
+  out += fmt::format("<text transform=\"translate(12,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
                      top + plot_h / 2, xml_escape(unit));
-  const double n_groups = static_cast<double>(std::max<std::size_t>(1, toolchains.size()));
-  const double n_bars = static_cast<double>(std::max<std::size_t>(1, variants.size()));
-  const double group_w = static_cast<double>(plot_w) / n_groups;
-  const double bar_w = std::min(24.0, (group_w - 16) / n_bars);
-  for (std::size_t g = 0; g < toolchains.size(); ++g) {
-    const double gd = static_cast<double>(g);
-    double gx = left + gd * group_w + (group_w - bar_w * static_cast<double>(variants.size())) / 2;
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", left + (gd + 0.5) * group_w,
-                       top + plot_h + 16, xml_escape(toolchains[g]));
+  const double group_w = static_cast<double>(plot_w) / static_cast<double>(std::max<std::size_t>(1, toolchains.size()));
+  for (std::size_t g = 0; g < toolchains.size(); ++g)
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                       kLeft + (static_cast<double>(g) + 0.5) * group_w, top + plot_h + 16, xml_escape(toolchains[g]));
+  return out;
+}
+
+/// Where bar or point `v` of group `g` goes: its left edge and width.
+struct Slots {
+  double group_w, bar_w;
+  std::size_t n;
+  double x(std::size_t g, std::size_t v) const {
+    return kLeft + static_cast<double>(g) * group_w + (group_w - bar_w * static_cast<double>(n)) / 2 +
+           static_cast<double>(v) * bar_w;
+  }
+};
+
+Slots slots(int plot_w, std::size_t groups, std::size_t per_group) {
+  const double group_w = static_cast<double>(plot_w) / static_cast<double>(std::max<std::size_t>(1, groups));
+  const double bar_w = std::min(24.0, (group_w - 16) / static_cast<double>(std::max<std::size_t>(1, per_group)));
+  return Slots{group_w, bar_w, per_group};
+}
+
+/// A number over its bar: across when short, else upright.
+std::string value_label(double x, double y, const std::string& text) {
+  if (text.size() <= 3)
+    return fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"9\">{}</text>\n", x, y - 3,
+                       xml_escape(text));
+  return fmt::format(
+      "<text transform=\"translate({:.1f},{:.1f}) rotate(-90)\" font-size=\"9\" "
+      "dominant-baseline=\"middle\">{}</text>\n",
+      x, y - 3, xml_escape(text));
+}
+
+/// Groups of bars (one group per toolchain) for one count. A zero is drawn
+/// as a baseline mark in the variant's colour with its 0, never as nothing.
+std::string count_panel(const std::vector<std::string>& toolchains, const std::vector<std::string>& variants,
+                        const std::vector<Bar>& bars, const std::string& metric, const std::string& unit, int x0,
+                        int width, int height) {
+  const int top = 40, bottom = 28;
+  const int plot_w = width - kLeft - 12, plot_h = height - top - bottom;
+  double max = 0;
+  bool whole = true;
+  for (const auto& b : bars)
+    if (b.value) {
+      max = std::max(max, b.value->to_double());
+      whole = whole && b.value->den() == 1;
+    }
+  const LinearAxis axis = linear_axis(max, whole);
+  auto y_of = [&](double v) { return top + plot_h - plot_h * v / axis.top; };
+  std::string out = fmt::format("<g transform=\"translate({},0)\">\n", x0);
+  out += panel_frame(fmt::format("{} per call ({})", metric == "allocs" ? "Allocations" : "Bytes", unit), unit,
+                     axis.ticks, y_of, fmt_axis, toolchains, plot_w, top, plot_h);
+  const Slots sl = slots(plot_w, toolchains.size(), variants.size());
+  for (std::size_t g = 0; g < toolchains.size(); ++g)
     for (std::size_t v = 0; v < variants.size(); ++v) {
       auto it = std::find_if(bars.begin(), bars.end(),
                              [&](const Bar& b) { return b.variant == variants[v] && b.toolchain == toolchains[g]; });
       if (it == bars.end()) continue;
-      double x = gx + static_cast<double>(v) * bar_w;
+      const double x = sl.x(g, v), mid = x + (sl.bar_w - 2) / 2;
       if (!it->value) {
-        out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" fill=\"#999\">-</text>\n", x + bar_w / 2,
-                           top + plot_h - 4);
+        out += fmt::format(
+            "<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" fill=\"#999\">-<title>{} on {}: not "
+            "measured</title></text>\n",
+            mid, top + plot_h - 4, xml_escape(variants[v]), xml_escape(toolchains[g]));
         continue;
       }
-      double h = plot_h * it->value->to_double() / ymax;
+      const double h = plot_h * it->value->to_double() / axis.top;
+      const bool zero = *it->value == Rational(0);
+      // A zero bar is a 3 px mark on the axis: visible, and not a height.
       out += fmt::format(
           "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\" data-variant=\"{}\" "
-          "data-toolchain=\"{}\" data-metric=\"{}\" data-value=\"{}\"><title>{} on {}: {} {}</title></rect>\n",
-          x, top + plot_h - h, bar_w - 2, h, kPalette[v % 8], xml_escape(variants[v]), xml_escape(toolchains[g]),
-          metric, it->value->to_string(6), xml_escape(variants[v]), xml_escape(toolchains[g]), format_rate(*it->value),
-          xml_escape(unit));
+          "data-toolchain=\"{}\" data-metric=\"{}\" data-value=\"{}\"{}><title>{} on {}: {} {}</title></rect>\n",
+          x, zero ? top + plot_h - 3.0 : top + plot_h - h, sl.bar_w - 2, zero ? 3.0 : h, kPalette[v % 8],
+          xml_escape(variants[v]), xml_escape(toolchains[g]), metric, it->value->to_string(6),
+          zero ? " data-zero=\"baseline\"" : "", xml_escape(variants[v]), xml_escape(toolchains[g]),
+          format_rate(*it->value), xml_escape(unit));
+      out += value_label(mid, zero ? top + plot_h - 3.0 : top + plot_h - h, format_rate(*it->value));
     }
-  }
   out += "</g>\n";
+  return out;
+}
+
+/// A tick's time without trailing zeros: "10ms", "2.5µs".
+std::string tick_time(double ns) {
+  std::string t = format_time(ns);
+  const auto unit = t.find_first_not_of("0123456789.");
+  std::string number = t.substr(0, unit);
+  if (number.find('.') != std::string::npos) {
+    while (number.back() == '0') number.pop_back();
+    if (number.back() == '.') number.pop_back();
+  }
+  return number + t.substr(unit);
+}
+
+/// benchstat's way of writing a median and its interval: "713.2µs ± 1%".
+std::string time_label(const stats::MedianInterval& ci) {
+  const double half = std::max(ci.hi - ci.median, ci.median - ci.lo);
+  if (!std::isfinite(half) || ci.median <= 0) return format_time(ci.median) + " ± ∞";
+  return fmt::format("{} ± {:.0f}%", format_time(ci.median), 100 * half / ci.median);
+}
+
+/// The timing panel: per toolchain, each timed variant's median with its
+/// 95% interval, the claims' bounds drawn at the variant they are about
+/// (faster: a dashed line the interval must be below; similar: the band it
+/// must lie in), on a log scale when the values span more than 10x.
+std::string timing_panel(const Results& r, const ScenarioRecord& s, const std::vector<std::string>& timed, int width,
+                         int y0, int height) {
+  const int top = y0 + 40, bottom = 48;
+  const int plot_w = width - kLeft - 12, plot_h = height - 40 - bottom;
+  std::map<std::pair<std::string, std::string>, stats::MedianInterval> cis;  // by variant, toolchain
+  double lo = INFINITY, hi = 0;
+  for (const auto& name : timed) {
+    const VariantRecord* v = s.variant(name);
+    for (const auto& [tc, o] : v->results)
+      if (o.status == RunStatus::ok && o.samples.size() >= 2)
+        if (auto ci = stats::median_ci(o.samples); ci && std::isfinite(ci->lo) && std::isfinite(ci->hi)) {
+          cis[{name, tc}] = *ci;
+          lo = std::min(lo, ci->lo);
+          hi = std::max(hi, ci->hi);
+        }
+  }
+  struct Line {
+    const TimingBound* bound;
+    std::string tc;
+    double at, a, b;  // the than's median; the bound's lower and upper ns
+  };
+  std::vector<Line> lines;
+  for (const auto& c : s.claims)
+    for (const auto& b : c.timing)
+      for (const auto& t : r.toolchains)
+        if (cis.count({b.variant, t.version}) && cis.count({b.than, t.version})) {
+          const double m = cis.at({b.than, t.version}).median;
+          Line l{&b, t.version, m, m * (1 - b.fraction), b.kind == ExpectKind::similar ? m * (1 + b.fraction) : 0};
+          lo = std::min(lo, l.a);
+          hi = std::max(hi, std::max(l.a, l.b));
+          lines.push_back(l);
+        }
+  const bool log = lo > 0 && hi / lo > 10;
+  std::vector<double> ticks;
+  std::function<double(double)> y_of;
+  if (log) {
+    const double d0 = std::floor(std::log10(lo)), d1 = std::ceil(std::log10(hi));
+    for (double d = d0; d <= d1; ++d) ticks.push_back(std::pow(10.0, d));
+    y_of = [=](double v) { return top + plot_h - plot_h * (std::log10(v) - d0) / std::max(1.0, d1 - d0); };
+  } else {
+    const LinearAxis axis = linear_axis(hi, false);
+    ticks = axis.ticks;
+    y_of = [=](double v) { return top + plot_h - plot_h * v / axis.top; };
+  }
+  std::vector<std::string> toolchains;
+  for (const auto& t : r.toolchains) toolchains.push_back(t.version);
+  std::string out =
+      panel_frame(log ? "Time per call: median and 95% interval (log scale)" : "Time per call: median and 95% interval",
+                  "time/op", ticks, y_of, tick_time, toolchains, plot_w, top, plot_h);
+  const Slots sl = slots(plot_w, toolchains.size(), timed.size());
+  auto slot_of = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(timed.begin(), timed.end(), name) - timed.begin());
+  };
+  for (const auto& l : lines) {
+    const std::size_t g =
+        static_cast<std::size_t>(std::find(toolchains.begin(), toolchains.end(), l.tc) - toolchains.begin());
+    const double x = sl.x(g, slot_of(l.bound->variant)) - 2, w = sl.bar_w + 2;
+    const std::string what =
+        l.bound->kind == ExpectKind::similar
+            ? fmt::format("within {:.0f}% of {}", l.bound->fraction * 100, l.bound->than)
+        : l.bound->fraction > 0 ? fmt::format("at least {:.0f}% faster than {}", l.bound->fraction * 100, l.bound->than)
+                                : fmt::format("faster than {}", l.bound->than);
+    if (l.bound->kind == ExpectKind::similar)
+      out += fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#999\" fill-opacity=\"0.25\" "
+          "data-bound=\"similar\" data-variant=\"{}\" data-toolchain=\"{}\"><title>{}: {} ({} to {})</title></rect>\n",
+          x, y_of(l.b), w, std::max(1.0, y_of(l.a) - y_of(l.b)), xml_escape(l.bound->variant), xml_escape(l.tc),
+          xml_escape(l.bound->variant), xml_escape(what), format_time(l.a), format_time(l.b));
+    else
+      out += fmt::format(
+          "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\" stroke-dasharray=\"3 2\" "
+          "data-bound=\"faster\" data-variant=\"{}\" data-toolchain=\"{}\"><title>{}: {} (below {})</title></line>\n",
+          x, y_of(l.a), x + w, y_of(l.a), xml_escape(l.bound->variant), xml_escape(l.tc), xml_escape(l.bound->variant),
+          xml_escape(what), format_time(l.a));
+  }
+  if (!lines.empty())
+    out += fmt::format(
+        "<text x=\"{0}\" y=\"{1}\" font-size=\"10\" fill=\"#555\">At a variant a claim is about: dashed, the line its "
+        "median must be below (faster, or faster by a margin);</text>\n"
+        "<text x=\"{0}\" y=\"{2}\" font-size=\"10\" fill=\"#555\">grey, the band it must lie in (similar). Hover "
+        "for the claim.</text>\n",
+        kLeft, top + plot_h + 30, top + plot_h + 42);
+  for (std::size_t g = 0; g < toolchains.size(); ++g)
+    for (std::size_t v = 0; v < timed.size(); ++v) {
+      auto it = cis.find({timed[v], toolchains[g]});
+      if (it == cis.end()) continue;
+      const auto& ci = it->second;
+      const double mid = sl.x(g, v) + (sl.bar_w - 2) / 2;
+      const std::size_t colour = static_cast<std::size_t>(
+          std::find_if(s.variants.begin(), s.variants.end(), [&](const auto& x) { return x.name == timed[v]; }) -
+          s.variants.begin());
+      out += fmt::format(
+          "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
+          "stroke-width=\"2\"/>\n",
+          mid, y_of(ci.lo), y_of(ci.hi), kPalette[colour % 8]);
+      out += fmt::format(
+          "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"{}\" data-variant=\"{}\" data-toolchain=\"{}\" "
+          "data-median-ns=\"{:.6g}\" data-lo-ns=\"{:.6g}\" data-hi-ns=\"{:.6g}\"><title>{} on {}: {} "
+          "(n={})</title></circle>\n",
+          mid, y_of(ci.median), kPalette[colour % 8], xml_escape(timed[v]), xml_escape(toolchains[g]), ci.median, ci.lo,
+          ci.hi, xml_escape(timed[v]), xml_escape(toolchains[g]), xml_escape(time_label(ci)),
+          s.variant(timed[v])->results.at(toolchains[g]).samples.size());
+      // Above the interval, or below it when the text would run into the title.
+      const std::string text = time_label(ci);
+      const double above = std::min(y_of(ci.hi), y_of(ci.median) - 4);
+      if (above - 5.5 * static_cast<double>(text.size()) > top) out += value_label(mid, above, text);
+      else
+        out += fmt::format(
+            "<text transform=\"translate({:.1f},{:.1f}) rotate(-90)\" font-size=\"9\" text-anchor=\"end\" "
+            "dominant-baseline=\"middle\">{}</text>\n",
+            mid, std::max(y_of(ci.lo), y_of(ci.median) + 4) + 3, xml_escape(text));
+    }
   return out;
 }
 
@@ -205,9 +417,13 @@ std::string sweep_chart_svg(const Results& r, const ScenarioRecord& s, const std
 }
 
 std::string entry_chart_svg(const Results& r, const ScenarioRecord& s) {
-  std::vector<std::string> toolchains, variants;
+  std::vector<std::string> toolchains, variants, timed;
   for (const auto& t : r.toolchains) toolchains.push_back(t.version);
-  for (const auto& v : s.variants) variants.push_back(v.name);
+  for (const auto& v : s.variants) {
+    variants.push_back(v.name);
+    if (std::any_of(v.results.begin(), v.results.end(), [](const auto& x) { return x.second.samples.size() >= 2; }))
+      timed.push_back(v.name);
+  }
   std::vector<Bar> allocs, bytes;
   for (const auto& v : s.variants)
     for (const auto& [tc, o] : v.results) {
@@ -215,21 +431,21 @@ std::string entry_chart_svg(const Results& r, const ScenarioRecord& s) {
       allocs.push_back(Bar{v.name, tc, ok ? std::optional(o.counts->allocs_per_call()) : std::nullopt});
       bytes.push_back(Bar{v.name, tc, ok ? std::optional(o.counts->bytes_per_call()) : std::nullopt});
     }
-  const int panel_w = std::max(320, static_cast<int>(toolchains.size() * (variants.size() * 20 + 24)) + 80);
-  const int plot_h = 240, legend_h = 22 * static_cast<int>((variants.size() + 3) / 4) + 8;
-  const int width = 2 * panel_w, height = plot_h + legend_h;
-  std::string out = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
-      "font-family=\"sans-serif\" font-size=\"11\">\n",
-      width, height);
-  out += fmt::format("<title>{}: {} - allocations and bytes per call</title>\n",
-                     s.from_catalog() ? fmt::format("Entry {}", s.entry) : xml_escape(s.id), xml_escape(s.title));
+  const int panel_w = std::max(360, static_cast<int>(toolchains.size() * (variants.size() * 22 + 24)) + 90);
+  const int plot_h = 300, timing_h = timed.empty() ? 0 : 340;
+  const int legend_h = 22 * static_cast<int>((variants.size() + 3) / 4) + 8;
+  const int width = 2 * panel_w, height = plot_h + timing_h + legend_h;
+  std::string out = svg_open(width, height);
+  out += fmt::format("<title>{}: {} - allocations and bytes per call{}</title>\n",
+                     s.from_catalog() ? fmt::format("Entry {}", s.entry) : xml_escape(s.id), xml_escape(s.title),
+                     timed.empty() ? "" : ", time per call");
   out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  out += panel(toolchains, variants, allocs, "allocs", "allocs/op", 0, panel_w, plot_h);
-  out += panel(toolchains, variants, bytes, "bytes", "B/op", panel_w, panel_w, plot_h);
+  out += count_panel(toolchains, variants, allocs, "allocs", "allocs/op", 0, panel_w, plot_h);
+  out += count_panel(toolchains, variants, bytes, "bytes", "B/op", panel_w, panel_w, plot_h);
+  if (!timed.empty()) out += timing_panel(r, s, timed, width, plot_h, timing_h);
   // Legend: one swatch per variant.
   for (std::size_t v = 0; v < variants.size(); ++v) {
-    int lx = 56 + static_cast<int>(v % 4) * 170, ly = plot_h + 8 + static_cast<int>(v / 4) * 22;
+    int lx = kLeft + static_cast<int>(v % 4) * 170, ly = plot_h + timing_h + 8 + static_cast<int>(v / 4) * 22;
     out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", lx, ly, kPalette[v % 8]);
     out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", lx + 16, ly + 10, xml_escape(variants[v]));
   }

@@ -72,8 +72,11 @@ ScenarioRecord make_record(const Scenario& s, const std::string& source_hash, co
   r.file = s.file;
   r.source_hash = source_hash;
   for (const auto& c : s.claims) {
-    ClaimRecord cr{c.id, c.text, c.aspect, c.origin, {}, {}, c.correction, c.holds_where, ""};
+    ClaimRecord cr{c.id, c.text, c.aspect, c.origin, {}, {}, c.correction, c.holds_where, "", {}};
     for (const auto& q : c.quotes) cr.quotes.push_back(q.text);
+    for (const auto& e : c.expect)
+      if (is_timing(e.kind) && (!e.by_at_least || e.by_relative))
+        cr.timing.push_back(TimingBound{e.kind, e.variant, e.than, e.by_at_least ? e.by_at_least->to_double() : 0});
     if (c.min_go && c.before_go)
       cr.qualifier = fmt::format("Go {} to before {}", c.min_go->to_string(), c.before_go->to_string());
     else if (c.min_go)

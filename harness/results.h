@@ -29,6 +29,17 @@ struct ToolchainInfo {
   friend bool operator==(const ToolchainInfo&, const ToolchainInfo&) = default;
 };
 
+/// A timing expectation of a claim, for the timing chart: `variant` faster
+/// than `than` by at least `fraction` of it (kind faster; 0 for just
+/// faster), or within `fraction` of it (kind similar).
+struct TimingBound {
+  ExpectKind kind = ExpectKind::faster;
+  std::string variant, than;
+  double fraction = 0;
+
+  friend bool operator==(const TimingBound&, const TimingBound&) = default;
+};
+
 struct ClaimRecord {
   std::string id;
   std::string text;
@@ -39,6 +50,7 @@ struct ClaimRecord {
   std::string correction;                        // the spec's, placeholders unfilled
   std::vector<std::string> holds_where;          // harness claims that show where it holds
   std::string qualifier;                         // "Go before 1.14" when the claim carries one
+  std::vector<TimingBound> timing;               // its timing expectations with a relative bound or none
 };
 
 struct VariantRecord {

@@ -337,6 +337,13 @@ ojson claim_json(const ClaimRecord& c) {
   cj["verdicts"] = verdicts;
   if (!c.correction.empty()) cj["correction"] = c.correction;
   if (!c.holds_where.empty()) cj["holds_where"] = c.holds_where;
+  if (!c.timing.empty()) {
+    ojson t = ojson::array();
+    for (const auto& b : c.timing)
+      t.push_back(
+          ojson{{"kind", to_string(b.kind)}, {"variant", b.variant}, {"than", b.than}, {"fraction", b.fraction}});
+    cj["timing"] = t;
+  }
   cj["evidence"] = evidence;
   return cj;
 }
@@ -351,6 +358,11 @@ ClaimRecord claim_from(const json& cj) {
   c.qualifier = cj.value("qualifier", "");
   c.correction = cj.value("correction", "");
   c.holds_where = cj.value("holds_where", std::vector<std::string>{});
+  if (cj.contains("timing"))
+    for (const auto& b : cj.at("timing"))
+      c.timing.push_back(TimingBound{enum_from<ExpectKind>(b.at("kind").get<std::string>(), "timing kind"),
+                                     b.at("variant").get<std::string>(), b.at("than").get<std::string>(),
+                                     b.at("fraction").get<double>()});
   const json& ev = cj.contains("evidence") ? cj.at("evidence") : json::object();
   // "verdicts" is the documented contract and wins; "evidence" adds the detail.
   for (const auto& [tc, v] : cj.at("verdicts").items()) {

@@ -106,6 +106,33 @@ TEST_CASE("toolchains on one side only are reported", "[matrix]") {
   CHECK_FALSE(compare_results(both, on("go1.26.8")).drift());
 }
 
+TEST_CASE("check --against: what a new Go release changes of the newest pinned one", "[matrix]") {
+  Results base = *merge_results({{"a", on("go1.26.8")}, {"b", on("go1.27.3")}}, nullptr);
+  base.scenarios[0].claims[0].verdicts.at("go1.26.8").verdict = Verdict::confirmed;
+  Results release = on("go1.27.4");
+  // Against go1.27.3 nothing changed; against go1.26.8 one verdict did.
+  Comparison same = compare_results(relabelled(base, "go1.27.3", "go1.27.4"), release);
+  CHECK(same.changes.empty());
+  CHECK(same.only_in_run.empty());
+  CHECK(format_release_change(same, "go1.27.4", "go1.27.3", "reports/results.json") ==
+        "new Go release: go1.27.4 changes no verdict of go1.27.3 (1 compared, reports/results.json)\n"
+        "not compared: 1 timing verdict (quick mode)\n");
+  Comparison changed = compare_results(relabelled(base, "go1.26.8", "go1.27.4"), release);
+  REQUIRE(changed.changes.size() == 1);
+  CHECK(format_release_change(changed, "go1.27.4", "go1.26.8", "b.json") ==
+        "new Go release: go1.27.4 changes 1 verdict of go1.26.8 (b.json)\n"
+        "  entry 3 moves on go1.27.4: confirmed -> refuted\n"
+        "      was: 0 allocs/op (0 mallocs over 10000 calls)\n"
+        "      now: \"n does not escape\"\n"
+        "not compared: 1 timing verdict (quick mode)\n");
+  // The relabelled baseline holds that one column only.
+  Results one = relabelled(base, "go1.26.8", "go1.27.4");
+  REQUIRE(one.toolchains.size() == 1);
+  CHECK(one.toolchains[0].version == "go1.27.4");
+  CHECK(one.scenarios[0].variants[0].results.count("go1.27.4") == 1);
+  CHECK(one.scenarios[0].variants[0].results.size() == 1);
+}
+
 TEST_CASE("merge unites toolchains and refuses conflicts", "[matrix]") {
   std::string err;
   auto m = merge_results({{"b.json", on("go1.27.3")}, {"a.json", on("go1.19.8")}, {"c.json", on("go1.26.8")}}, &err);

@@ -18,7 +18,8 @@ using namespace eh;
 namespace {
 
 /// The escape-harness command lines in a shell script: arguments after
-/// "build/escape-harness", split on blanks (the workflow quotes nothing).
+/// "build/escape-harness", split on blanks (the workflow quotes nothing), up
+/// to a shell operator (a redirection, `||`).
 std::vector<std::vector<std::string>> harness_commands(const std::string& script) {
   std::vector<std::vector<std::string>> out;
   std::istringstream lines(script);
@@ -28,7 +29,8 @@ std::vector<std::vector<std::string>> harness_commands(const std::string& script
     if (at == std::string::npos) continue;
     std::istringstream words(line.substr(at + std::string("build/escape-harness ").size()));
     std::vector<std::string> args;
-    for (std::string w; words >> w;) args.push_back(w);
+    for (std::string w; words >> w && !std::set<std::string>{">", ">>", "|", "||", "&&", ";"}.count(w);)
+      args.push_back(w);
     out.push_back(args);
   }
   return out;
@@ -54,7 +56,7 @@ TEST_CASE("the GitHub Actions matrix workflow matches the CLI and the baseline",
   // .ci/bootstrap names, and uploads its results even when a leg has an error.
   bool setup_go = false;
   int commands = 0;
-  for (const char* name : {"run", "drift"}) {
+  for (const char* name : {"run", "stable", "drift"}) {
     INFO(name);
     YAML::Node job = wf["jobs"][name];
     REQUIRE(job);
@@ -63,7 +65,8 @@ TEST_CASE("the GitHub Actions matrix workflow matches the CLI and the baseline",
     for (const auto& step : job["steps"]) {
       if (step["uses"] && step["uses"].as<std::string>().starts_with("actions/setup-go@")) {
         setup_go = true;
-        CHECK(step["with"]["go-version"].as<std::string>() == "${{ matrix.go }}");
+        CHECK(step["with"]["go-version"].as<std::string>() ==
+              (name == std::string("stable") ? "stable" : "${{ matrix.go }}"));
       }
       if (step["uses"] && step["uses"].as<std::string>().starts_with("actions/upload-artifact@")) {
         ++uploads;
@@ -84,7 +87,15 @@ TEST_CASE("the GitHub Actions matrix workflow matches the CLI and the baseline",
     CHECK(uploads == 1);
   }
   CHECK(setup_go);
-  CHECK(commands == 3);  // run, merge, check
+  CHECK(commands == 5);  // run; the stable check and its summary; merge, check
+  // The newest release is compared with the newest pinned version, and its
+  // changes never fail the workflow: the pinned drift job is the gate.
+  YAML::Node stable = wf["jobs"]["stable"];
+  CHECK(stable["continue-on-error"].as<bool>());
+  CHECK(stable["steps"][1]["with"]["check-latest"].as<bool>());
+  const std::string newest = "--against " + baseline->toolchains.back().version;  // oldest first
+  for (int i : {4, 5}) CHECK(stable["steps"][i]["run"].as<std::string>().find(newest) != std::string::npos);
+  CHECK(wf["jobs"]["drift"]["needs"].IsScalar());  // the drift job waits for the pinned legs only
   CHECK(wf["jobs"]["drift"]["if"].as<std::string>() == "always()");
   CHECK(wf["jobs"]["drift"]["needs"].as<std::string>() == "run");
   // The merge step names one artifact per matrix version.
