@@ -16,7 +16,10 @@
 //   --export-junit FILE  one test case per claim and toolchain; it fails
 //     when its verdict is `error` or differs from the baseline. A refuted
 //     claim that matches the baseline passes (the expected finding) and
-//     carries its verdict and numbers in system-out.
+//     carries its verdict and numbers in system-out. Cases and suites carry
+//     `time` (the seconds its cell's processes took, shared evenly by the
+//     cell's cases) and suites the counts, `skipped` included; <skipped>
+//     holds its reason as text (the Jenkins schema allows no attributes).
 
 #include <string>
 

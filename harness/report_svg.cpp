@@ -181,6 +181,34 @@ std::string time_label(const stats::MedianInterval& ci) {
   return fmt::format("{} ± {:.0f}%", format_time(ci.median), 100 * half / ci.median);
 }
 
+/// A claim's timing bound at the variant it is about, on toolchain `tc`: the
+/// bound's lower (and, for similar, upper) ns.
+struct BoundMark {
+  const TimingBound* bound;
+  std::string tc;
+  double a, b;
+};
+
+/// The mark of a bound over the slot at x, w wide: a grey band (similar) or
+/// a dashed line (faster), with the claim's words in its title.
+std::string bound_mark(const BoundMark& l, double x, double w, const std::function<double(double)>& y_of) {
+  const TimingBound& b = *l.bound;
+  const std::string what = b.kind == ExpectKind::similar ? fmt::format("within {:.0f}% of {}", b.fraction * 100, b.than)
+                           : b.fraction > 0 ? fmt::format("at least {:.0f}% faster than {}", b.fraction * 100, b.than)
+                                            : fmt::format("faster than {}", b.than);
+  if (b.kind == ExpectKind::similar)
+    return fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#999\" fill-opacity=\"0.25\" "
+        "data-bound=\"similar\" data-variant=\"{}\" data-toolchain=\"{}\"><title>{}: {} ({} to {})</title></rect>\n",
+        x, y_of(l.b), w, std::max(1.0, y_of(l.a) - y_of(l.b)), xml_escape(b.variant), xml_escape(l.tc),
+        xml_escape(b.variant), xml_escape(what), format_time(l.a), format_time(l.b));
+  return fmt::format(
+      "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\" stroke-dasharray=\"3 2\" "
+      "data-bound=\"faster\" data-variant=\"{}\" data-toolchain=\"{}\"><title>{}: {} (below {})</title></line>\n",
+      x, y_of(l.a), x + w, y_of(l.a), xml_escape(b.variant), xml_escape(l.tc), xml_escape(b.variant), xml_escape(what),
+      format_time(l.a));
+}
+
 /// The timing panel: per toolchain, each timed variant's median with its
 /// 95% interval, the claims' bounds drawn at the variant they are about
 /// (faster: a dashed line the interval must be below; similar: the band it
@@ -195,24 +223,20 @@ std::string timing_panel(const Results& r, const ScenarioRecord& s, const std::v
     const VariantRecord* v = s.variant(name);
     for (const auto& [tc, o] : v->results)
       if (o.status == RunStatus::ok && o.samples.size() >= 2)
-        if (auto ci = stats::median_ci(o.samples); ci && std::isfinite(ci->lo) && std::isfinite(ci->hi)) {
+        if (auto ci = stats::median_ci(o.samples); ci && std::isfinite(ci->median)) {
+          // Too few samples for an interval: the median alone, "± ∞" as benchstat says.
           cis[{name, tc}] = *ci;
-          lo = std::min(lo, ci->lo);
-          hi = std::max(hi, ci->hi);
+          lo = std::min(lo, std::isfinite(ci->lo) ? ci->lo : ci->median);
+          hi = std::max(hi, std::isfinite(ci->hi) ? ci->hi : ci->median);
         }
   }
-  struct Line {
-    const TimingBound* bound;
-    std::string tc;
-    double at, a, b;  // the than's median; the bound's lower and upper ns
-  };
-  std::vector<Line> lines;
+  std::vector<BoundMark> lines;
   for (const auto& c : s.claims)
     for (const auto& b : c.timing)
       for (const auto& t : r.toolchains)
         if (cis.count({b.variant, t.version}) && cis.count({b.than, t.version})) {
           const double m = cis.at({b.than, t.version}).median;
-          Line l{&b, t.version, m, m * (1 - b.fraction), b.kind == ExpectKind::similar ? m * (1 + b.fraction) : 0};
+          BoundMark l{&b, t.version, m * (1 - b.fraction), b.kind == ExpectKind::similar ? m * (1 + b.fraction) : 0};
           lo = std::min(lo, l.a);
           hi = std::max(hi, std::max(l.a, l.b));
           lines.push_back(l);
@@ -242,23 +266,7 @@ std::string timing_panel(const Results& r, const ScenarioRecord& s, const std::v
     const std::size_t g =
         static_cast<std::size_t>(std::find(toolchains.begin(), toolchains.end(), l.tc) - toolchains.begin());
     const double x = sl.x(g, slot_of(l.bound->variant)) - 2, w = sl.bar_w + 2;
-    const std::string what =
-        l.bound->kind == ExpectKind::similar
-            ? fmt::format("within {:.0f}% of {}", l.bound->fraction * 100, l.bound->than)
-        : l.bound->fraction > 0 ? fmt::format("at least {:.0f}% faster than {}", l.bound->fraction * 100, l.bound->than)
-                                : fmt::format("faster than {}", l.bound->than);
-    if (l.bound->kind == ExpectKind::similar)
-      out += fmt::format(
-          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#999\" fill-opacity=\"0.25\" "
-          "data-bound=\"similar\" data-variant=\"{}\" data-toolchain=\"{}\"><title>{}: {} ({} to {})</title></rect>\n",
-          x, y_of(l.b), w, std::max(1.0, y_of(l.a) - y_of(l.b)), xml_escape(l.bound->variant), xml_escape(l.tc),
-          xml_escape(l.bound->variant), xml_escape(what), format_time(l.a), format_time(l.b));
-    else
-      out += fmt::format(
-          "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\" stroke-dasharray=\"3 2\" "
-          "data-bound=\"faster\" data-variant=\"{}\" data-toolchain=\"{}\"><title>{}: {} (below {})</title></line>\n",
-          x, y_of(l.a), x + w, y_of(l.a), xml_escape(l.bound->variant), xml_escape(l.tc), xml_escape(l.bound->variant),
-          xml_escape(what), format_time(l.a));
+    out += bound_mark(l, x, w, y_of);
   }
   if (!lines.empty())
     out += fmt::format(
@@ -276,10 +284,13 @@ std::string timing_panel(const Results& r, const ScenarioRecord& s, const std::v
       const std::size_t colour = static_cast<std::size_t>(
           std::find_if(s.variants.begin(), s.variants.end(), [&](const auto& x) { return x.name == timed[v]; }) -
           s.variants.begin());
-      out += fmt::format(
-          "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
-          "stroke-width=\"2\"/>\n",
-          mid, y_of(ci.lo), y_of(ci.hi), kPalette[colour % 8]);
+      const bool interval = std::isfinite(ci.lo) && std::isfinite(ci.hi);
+      const double y_lo = y_of(interval ? ci.lo : ci.median), y_hi = y_of(interval ? ci.hi : ci.median);
+      if (interval)
+        out += fmt::format(
+            "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
+            "stroke-width=\"2\"/>\n",
+            mid, y_lo, y_hi, kPalette[colour % 8]);
       out += fmt::format(
           "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"{}\" data-variant=\"{}\" data-toolchain=\"{}\" "
           "data-median-ns=\"{:.6g}\" data-lo-ns=\"{:.6g}\" data-hi-ns=\"{:.6g}\"><title>{} on {}: {} "
@@ -289,13 +300,13 @@ std::string timing_panel(const Results& r, const ScenarioRecord& s, const std::v
           s.variant(timed[v])->results.at(toolchains[g]).samples.size());
       // Above the interval, or below it when the text would run into the title.
       const std::string text = time_label(ci);
-      const double above = std::min(y_of(ci.hi), y_of(ci.median) - 4);
+      const double above = std::min(y_hi, y_of(ci.median) - 4);
       if (above - 5.5 * static_cast<double>(text.size()) > top) out += value_label(mid, above, text);
       else
         out += fmt::format(
             "<text transform=\"translate({:.1f},{:.1f}) rotate(-90)\" font-size=\"9\" text-anchor=\"end\" "
             "dominant-baseline=\"middle\">{}</text>\n",
-            mid, std::max(y_of(ci.lo), y_of(ci.median) + 4) + 3, xml_escape(text));
+            mid, std::max(y_lo, y_of(ci.median) + 4) + 3, xml_escape(text));
     }
   return out;
 }
@@ -328,10 +339,15 @@ std::string sweep_chart_svg(const Results& r, const ScenarioRecord& s, const std
     return it->second.counts->allocs_per_call();
   };
   double max = 0;
+  bool whole = true;
   for (const auto* v : points)
     for (const auto& t : r.toolchains)
-      if (auto a = allocs(*v, t.version)) max = std::max(max, a->to_double());
-  const double ymax = nice_max(max);
+      if (auto a = allocs(*v, t.version)) {
+        max = std::max(max, a->to_double());
+        whole = whole && a->den() == 1;
+      }
+  const LinearAxis axis = linear_axis(max, whole);
+  const double ymax = axis.top;
   const int left = 56, top = 36, plot_w = std::max(360, 90 * static_cast<int>(points.size())), plot_h = 200;
   const int width = left + plot_w + 24, height = top + plot_h + 48 + 20 * static_cast<int>(r.toolchains.size());
   std::string out = fmt::format(
@@ -346,12 +362,11 @@ std::string sweep_chart_svg(const Results& r, const ScenarioRecord& s, const std
   out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#333\"/>\n", left, top, top + plot_h);
   out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#333\"/>\n", left, top + plot_h,
                      left + plot_w);
-  for (int i = 0; i <= 4; ++i) {
-    int y = top + plot_h - static_cast<int>(std::lround(plot_h * i / 4.0));
-    out +=
-        fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ddd\"/>\n", left + 1, y, left + plot_w, y);
-    out +=
-        fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", left - 4, y + 4, fmt_axis(ymax * i / 4));
+  for (double t : axis.ticks) {
+    const double y = top + plot_h - plot_h * t / ymax;
+    out += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>\n", left + 1, y,
+                       left + plot_w, y);
+    out += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", left - 4, y + 4, fmt_axis(t));
   }
   // The parameter's values, evenly spaced in spec order (they need not be numbers).
   auto x_of = [&](std::size_t i) {

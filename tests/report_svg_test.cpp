@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "report_svg.h"
+#include "stats.h"
 #include "results_json.h"
 #include "sample_results.h"
 #include "test_util.h"
@@ -13,6 +16,10 @@ namespace {
 /// Checks every chart of `r`: well-formed, and each bar's value is the one
 /// in the results.
 void check_charts(const Results& r) {
+  int timing_points = 0, timed_cells = 0;
+  for (const auto& s : r.scenarios)
+    for (const auto& v : s.variants)
+      for (const auto& [tc, o] : v.results) timed_cells += o.status == RunStatus::ok && o.samples.size() >= 2;
   for (const auto& [path, svg] : all_charts(r)) {
     INFO(path);
     test::XmlElement root;
@@ -53,6 +60,26 @@ void check_charts(const Results& r) {
     std::vector<const test::XmlElement*> circles;
     test::find_all(root, "circle", circles);
     for (const auto* c : circles) {
+      if (c->attrs.count("data-median-ns")) {
+        // A timing point: the median and 95% interval of its samples.
+        const ScenarioRecord* s = nullptr;
+        for (const auto& x : r.scenarios)
+          if (entry_chart_path(x) == path) s = &x;
+        REQUIRE(s);
+        const VariantRecord* v = s->variant(c->attrs.at("data-variant"));
+        REQUIRE(v);
+        auto ci = stats::median_ci(v->results.at(c->attrs.at("data-toolchain")).samples);
+        REQUIRE(ci);
+        CHECK(std::stod(c->attrs.at("data-median-ns")) == Approx(ci->median).epsilon(1e-5));
+        if (std::isfinite(ci->lo) && std::isfinite(ci->hi)) {
+          CHECK(std::stod(c->attrs.at("data-lo-ns")) == Approx(ci->lo).epsilon(1e-5));
+          CHECK(std::stod(c->attrs.at("data-hi-ns")) == Approx(ci->hi).epsilon(1e-5));
+        } else {
+          CHECK_THAT(c->children.at(0).text, Catch::Contains("± ∞"));  // the median alone, as benchstat says
+        }
+        ++timing_points;
+        continue;
+      }
       const ScenarioRecord* s = nullptr;
       for (const auto& x : r.scenarios)
         if (sweep_chart_path(x, c->attrs.at("data-sweep")) == path) s = &x;
@@ -65,6 +92,8 @@ void check_charts(const Results& r) {
             v->results.at(c->attrs.at("data-toolchain")).counts->allocs_per_call());
     }
   }
+  // Every variant timed on a toolchain is a point on its entry's chart.
+  CHECK(timing_points == timed_cells);
 }
 
 }  // namespace
