@@ -43,66 +43,6 @@ bool select_only(CliContext& ctx, std::vector<Scenario>& all, const std::vector<
   return true;
 }
 
-/// The toolchain specs to probe: --go ones, then the matrix file's; the go
-/// on PATH when there are none. Nothing when the matrix file is bad.
-std::optional<std::vector<MatrixLine>> toolchain_specs(CliContext& ctx, const CatalogOptions& o) {
-  std::vector<MatrixLine> specs;
-  for (const auto& g : o.go) specs.push_back(MatrixLine{g, {}, ""});
-  if (o.matrix_file) {
-    std::string err;
-    auto text = ctx.fs.read(*o.matrix_file, &err);
-    if (!text) {
-      fmt::print(ctx.err, "escape-harness {}: {} (the matrix file: --matrix-file FILE, or {} beside the specs)\n",
-                 o.command, err, kMatrixFileName);
-      return std::nullopt;
-    }
-    std::vector<InputError> errors;
-    for (auto& line : parse_matrix(*o.matrix_file, *text, errors)) specs.push_back(std::move(line));
-    for (const auto& e : errors) fmt::print(ctx.err, "{}\n", e.format());
-    if (!errors.empty()) return std::nullopt;
-  }
-  if (specs.empty()) specs.push_back(MatrixLine{"go", {}, ""});
-  return specs;
-}
-
-/// Asks each spec what toolchain it is, every one of them, so that one run
-/// names every toolchain that cannot be used (at its matrix-file line).
-/// Nothing (with the exit status in *status) when one cannot be run or two
-/// are the same.
-std::optional<std::vector<Toolchain>> probe_all(CliContext& ctx, const CatalogOptions& o,
-                                                const std::vector<MatrixLine>& specs, int* status) {
-  std::vector<Toolchain> toolchains;
-  std::vector<const MatrixLine*> of;
-  *status = kExitOk;
-  for (const auto& spec : specs) {
-    std::string err;
-    auto tc = probe_toolchain(ctx.processes, spec.spec, ctx.env, &err);
-    if (int sig = ctx.interrupts.signal()) {
-      *status = 128 + sig;
-      return std::nullopt;
-    }
-    if (!tc) {
-      if (spec.pos.line > 0) fmt::print(ctx.err, "{}\n", InputError{spec.pos, err, spec.line}.format());
-      else
-        fmt::print(ctx.err, "escape-harness {}: {}\n", o.command, err);
-      *status = kExitToolchain;
-      continue;
-    }
-    for (std::size_t i = 0; i < toolchains.size(); ++i)
-      if (toolchains[i].version == tc->version) {
-        fmt::print(ctx.err, "escape-harness {}: --go {} and --go {} both run {}; give each toolchain once\n", o.command,
-                   of[i]->spec, spec.spec, tc->version);
-        if (*status == kExitOk) *status = kExitBadInput;
-      }
-    fmt::print(ctx.err, "toolchain {}: {} ({}{})\n", spec.spec, tc->label(), tc->go,
-               tc->gotoolchain == "local" ? "" : ", GOTOOLCHAIN=" + tc->gotoolchain);
-    toolchains.push_back(*tc);
-    of.push_back(&spec);
-  }
-  if (*status != kExitOk) return std::nullopt;
-  return toolchains;
-}
-
 /// Temporary files a killed run left in `dir`; they are never reports.
 void remove_stale_temporaries(CliContext& ctx, const std::string& dir) {
   std::string err;
@@ -278,6 +218,66 @@ bool write_reports(CliContext& ctx, const CatalogOptions& o, const Specs& specs,
 }
 
 }  // namespace
+
+/// The toolchain specs to probe: --go ones, then the matrix file's; the go
+/// on PATH when there are none. Nothing when the matrix file is bad.
+std::optional<std::vector<MatrixLine>> toolchain_specs(CliContext& ctx, const CatalogOptions& o) {
+  std::vector<MatrixLine> specs;
+  for (const auto& g : o.go) specs.push_back(MatrixLine{g, {}, ""});
+  if (o.matrix_file) {
+    std::string err;
+    auto text = ctx.fs.read(*o.matrix_file, &err);
+    if (!text) {
+      fmt::print(ctx.err, "escape-harness {}: {} (the matrix file: --matrix-file FILE, or {} beside the specs)\n",
+                 o.command, err, kMatrixFileName);
+      return std::nullopt;
+    }
+    std::vector<InputError> errors;
+    for (auto& line : parse_matrix(*o.matrix_file, *text, errors)) specs.push_back(std::move(line));
+    for (const auto& e : errors) fmt::print(ctx.err, "{}\n", e.format());
+    if (!errors.empty()) return std::nullopt;
+  }
+  if (specs.empty()) specs.push_back(MatrixLine{"go", {}, ""});
+  return specs;
+}
+
+/// Asks each spec what toolchain it is, every one of them, so that one run
+/// names every toolchain that cannot be used (at its matrix-file line).
+/// Nothing (with the exit status in *status) when one cannot be run or two
+/// are the same.
+std::optional<std::vector<Toolchain>> probe_all(CliContext& ctx, const CatalogOptions& o,
+                                                const std::vector<MatrixLine>& specs, int* status) {
+  std::vector<Toolchain> toolchains;
+  std::vector<const MatrixLine*> of;
+  *status = kExitOk;
+  for (const auto& spec : specs) {
+    std::string err;
+    auto tc = probe_toolchain(ctx.processes, spec.spec, ctx.env, &err);
+    if (int sig = ctx.interrupts.signal()) {
+      *status = 128 + sig;
+      return std::nullopt;
+    }
+    if (!tc) {
+      if (spec.pos.line > 0) fmt::print(ctx.err, "{}\n", InputError{spec.pos, err, spec.line}.format());
+      else
+        fmt::print(ctx.err, "escape-harness {}: {}\n", o.command, err);
+      *status = kExitToolchain;
+      continue;
+    }
+    for (std::size_t i = 0; i < toolchains.size(); ++i)
+      if (toolchains[i].version == tc->version) {
+        fmt::print(ctx.err, "escape-harness {}: --go {} and --go {} both run {}; give each toolchain once\n", o.command,
+                   of[i]->spec, spec.spec, tc->version);
+        if (*status == kExitOk) *status = kExitBadInput;
+      }
+    fmt::print(ctx.err, "toolchain {}: {} ({}{})\n", spec.spec, tc->label(), tc->go,
+               tc->gotoolchain == "local" ? "" : ", GOTOOLCHAIN=" + tc->gotoolchain);
+    toolchains.push_back(*tc);
+    of.push_back(&spec);
+  }
+  if (*status != kExitOk) return std::nullopt;
+  return toolchains;
+}
 
 std::string default_cache_dir(const CliContext& ctx) { return join_path(cache_home(ctx), "escape-harness/results"); }
 

@@ -16,6 +16,8 @@
 #include "context.h"
 #include "catalog_text.h"
 #include "judge.h"
+#include "matrix.h"
+#include "toolchain.h"
 #include "report_markdown.h"
 #include "results.h"
 
@@ -80,6 +82,17 @@ std::string format_summary(const RunSummary& s,
 
 /// Default directories under $XDG_CACHE_HOME/escape-harness (or ~/.cache).
 std::string default_cache_dir(const CliContext& ctx);
+
+/// The toolchain specs to probe: --go ones, then the matrix file's; the go
+/// on PATH when there are none. Nothing (after the message) when the matrix
+/// file is bad.
+std::optional<std::vector<MatrixLine>> toolchain_specs(CliContext& ctx, const CatalogOptions& o);
+/// Asks each spec what toolchain it is, every one of them, so that one run
+/// names every toolchain that cannot be used (at its matrix-file line).
+/// Nothing (with the exit status in *status) when one cannot be run or two
+/// are the same.
+std::optional<std::vector<Toolchain>> probe_all(CliContext& ctx, const CatalogOptions& o,
+                                                const std::vector<MatrixLine>& specs, int* status);
 std::string default_work_dir(const CliContext& ctx, const std::string& out);
 
 /// The export files, rewritten after every scenario so an interrupted run

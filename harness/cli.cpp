@@ -61,6 +61,16 @@ constexpr CommandRow kCommands[] = {
      "rewrites the reports. Two files with results for the same toolchain, or a scenario generated from different "
      "code, are an error: nothing is overwritten.",
      cmd_merge},
+    {kCmdErrorcheck, "errorcheck", "[FILE...]", "judge Go's own escape tests (test/escape*.go) on each toolchain",
+     "Reads errorcheck test files (each GOROOT's test/escape*.go by default, --suite for others, or the FILEs), "
+     "compiles each with every toolchain as Go's test driver does (go tool compile with the file's flags), and "
+     "judges every // ERROR regexp by the driver's rule: held when a message on its line matches it, failed when "
+     "none does; a message no regexp of its line takes is unexpected. A file a toolchain cannot compile is "
+     "skipped with the compiler's reason. Prints the counts per suite and toolchain; --out writes COMPILER.md and "
+     "compiler.json.\n"
+     "Exit status: 0 judged; 1 a compile crashed or hung (that file is an error), or an expectation's verdict "
+     "differs from --baseline; 2 bad input; 3 a toolchain cannot be run.",
+     cmd_errorcheck},
 };
 
 constexpr std::string_view kExitStatuses =

@@ -15,5 +15,6 @@ int cmd_report(const Args& args, CliContext& ctx);
 int cmd_show(const Args& args, CliContext& ctx);
 int cmd_scan(const Args& args, CliContext& ctx);
 int cmd_merge(const Args& args, CliContext& ctx);
+int cmd_errorcheck(const Args& args, CliContext& ctx);
 
 }  // namespace eh

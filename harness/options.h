@@ -26,6 +26,7 @@ enum CommandId : std::uint32_t {
   kCmdShow = 1u << 5,
   kCmdScan = 1u << 6,
   kCmdMerge = 1u << 7,
+  kCmdErrorcheck = 1u << 8,
 };
 
 /// One option of one or more commands. A number when max > min; a flag when

@@ -55,6 +55,10 @@ std::vector<ReportFile> report_files(const Results& r, const ReportPlace& place)
   return files;
 }
 
+std::vector<ReportFile> compiler_report_files(const CompilerReport& r) {
+  return {{"compiler.json", compiler_json(r)}, {"COMPILER.md", compiler_markdown(r)}};
+}
+
 std::string listed_paths(const std::string& out, const std::vector<ReportFile>& files) {
   std::vector<std::string> paths;
   for (const auto& f : files)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fs.h"
+#include "report_compiler.h"
 #include "report_markdown.h"
 #include "results.h"
 
@@ -20,6 +21,11 @@ struct ReportFile {
 
 /// Every report of `r`: results.json, EVIDENCE.md, MATRIX.md, ERRATA.md and the charts.
 std::vector<ReportFile> report_files(const Results& r, const ReportPlace& place = {});
+
+/// The reports `errorcheck --out` writes beside the set: compiler.json and
+/// COMPILER.md, a function of it. `run` and `report` carry them over as
+/// they are.
+std::vector<ReportFile> compiler_report_files(const CompilerReport& r);
 
 /// The listed paths of `files` under `out`, joined with ", ": for messages.
 std::string listed_paths(const std::string& out, const std::vector<ReportFile>& files);

@@ -176,3 +176,30 @@ TEST_CASE("scan writes SARIF for GitHub code scanning on encoding/json and net/h
         CHECK_THAT(r.out, Catch::Contains(std::string("%  ") + shape));
   }
 }
+
+TEST_CASE("errorcheck: each toolchain holds every expectation of its own suite", "[errorcheck][integration]") {
+  // Go's escape tests with the real compilers: on its own toolchain a suite
+  // must hold 100% of the files it compiles, with no unexpected message,
+  // as Go's own test driver requires; anything else is a bug here.
+  test::TempDir dir("errorcheck");
+  SystemProcessRunner runner;
+  Command c;
+  c.argv = {ESCAPE_HARNESS_BINARY, "errorcheck", "--go", "go", "--go", "/usr/lib/go-1.19/bin/go", "--out", dir.path};
+  c.cwd = test::source_dir();
+  c.env = test::test_environment();
+  c.timeout = std::chrono::minutes(10);
+  auto r = runner.run(c);
+  INFO(r.out << r.err);
+  REQUIRE(r.ok());
+  for (const std::string own : {"go1.19.8", "go1.26.8"}) {
+    auto at = r.out.find("suite " + own + ":\n");
+    REQUIRE(at != std::string::npos);
+    auto line = r.out.find("  on " + own + ": ", at);
+    REQUIRE(line != std::string::npos);
+    CHECK_THAT(r.out.substr(line, r.out.find('\n', line) - line),
+               Catch::Matches("  on " + own + ": [0-9]+ held, 0 failed, [0-9]+ skipped; 0 unexpected messages; .*"));
+  }
+  auto json = nlohmann::json::parse(test::read_file(dir.path + "/compiler.json"));
+  CHECK(json.at("expectations").size() > 3000);
+  CHECK_THAT(test::read_file(dir.path + "/COMPILER.md"), Catch::Contains("## What escape analysis changed"));
+}

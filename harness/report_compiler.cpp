@@ -1,0 +1,285 @@
+#include "report_compiler.h"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "markdown.h"
+
+namespace eh {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+struct Counts {
+  int held = 0, failed = 0, skipped = 0, unexpected = 0, files = 0, files_skipped = 0, files_error = 0;
+};
+
+/// Each expectation of a file with its verdict on that toolchain: a file
+/// skipped or in error has its expectations skipped (the reason is the file's).
+std::vector<std::pair<ErrorWant, Held>> verdicts_of(const FileVerdicts& f) {
+  std::vector<std::pair<ErrorWant, Held>> out;
+  if (f.status == FileStatus::judged)
+    for (const auto& w : f.result.wants) out.emplace_back(w.want, w.verdict);
+  else
+    for (const auto& w : f.parsed.wants) out.emplace_back(w, Held::skipped);
+  return out;
+}
+
+Counts count(const CompilerReport& r, const std::string& suite, const std::string& tc) {
+  Counts c;
+  for (const auto& f : r.files) {
+    if (f.suite != suite || f.toolchain != tc) continue;
+    ++c.files;
+    c.files_skipped += f.status == FileStatus::skipped;
+    c.files_error += f.status == FileStatus::error;
+    c.unexpected += static_cast<int>(f.result.unmatched.size());
+    for (const auto& [w, v] : verdicts_of(f)) {
+      c.held += v == Held::held;
+      c.failed += v == Held::failed;
+      c.skipped += v == Held::skipped;
+    }
+  }
+  return c;
+}
+
+/// An expectation across toolchains: (suite, file, line, index on the line).
+using Key = std::tuple<std::string, std::string, int, int>;
+
+struct Row {
+  std::string regexp;
+  std::map<std::string, Held> verdicts;                  // by toolchain
+  std::map<std::string, std::vector<std::string>> seen;  // the messages on its line, by toolchain
+};
+
+std::map<Key, Row> rows(const CompilerReport& r) {
+  std::map<Key, Row> out;
+  for (const auto& f : r.files) {
+    std::map<int, int> index;
+    const auto vs = verdicts_of(f);
+    for (std::size_t i = 0; i < vs.size(); ++i) {
+      const auto& [w, v] = vs[i];
+      Row& row = out[Key{f.suite, f.file, w.line, index[w.line]++}];
+      row.regexp = w.regexp;
+      row.verdicts[f.toolchain] = v;
+      if (f.status == FileStatus::judged) row.seen[f.toolchain] = f.result.wants[i].seen;
+    }
+  }
+  return out;
+}
+
+/// Judged on two toolchains or more, with different verdicts.
+bool differs(const Row& row) {
+  std::set<Held> judged;
+  for (const auto& [tc, v] : row.verdicts)
+    if (v != Held::skipped) judged.insert(v);
+  return judged.size() > 1;
+}
+
+}  // namespace
+
+std::string_view to_string(FileStatus s) {
+  switch (s) {
+    case FileStatus::judged: return "judged";
+    case FileStatus::skipped: return "skipped";
+    case FileStatus::error: return "error";
+  }
+  return "";
+}
+
+std::string compiler_summary(const CompilerReport& r) {
+  std::string out;
+  for (const auto& s : r.suites) {
+    out += fmt::format("suite {}:\n", s);
+    for (const auto& tc : r.toolchains) {
+      Counts c = count(r, s, tc);
+      out += fmt::format("  on {}: {} held, {} failed, {} skipped; {} unexpected message{}; {} files ({} skipped{})\n",
+                         tc, c.held, c.failed, c.skipped, c.unexpected, c.unexpected == 1 ? "" : "s", c.files,
+                         c.files_skipped, c.files_error ? fmt::format(", {} error", c.files_error) : "");
+    }
+  }
+  for (const auto& f : r.files)
+    if (f.toolchain == (r.toolchains.empty() ? "" : r.toolchains.front()))
+      for (const auto& p : f.parsed.problems) out += fmt::format("  {} {}: {}\n", f.suite, f.file, p);
+  int differ = 0;
+  for (const auto& [k, row] : rows(r)) differ += differs(row);
+  out += fmt::format("{} expectation{} judged differently by the toolchains\n", differ, differ == 1 ? "" : "s");
+  for (const auto& f : r.files)
+    if (f.status == FileStatus::error)
+      out += fmt::format("  error: {} {} on {}: {}\n", f.suite, f.file, f.toolchain, f.reason);
+  return out;
+}
+
+std::string compiler_markdown(const CompilerReport& r) {
+  std::string out =
+      "# The compiler's own claims: Go's escape tests on every toolchain\n\n"
+      "Each Go release ships escape-analysis tests (`$GOROOT/test/escape*.go`): per line, `// ERROR` regexps "
+      "the compiler's `-m` messages there must match. `escape-harness errorcheck` compiles each file with each "
+      "toolchain as Go's test driver does and judges every expectation by the driver's rule: `held` when a "
+      "message on its line matches it, `failed` when none does, `skipped` when the toolchain cannot compile the "
+      "file (the reason is listed); a message no regexp of its line takes is counted as unexpected.\n\n";
+  out += "| suite | toolchain | held | failed | skipped | unexpected messages | files (skipped) |\n";
+  out += "|---|---|---:|---:|---:|---:|---:|\n";
+  for (const auto& s : r.suites)
+    for (const auto& tc : r.toolchains) {
+      Counts c = count(r, s, tc);
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} ({}) |\n", md_cell(s), tc, c.held, c.failed, c.skipped,
+                         c.unexpected, c.files, c.files_skipped);
+    }
+  out += "\n## Files not judged\n\n";
+  bool any = false;
+  for (const auto& f : r.files)
+    if (f.status != FileStatus::judged) {
+      out += fmt::format("- {} `{}` on {}: {} ({})\n", md_cell(f.suite), f.file, f.toolchain, to_string(f.status),
+                         md_cell(f.reason));
+      any = true;
+    }
+  if (!any) out += "None.\n";
+  out +=
+      "\n## What escape analysis changed between these releases\n\n"
+      "Expectations judged on two toolchains or more whose verdicts differ, with each compiler's messages on "
+      "that line.\n";
+  std::string last_file;
+  for (const auto& [k, row] : rows(r)) {
+    if (!differs(row)) continue;
+    const auto& [suite, file, line, index] = k;
+    if (suite + "/" + file != last_file) {
+      out += fmt::format("\n### {} `{}`\n\n", md_cell(suite), file);
+      last_file = suite + "/" + file;
+    }
+    out += fmt::format("- line {}: {}\n", line, md_code(row.regexp));
+    for (const auto& [tc, v] : row.verdicts) {
+      std::string seen;
+      if (auto s = row.seen.find(tc); s != row.seen.end())
+        for (const auto& m : s->second) seen += fmt::format("{}{}", seen.empty() ? "" : "; ", md_code(m));
+      out += fmt::format("  - {}: {}{}\n", tc, to_string(v), seen.empty() ? "" : " — " + seen);
+    }
+  }
+  return out;
+}
+
+std::string compiler_json(const CompilerReport& r) {
+  ojson expectations = ojson::array(), unexpected = ojson::array(), files = ojson::array();
+  for (const auto& f : r.files) {
+    ojson fj{{"suite", f.suite}, {"file", f.file}, {"toolchain", f.toolchain}, {"status", to_string(f.status)}};
+    if (!f.reason.empty()) fj["reason"] = f.reason;
+    if (!f.parsed.problems.empty()) fj["problems"] = f.parsed.problems;
+    files.push_back(fj);
+    const auto vs = verdicts_of(f);
+    for (std::size_t i = 0; i < vs.size(); ++i) {
+      ojson e{{"suite", f.suite},         {"file", f.file},
+              {"line", vs[i].first.line}, {"regexp", vs[i].first.regexp},
+              {"toolchain", f.toolchain}, {"verdict", to_string(vs[i].second)}};
+      e["messages"] = f.status == FileStatus::judged ? ojson(f.result.wants[i].seen) : ojson::array();
+      expectations.push_back(e);
+    }
+    for (const auto& m : f.result.unmatched)
+      unexpected.push_back(ojson{{"suite", f.suite}, {"file", f.file}, {"toolchain", f.toolchain}, {"message", m}});
+  }
+  // One entry per line: a diff of two runs reads as the expectations that changed.
+  auto lines = [](const ojson& a) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < a.size(); ++i) out += (i ? ",\n  " : "\n  ") + a[i].dump();
+    return out + (a.empty() ? "]" : "\n ]");
+  };
+  return fmt::format(
+      "{{\n \"toolchains\": {},\n \"suites\": {},\n \"files\": {},\n \"expectations\": {},\n \"unexpected\": "
+      "{}\n}}\n",
+      ojson(r.toolchains).dump(), ojson(r.suites).dump(), lines(files), lines(expectations), lines(unexpected));
+}
+
+std::optional<CompilerReport> compiler_from_json(const std::string& text, std::string* err) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    *err = "not JSON";
+    return std::nullopt;
+  }
+  try {
+    CompilerReport r;
+    r.toolchains = j.at("toolchains").get<std::vector<std::string>>();
+    r.suites = j.at("suites").get<std::vector<std::string>>();
+    std::map<std::tuple<std::string, std::string, std::string>, std::size_t> at;  // suite, file, toolchain
+    for (const auto& fj : j.at("files")) {
+      FileVerdicts f;
+      f.suite = fj.at("suite").get<std::string>();
+      f.file = fj.at("file").get<std::string>();
+      f.toolchain = fj.at("toolchain").get<std::string>();
+      const std::string status = fj.at("status").get<std::string>();
+      f.status = status == "judged"    ? FileStatus::judged
+                 : status == "skipped" ? FileStatus::skipped
+                                       : FileStatus::error;
+      f.reason = fj.value("reason", "");
+      f.parsed.name = f.file;
+      f.parsed.problems = fj.value("problems", std::vector<std::string>{});
+      at[{f.suite, f.file, f.toolchain}] = r.files.size();
+      r.files.push_back(std::move(f));
+    }
+    for (const auto& e : j.at("expectations")) {
+      FileVerdicts& f = r.files.at(at.at(
+          {e.at("suite").get<std::string>(), e.at("file").get<std::string>(), e.at("toolchain").get<std::string>()}));
+      ErrorWant w{e.at("line").get<int>(), e.at("regexp").get<std::string>(), false};
+      f.parsed.wants.push_back(w);
+      if (f.status != FileStatus::judged) continue;
+      const std::string v = e.at("verdict").get<std::string>();
+      f.result.wants.push_back(WantResult{w,
+                                          v == "held"     ? Held::held
+                                          : v == "failed" ? Held::failed
+                                                          : Held::skipped,
+                                          e.at("messages").get<std::vector<std::string>>()});
+    }
+    for (const auto& u : j.at("unexpected"))
+      r.files
+          .at(at.at({u.at("suite").get<std::string>(), u.at("file").get<std::string>(),
+                     u.at("toolchain").get<std::string>()}))
+          .result.unmatched.push_back(u.at("message").get<std::string>());
+    return r;
+  } catch (const std::exception& e) {
+    *err = e.what();
+    return std::nullopt;
+  }
+}
+
+std::vector<CompilerChange> compare_compiler(const CompilerReport& baseline, const CompilerReport& now) {
+  std::vector<CompilerChange> out;
+  const auto before = rows(baseline);
+  for (const auto& [k, row] : rows(now)) {
+    auto b = before.find(k);
+    if (b == before.end()) continue;
+    for (const auto& [tc, v] : row.verdicts) {
+      auto old = b->second.verdicts.find(tc);
+      if (old == b->second.verdicts.end() || old->second == Held::skipped || v == Held::skipped || old->second == v)
+        continue;
+      out.push_back(CompilerChange{std::get<0>(k), std::get<1>(k), tc, row.regexp, std::string(to_string(old->second)),
+                                   std::string(to_string(v)), std::get<2>(k)});
+    }
+  }
+  return out;
+}
+
+int compared_compiler(const CompilerReport& baseline, const CompilerReport& now) {
+  int n = 0;
+  const auto before = rows(baseline);
+  for (const auto& [k, row] : rows(now))
+    if (auto b = before.find(k); b != before.end())
+      for (const auto& [tc, v] : row.verdicts)
+        if (auto old = b->second.verdicts.find(tc);
+            old != b->second.verdicts.end() && old->second != Held::skipped && v != Held::skipped)
+          ++n;
+  return n;
+}
+
+std::string format_compiler_changes(const std::vector<CompilerChange>& changes, int compared,
+                                    const std::string& baseline_name) {
+  if (changes.empty()) return fmt::format("no drift: {} expectation verdicts match {}\n", compared, baseline_name);
+  std::string out = fmt::format("drift: {} expectation{} changed against {}\n", changes.size(),
+                                changes.size() == 1 ? "" : "s", baseline_name);
+  for (const auto& c : changes)
+    out += fmt::format("  {} {}:{} on {}: {} -> {} (`{}`)\n", c.suite, c.file, c.line, c.toolchain, c.was, c.now,
+                       c.regexp);
+  return out;
+}
+
+}  // namespace eh

@@ -1,0 +1,66 @@
+#pragma once
+// report: the verdicts of Go's escape tests (errorcheck) per suite and
+// toolchain -> the summary on the terminal, COMPILER.md and compiler.json.
+// Pure functions of the report.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "errorcheck.h"
+
+namespace eh {
+
+/// A suite: a GOROOT's escape tests (named by its version) or given files.
+struct CompilerSuite {
+  std::string name;  // "go1.26.8", or the directory, or "files"
+  std::string dir;
+  std::vector<std::string> files;  // absolute paths
+};
+
+enum class FileStatus { judged, skipped, error };
+std::string_view to_string(FileStatus s);
+
+/// One file of a suite compiled by one toolchain.
+struct FileVerdicts {
+  std::string suite, toolchain, file;
+  FileStatus status = FileStatus::judged;
+  std::string reason;     // skipped or error: why
+  ErrorcheckFile parsed;  // its recipe and expectations
+  ErrorcheckResult result;
+};
+
+struct CompilerReport {
+  std::vector<std::string> toolchains;  // oldest first
+  std::vector<std::string> suites;
+  std::vector<FileVerdicts> files;
+};
+
+/// Per suite and toolchain: expectations held, failed and skipped, the
+/// messages no expectation took, the files skipped and in error.
+std::string compiler_summary(const CompilerReport& r);
+/// The counts, then per file the expectations whose verdict differs between
+/// toolchains with every compiler's messages on that line.
+std::string compiler_markdown(const CompilerReport& r);
+/// An entry per expectation and toolchain (suite, file, line, regexp,
+/// toolchain, verdict, messages), the unexpected messages, the files' status.
+std::string compiler_json(const CompilerReport& r);
+
+/// compiler_json's text read back (COMPILER.md is a function of it, so it
+/// can be checked for staleness); nothing, with the reason, when it is not.
+std::optional<CompilerReport> compiler_from_json(const std::string& text, std::string* err);
+
+/// An expectation whose verdict on a toolchain differs from the baseline's
+/// (both judged it: a file skipped on either side is not compared).
+struct CompilerChange {
+  std::string suite, file, toolchain, regexp, was, now;
+  int line = 0;
+};
+std::vector<CompilerChange> compare_compiler(const CompilerReport& baseline, const CompilerReport& now);
+/// "drift: 2 expectations changed against FILE" and each, or "no drift: N ...".
+std::string format_compiler_changes(const std::vector<CompilerChange>& changes, int compared,
+                                    const std::string& baseline_name);
+/// How many expectations compare_compiler compared.
+int compared_compiler(const CompilerReport& baseline, const CompilerReport& now);
+
+}  // namespace eh
