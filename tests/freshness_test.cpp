@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "report_compiler.h"
+
 #include <unistd.h>
 
 #include <set>
@@ -92,8 +94,28 @@ TEST_CASE("reports/ is what the committed scenarios and results produce", "[fres
     INFO("reports/" << f.path << " differs from what results.json gives: run build/escape-harness report");
     CHECK(test::read_repo_file("reports/" + f.path) == f.content);
   }
+  // Beside them, the reports of Go's own escape tests, from compiler.json.
+  auto compiler = compiler_from_json(test::read_repo_file("reports/compiler.json"), &err);
+  INFO(err);
+  REQUIRE(compiler);
+  for (const auto& f : compiler_report_files(*compiler)) {
+    expected.insert(f.path);
+    INFO("reports/" << f.path
+                    << " differs from what compiler.json gives: run build/escape-harness errorcheck --matrix --out "
+                       "reports");
+    CHECK(test::read_repo_file("reports/" + f.path) == f.content);
+  }
   for (const auto& p : on_disk) {
     INFO("reports/" << p << " is no report of results.json: remove it, or run build/escape-harness report");
     CHECK((expected.count(p) || p == ".escape-harness.lock"));
   }
+}
+
+TEST_CASE("reports/compiler.json covers the matrix: each suite on each toolchain", "[freshness][errorcheck]") {
+  std::string err;
+  auto r = compiler_from_json(test::read_repo_file("reports/compiler.json"), &err);
+  INFO(err);
+  REQUIRE(r);
+  CHECK(r->toolchains == std::vector<std::string>{"go1.19.8", "go1.26.8", "go1.27.3"});
+  CHECK(r->suites == std::vector<std::string>{"go1.19.8", "go1.26.8"});
 }
