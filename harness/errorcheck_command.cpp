@@ -208,14 +208,23 @@ int cmd_errorcheck(const Args& args, CliContext& ctx) {
     fmt::print(ctx.err, "escape-harness errorcheck: {}\n", err);
     return kExitBadInput;
   }
+  // Each toolchain's standard library at once: cold, building it is most
+  // of the time.
+  std::vector<std::optional<std::string>> cfg_of(toolchains->size());
+  std::vector<std::string> cfg_err(toolchains->size());
+  {
+    std::vector<std::thread> builds;
+    for (std::size_t t = 0; t < toolchains->size(); ++t)
+      builds.emplace_back([&, t] { cfg_of[t] = std_importcfg(ctx, (*toolchains)[t], work, &cfg_err[t]); });
+    for (auto& b : builds) b.join();
+  }
   std::vector<std::string> cfgs;
-  for (const auto& tc : *toolchains) {
-    auto cfg = std_importcfg(ctx, tc, work, &err);
-    if (!cfg) {
-      fmt::print(ctx.err, "escape-harness errorcheck: {}\n", err);
+  for (std::size_t t = 0; t < toolchains->size(); ++t) {
+    if (!cfg_of[t]) {
+      fmt::print(ctx.err, "escape-harness errorcheck: {}\n", cfg_err[t]);
       return kExitToolchain;
     }
-    cfgs.push_back(*cfg);
+    cfgs.push_back(*cfg_of[t]);
   }
   std::vector<Job> jobs;
   for (const auto& s : suites)

@@ -129,6 +129,7 @@ std::string compiler_markdown(const CompilerReport& r) {
       out += fmt::format("| {} | {} | {} | {} | {} | {} | {} ({}) |\n", md_cell(s), tc, c.held, c.failed, c.skipped,
                          c.unexpected, c.files, c.files_skipped);
     }
+  out += "\n![expectations held per file and toolchain](compiler.svg)\n";
   out += "\n## Files not judged\n\n";
   bool any = false;
   for (const auto& f : r.files)
@@ -189,6 +190,71 @@ std::string compiler_json(const CompilerReport& r) {
       "{{\n \"toolchains\": {},\n \"suites\": {},\n \"files\": {},\n \"expectations\": {},\n \"unexpected\": "
       "{}\n}}\n",
       ojson(r.toolchains).dump(), ojson(r.suites).dump(), lines(files), lines(expectations), lines(unexpected));
+}
+
+std::string compiler_heatmap_svg(const CompilerReport& r) {
+  struct Row {
+    std::string suite, file;
+  };
+  std::vector<Row> rows_;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& s : r.suites)
+    for (const auto& f : r.files)
+      if (f.suite == s && !f.parsed.wants.empty() && seen.insert({f.suite, f.file}).second)
+        rows_.push_back(Row{f.suite, f.file});
+  const int label_w = 230, cell_w = 110, cell_h = 16, top = 44;
+  const int width = label_w + cell_w * static_cast<int>(std::max<std::size_t>(1, r.toolchains.size())) + 16;
+  const int height = top + cell_h * static_cast<int>(rows_.size()) + 40;
+  std::string out = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
+      "font-family=\"sans-serif\" font-size=\"11\">\n<title>Go's escape tests: expectations held per file and "
+      "toolchain</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
+      width, height);
+  out +=
+      "<text x=\"8\" y=\"16\" font-weight=\"bold\">Go's escape tests: expectations held of those judged, per file "
+      "(rows: suite file) and toolchain</text>\n";
+  for (std::size_t t = 0; t < r.toolchains.size(); ++t)
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", label_w + cell_w * t + cell_w / 2,
+                       top - 8, r.toolchains[t]);
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    const int y = top + cell_h * static_cast<int>(i);
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{} {}</text>\n", label_w - 6, y + 12,
+                       rows_[i].suite, rows_[i].file);
+    for (std::size_t t = 0; t < r.toolchains.size(); ++t) {
+      const FileVerdicts* f = nullptr;
+      for (const auto& x : r.files)
+        if (x.suite == rows_[i].suite && x.file == rows_[i].file && x.toolchain == r.toolchains[t]) f = &x;
+      if (!f) continue;
+      int held = 0, failed = 0;
+      for (const auto& [w, v] : verdicts_of(*f)) {
+        held += v == Held::held;
+        failed += v == Held::failed;
+      }
+      const bool judged = f->status == FileStatus::judged;
+      const char* fill = !judged ? "#bbbbbb" : failed ? "#d95f02" : "#1b9e77";
+      const std::string text = judged ? fmt::format("{}/{}", held, held + failed) : std::string(to_string(f->status));
+      out += fmt::format(
+          "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"white\" data-suite=\"{}\" "
+          "data-file=\"{}\" data-toolchain=\"{}\" data-held=\"{}\" data-failed=\"{}\" data-status=\"{}\"><title>{} {} "
+          "on "
+          "{}: {}</title></rect>\n",
+          label_w + cell_w * t, y, cell_w, cell_h, fill, f->suite, f->file, f->toolchain, held, failed,
+          to_string(f->status), f->suite, f->file, f->toolchain,
+          judged ? fmt::format("{} held, {} failed, {} unexpected", held, failed, f->result.unmatched.size())
+                 : f->reason);
+      out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
+                         label_w + cell_w * t + cell_w / 2, y + 12, judged ? "white" : "#222", text);
+    }
+  }
+  int lx = 8;
+  const int ly = height - 24;
+  for (auto [fill, word] : {std::pair{"#1b9e77", "all held"}, std::pair{"#d95f02", "some failed"},
+                            std::pair{"#bbbbbb", "file skipped or error"}}) {
+    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", lx, ly, fill);
+    out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", lx + 16, ly + 10, word);
+    lx += 150;
+  }
+  return out + "</svg>\n";
 }
 
 std::optional<CompilerReport> compiler_from_json(const std::string& text, std::string* err) {

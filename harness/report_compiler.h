@@ -46,6 +46,11 @@ std::string compiler_markdown(const CompilerReport& r);
 /// toolchain, verdict, messages), the unexpected messages, the files' status.
 std::string compiler_json(const CompilerReport& r);
 
+/// A heatmap: a row per file of each suite, a column per toolchain, each
+/// cell its expectations held of those judged (green all, orange not all,
+/// grey the file skipped or in error).
+std::string compiler_heatmap_svg(const CompilerReport& r);
+
 /// compiler_json's text read back (COMPILER.md is a function of it, so it
 /// can be checked for staleness); nothing, with the reason, when it is not.
 std::optional<CompilerReport> compiler_from_json(const std::string& text, std::string* err);

@@ -56,7 +56,9 @@ std::vector<ReportFile> report_files(const Results& r, const ReportPlace& place)
 }
 
 std::vector<ReportFile> compiler_report_files(const CompilerReport& r) {
-  return {{"compiler.json", compiler_json(r)}, {"COMPILER.md", compiler_markdown(r)}};
+  return {{"compiler.json", compiler_json(r)},
+          {"COMPILER.md", compiler_markdown(r)},
+          {"compiler.svg", compiler_heatmap_svg(r), false}};
 }
 
 std::string listed_paths(const std::string& out, const std::vector<ReportFile>& files) {

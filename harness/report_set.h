@@ -22,8 +22,8 @@ struct ReportFile {
 /// Every report of `r`: results.json, EVIDENCE.md, MATRIX.md, ERRATA.md and the charts.
 std::vector<ReportFile> report_files(const Results& r, const ReportPlace& place = {});
 
-/// The reports `errorcheck --out` writes beside the set: compiler.json and
-/// COMPILER.md, a function of it. `run` and `report` carry them over as
+/// The reports `errorcheck --out` writes beside the set: compiler.json, and
+/// COMPILER.md and its heatmap compiler.svg, functions of it. `run` and `report` carry them over as
 /// they are.
 std::vector<ReportFile> compiler_report_files(const CompilerReport& r);
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <sstream>
 
 #include "cli.h"
@@ -7,6 +8,7 @@
 #include "memory_fs.h"
 #include "report_compiler.h"
 #include "test_util.h"
+#include "xml_check.h"
 
 using namespace eh;
 
@@ -157,6 +159,18 @@ TEST_CASE("errorcheck runs each file as the driver does and a hang is that file'
   CHECK_THAT(f.fs.files["out/COMPILER.md"],
              Catch::Contains("- go1.26.8 `escape_run.go` on go1.26.8: skipped (not an errorcheck test (its recipe: "
                              "`run`))"));
+
+  // The heatmap: a cell per file and toolchain with the counts it shows.
+  test::XmlElement svg;
+  REQUIRE(test::XmlParser(compiler_heatmap_svg(*back)).parse(svg));
+  std::vector<const test::XmlElement*> rects;
+  test::find_all(svg, "rect", rects);
+  std::map<std::string, std::string> cells;
+  for (const auto* r : rects)
+    if (r->attrs.count("data-file"))
+      cells[r->attrs.at("data-file")] =
+          r->attrs.at("data-held") + "/" + r->attrs.at("data-failed") + " " + r->attrs.at("data-status");
+  CHECK(cells == std::map<std::string, std::string>{{"escape_ec1.go", "6/3 judged"}, {"escape_hang.go", "0/0 error"}});
 
   // Against itself nothing drifted; a verdict that changes is drift.
   CHECK(compare_compiler(*back, *back).empty());

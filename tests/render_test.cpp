@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "process.h"
+#include "report_compiler.h"
 #include "report_svg.h"
 #include "results_json.h"
 #include "test_util.h"
@@ -80,7 +81,11 @@ TEST_CASE("every committed chart renders in headless Chromium at its size and is
   };
   std::vector<Job> jobs;
   const std::regex size("<svg [^>]*width=\"([0-9]+)\" height=\"([0-9]+)\"");
-  for (const auto& [path, svg] : all_charts(*results)) {
+  auto compiler = compiler_from_json(test::read_repo_file("reports/compiler.json"), &err);
+  REQUIRE(compiler);
+  auto charts = all_charts(*results);
+  charts.emplace_back("compiler.svg", compiler_heatmap_svg(*compiler));
+  for (const auto& [path, svg] : charts) {
     std::smatch m;
     REQUIRE(std::regex_search(svg, m, size));
     Job j{path, std::stoi(m[1]), std::stoi(m[2]), {}, {}};
