@@ -268,9 +268,16 @@ int cmd_errorcheck(const Args& args, CliContext& ctx) {
                                   [](const FileVerdicts& f) { return f.status == FileStatus::error; });
   if (baseline) {
     auto changes = compare_compiler(*baseline, report);
-    fmt::print(ctx.out, "{}",
-               format_compiler_changes(changes, compared_compiler(*baseline, report), args.text("--baseline")));
-    if (!changes.empty()) return kExitClaimErrors;
+    // A toolchain the baseline never saw (a new release in the matrix) is
+    // drift too, as in `check`: nothing says its verdicts are the old ones.
+    std::vector<std::string> unknown;
+    for (const auto& tc : report.toolchains)
+      if (std::find(baseline->toolchains.begin(), baseline->toolchains.end(), tc) == baseline->toolchains.end())
+        unknown.push_back(tc);
+    fmt::print(
+        ctx.out, "{}",
+        format_compiler_changes(changes, unknown, compared_compiler(*baseline, report), args.text("--baseline")));
+    if (!changes.empty() || !unknown.empty()) return kExitClaimErrors;
   }
   return errors ? kExitClaimErrors : kExitOk;
 }

@@ -337,14 +337,18 @@ int compared_compiler(const CompilerReport& baseline, const CompilerReport& now)
   return n;
 }
 
-std::string format_compiler_changes(const std::vector<CompilerChange>& changes, int compared,
+std::string format_compiler_changes(const std::vector<CompilerChange>& changes,
+                                    const std::vector<std::string>& unknown_toolchains, int compared,
                                     const std::string& baseline_name) {
-  if (changes.empty()) return fmt::format("no drift: {} expectation verdicts match {}\n", compared, baseline_name);
-  std::string out = fmt::format("drift: {} expectation{} changed against {}\n", changes.size(),
-                                changes.size() == 1 ? "" : "s", baseline_name);
+  if (changes.empty() && unknown_toolchains.empty())
+    return fmt::format("no drift: {} expectation verdicts match {}\n", compared, baseline_name);
+  const std::size_t n = changes.size() + unknown_toolchains.size();
+  std::string out = fmt::format("drift: {} change{} against {}\n", n, n == 1 ? "" : "s", baseline_name);
   for (const auto& c : changes)
     out += fmt::format("  {} {}:{} on {}: {} -> {} (`{}`)\n", c.suite, c.file, c.line, c.toolchain, c.was, c.now,
                        c.regexp);
+  for (const auto& t : unknown_toolchains)
+    out += fmt::format("  toolchain {}: in this run only, no baseline to compare with\n", t);
   return out;
 }
 

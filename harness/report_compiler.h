@@ -62,8 +62,10 @@ struct CompilerChange {
   int line = 0;
 };
 std::vector<CompilerChange> compare_compiler(const CompilerReport& baseline, const CompilerReport& now);
-/// "drift: 2 expectations changed against FILE" and each, or "no drift: N ...".
-std::string format_compiler_changes(const std::vector<CompilerChange>& changes, int compared,
+/// "drift: 2 changes against FILE" and each (toolchains with no baseline
+/// among them), or "no drift: N ...".
+std::string format_compiler_changes(const std::vector<CompilerChange>& changes,
+                                    const std::vector<std::string>& unknown_toolchains, int compared,
                                     const std::string& baseline_name);
 /// How many expectations compare_compiler compared.
 int compared_compiler(const CompilerReport& baseline, const CompilerReport& now);

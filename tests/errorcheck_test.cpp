@@ -179,7 +179,12 @@ TEST_CASE("errorcheck runs each file as the driver does and a hang is that file'
     if (file.file == "escape_ec1.go") file.result.wants[0].verdict = Held::failed;
   auto changes = compare_compiler(*back, changed);
   REQUIRE(changes.size() == 1);
-  CHECK(format_compiler_changes(changes, compared_compiler(*back, changed), "b.json") ==
-        "drift: 1 expectation changed against b.json\n"
+  CHECK(format_compiler_changes(changes, {}, compared_compiler(*back, changed), "b.json") ==
+        "drift: 1 change against b.json\n"
         "  go1.26.8 escape_ec1.go:11 on go1.26.8: held -> failed (`leaking param: p to result ~r0 level=0`)\n");
+  // A toolchain the baseline never saw is drift too.
+  CHECK(format_compiler_changes({}, {"go1.26.9"}, 6, "b.json") ==
+        "drift: 1 change against b.json\n"
+        "  toolchain go1.26.9: in this run only, no baseline to compare with\n");
+  CHECK(format_compiler_changes({}, {}, 6, "b.json") == "no drift: 6 expectation verdicts match b.json\n");
 }
