@@ -57,7 +57,7 @@ std::string_view to_string(Held h);
 struct WantResult {
   ErrorWant want;
   Held verdict = Held::failed;
-  std::vector<std::string> seen;  // the messages on its line (file:line: cut), matched or not
+  std::vector<std::string> seen;  // every message on its line (file:line: cut), taken by it or not
 };
 
 struct ErrorcheckResult {

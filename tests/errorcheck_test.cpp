@@ -86,6 +86,8 @@ TEST_CASE("errorcheck: judged as Go's test driver judges, on real compiler outpu
                       });
     CHECK(r.wants[6].seen == std::vector<std::string>{"&T{...} escapes to heap"});
     CHECK(r.wants[2].seen.empty());
+    // Every message of the line, also the one the line's first regexp took.
+    CHECK(r.wants[8].seen == std::vector<std::string>{"&T{...} escapes to heap"});
     // Line 34's message matched no regexp of its line: a failure of its own.
     CHECK(r.unmatched == std::vector<std::string>{"ec1.go:34: &T{...} escapes to heap"});
   }
