@@ -10,6 +10,7 @@
 // Entries are results.json fragments in <dir>/facts/<key>.json and
 // <dir>/timing/<key>.json, written atomically through FileSystem.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,7 +47,7 @@ class ResultCache {
   FileSystem& fs_;
   std::string dir_;
   bool read_;
-  int hits_ = 0;
+  std::atomic<int> hits_ = 0;  // counted from the facts phase's threads
 };
 
 }  // namespace eh

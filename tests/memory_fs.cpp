@@ -20,6 +20,7 @@ class MemoryLock : public FileSystem::Lock {
 }  // namespace
 
 std::optional<std::string> MemoryFileSystem::read(const std::string& path, std::string* err) const {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   auto it = files.find(path);
   if (it == files.end()) {
     *err = fmt::format("{}: cannot read: No such file or directory", path);
@@ -29,6 +30,7 @@ std::optional<std::string> MemoryFileSystem::read(const std::string& path, std::
 }
 
 std::optional<std::vector<std::string>> MemoryFileSystem::list(const std::string& dir_path, std::string* err) const {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   const std::string dir = dir_path == "." ? "" : dir_path;  // paths are relative to the current directory
   std::string prefix = dir.empty() || dir.back() == '/' ? dir : dir + "/";
   std::vector<std::string> out;
@@ -58,17 +60,20 @@ std::optional<std::vector<std::string>> MemoryFileSystem::list(const std::string
 }
 
 bool MemoryFileSystem::exists(const std::string& path) const {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   if (files.count(path)) return true;
   std::string err;
   return list(path, &err).has_value();
 }
 
 bool MemoryFileSystem::make_dirs(const std::string& dir, std::string*) {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
   return true;
 }
 
 bool MemoryFileSystem::write(const std::string& path, std::string_view content, std::string* err) {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   if (failing("write", path, err)) return false;
   if (std::find(fail_writes.begin(), fail_writes.end(), path) != fail_writes.end()) {
     *err = fmt::format("{}: cannot write: Permission denied", path);
@@ -79,6 +84,7 @@ bool MemoryFileSystem::write(const std::string& path, std::string_view content, 
 }
 
 bool MemoryFileSystem::write_all(const std::vector<std::pair<std::string, std::string>>& batch, std::string* err) {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   for (const auto& [path, _] : batch)
     if (failing("write", path, err)) return false;
   for (const auto& [path, _] : batch)
@@ -91,6 +97,7 @@ bool MemoryFileSystem::write_all(const std::vector<std::pair<std::string, std::s
 }
 
 bool MemoryFileSystem::remove(const std::string& path, std::string*) {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   files.erase(path);
   return true;
 }
@@ -102,6 +109,7 @@ bool MemoryFileSystem::failing(std::string_view op, const std::string& path, std
 }
 
 FileKind MemoryFileSystem::kind(const std::string& path) const {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   if (auto it = kinds.find(path); it != kinds.end()) return it->second;
   if (files.count(path)) return FileKind::file;
   std::string err;
@@ -110,6 +118,7 @@ FileKind MemoryFileSystem::kind(const std::string& path) const {
 
 bool MemoryFileSystem::make_temp_dir(const std::string& parent, const std::string& prefix, std::string* path,
                                      std::string* err) {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   std::string p = join_path(parent, fmt::format("{}{:06d}", prefix, ++temp_dirs));
   if (failing("make_temp_dir", p, err)) return false;
   dirs.push_back(p);
@@ -118,6 +127,7 @@ bool MemoryFileSystem::make_temp_dir(const std::string& parent, const std::strin
 }
 
 bool MemoryFileSystem::link(const std::string& from, const std::string& to, std::string* err) {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   if (failing("link", to, err)) return false;
   auto it = files.find(from);
   if (it == files.end()) {
@@ -129,6 +139,7 @@ bool MemoryFileSystem::link(const std::string& from, const std::string& to, std:
 }
 
 bool MemoryFileSystem::exchange(const std::string& staged, const std::string& target, std::string* err) {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   if (failing("exchange", target, err)) return false;
   // Rename every path below one prefix to the other, both ways at once.
   auto swap_prefix = [&](const std::string& p) -> std::string {
@@ -144,6 +155,7 @@ bool MemoryFileSystem::exchange(const std::string& staged, const std::string& ta
 }
 
 bool MemoryFileSystem::remove_tree(const std::string& dir, std::string* err) {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   if (failing("remove_tree", dir, err)) return false;
   std::erase_if(files, [&](const auto& kv) { return kv.first.starts_with(dir + "/"); });
   std::erase_if(dirs, [&](const std::string& d) { return d == dir || d.starts_with(dir + "/"); });
@@ -151,6 +163,7 @@ bool MemoryFileSystem::remove_tree(const std::string& dir, std::string* err) {
 }
 
 std::unique_ptr<FileSystem::Lock> MemoryFileSystem::lock(const std::string& path, std::string* err) {
+  std::lock_guard<std::recursive_mutex> guard(mu_.m);
   if (std::find(locked.begin(), locked.end(), path) != locked.end()) {
     *err = fmt::format("{}: another escape-harness run holds this lock", path);
     return nullptr;

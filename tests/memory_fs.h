@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,16 @@ class MemoryFileSystem : public FileSystem {
 
  private:
   bool failing(std::string_view op, const std::string& path, std::string* err) const;
+  /// The facts phase reads and writes the cache from several threads, as
+  /// it does on a real disk: every operation holds this. A copy of the
+  /// file system gets a mutex of its own.
+  struct Mutex {
+    std::recursive_mutex m;
+    Mutex() = default;
+    Mutex(const Mutex&) {}
+    Mutex& operator=(const Mutex&) { return *this; }
+  };
+  mutable Mutex mu_;
 };
 
 }  // namespace eh
