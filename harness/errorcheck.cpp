@@ -259,9 +259,7 @@ ErrorcheckResult judge_errorcheck(const ErrorcheckFile& f, std::string_view comp
   std::vector<std::string> out = split_compiler_output(compiler_output, f.want_auto);
   // The file's path as compiled, wherever it appears, becomes its name.
   if (!full.empty())
-    for (auto& m : out)
-      for (auto at = m.find(full); at != std::string::npos; at = m.find(full, at + f.name.size()))
-        m.replace(at, full.size(), f.name);
+    for (auto& m : out) m = replace_all(std::move(m), full, f.name);
   const std::vector<std::string> all = out;  // for each line's messages, as the compiler printed them
   for (const auto& w : f.wants) {
     const std::string prefix = fmt::format("{}:{}", f.name, w.line);

@@ -125,10 +125,7 @@ FileVerdicts check_file(CliContext& ctx, const Job& j, const std::string& work, 
     // file this toolchain cannot build (a newer language feature, a debug
     // flag it lacks), with the compiler's words.
     fv.status = FileStatus::skipped;
-    std::string why = compiler_reason(r, timeout);
-    for (auto at = why.find(j.file); at != std::string::npos; at = why.find(j.file, at + fv.file.size()))
-      why.replace(at, j.file.size(), fv.file);
-    fv.reason = "the compiler would not compile it: " + why;
+    fv.reason = "the compiler would not compile it: " + replace_all(compiler_reason(r, timeout), j.file, fv.file);
     return fv;
   }
   fv.result = judge_errorcheck(f, r.out + r.err, j.file);

@@ -14,12 +14,6 @@
 namespace eh {
 namespace {
 
-std::string replace_all(std::string text, std::string_view from, std::string_view to) {
-  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
-}
-
 /// One variant per value of each sweep, named "bug/n=8", in package "bug-n8".
 void expand_sweeps(Scenario& s) {
   std::vector<Variant> out;

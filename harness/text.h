@@ -18,6 +18,10 @@ std::string_view trim_colon(std::string_view s);
 /// The parts joined with `sep` between them.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+/// `text` with every `from` replaced by `to` (left to right, not again
+/// inside what was put in).
+std::string replace_all(std::string text, std::string_view from, std::string_view to);
+
 /// Line `n` (1-based) of `text` without its newline; empty past the end.
 std::string_view line_of(std::string_view text, int n);
 

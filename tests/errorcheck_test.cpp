@@ -7,6 +7,7 @@
 #include "errorcheck.h"
 #include "memory_fs.h"
 #include "report_compiler.h"
+#include "text.h"
 #include "test_util.h"
 #include "xml_check.h"
 
@@ -117,9 +118,8 @@ struct FakeGo {
     fs.files["/goroot/test/escape_run.go"] = "// run\n\npackage main\n";
     go.on({"env", "GOVERSION"}, test::exited(0, "go1.26.8\nlinux\namd64\n/goroot\n"));
     go.on({"list", "-export"}, test::exited(0, "packagefile fmt=/cache/fmt.a\n"));
-    std::string compiled = test::read_repo_file("tests/fixtures/errorcheck/ec1_go1.26.8.txt");
-    for (auto at = compiled.find("/src/ec/ec1.go"); at != std::string::npos; at = compiled.find("/src/ec/ec1.go"))
-      compiled.replace(at, 14, "/goroot/test/escape_ec1.go");
+    const std::string compiled = replace_all(test::read_repo_file("tests/fixtures/errorcheck/ec1_go1.26.8.txt"),
+                                             "/src/ec/ec1.go", "/goroot/test/escape_ec1.go");
     go.on({"tool", "compile", "/goroot/test/escape_ec1.go"}, test::exited(0, compiled));
     ProcessResult hung;
     hung.outcome = Outcome::timed_out;
