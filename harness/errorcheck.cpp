@@ -146,15 +146,6 @@ std::string message_text(const std::string& m) {
 
 }  // namespace
 
-std::string_view to_string(Held h) {
-  switch (h) {
-    case Held::held: return "held";
-    case Held::failed: return "failed";
-    case Held::skipped: return "skipped";
-  }
-  return "";
-}
-
 bool build_constraint_holds(std::string_view expr, std::string_view goos, std::string_view goarch, int minor) {
   return BuildExpr(expr, goos, goarch, minor).eval();
 }

@@ -19,10 +19,13 @@
 //   takes every message of its line it matches;
 // - a message left over at a line of the file is a failure too.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "names.h"
 
 namespace eh {
 
@@ -52,7 +55,9 @@ ErrorcheckFile parse_errorcheck(std::string_view name, std::string_view text);
 bool build_constraint_holds(std::string_view expr, std::string_view goos, std::string_view goarch, int minor);
 
 enum class Held { held, failed, skipped };
-std::string_view to_string(Held h);
+constexpr std::array<Named<Held>, 3> enum_names(Held) {
+  return {{{Held::held, "held"}, {Held::failed, "failed"}, {Held::skipped, "skipped"}}};
+}
 
 struct WantResult {
   ErrorWant want;

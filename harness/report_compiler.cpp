@@ -81,15 +81,6 @@ bool differs(const Row& row) {
 
 }  // namespace
 
-std::string_view to_string(FileStatus s) {
-  switch (s) {
-    case FileStatus::judged: return "judged";
-    case FileStatus::skipped: return "skipped";
-    case FileStatus::error: return "error";
-  }
-  return "";
-}
-
 std::string compiler_summary(const CompilerReport& r) {
   std::string out;
   for (const auto& s : r.suites) {
@@ -257,6 +248,19 @@ std::string compiler_heatmap_svg(const CompilerReport& r) {
   return out + "</svg>\n";
 }
 
+namespace {
+
+/// The value a JSON string names in E's name table; an unknown name throws.
+template <NamedEnum E>
+E named(const nlohmann::json& j) {
+  const std::string name = j.get<std::string>();
+  if (auto v = parse_enum<E>(name)) return *v;
+  throw std::runtime_error(
+      fmt::format("unknown name '{}' (expected one of: {})", name, fmt::join(enum_name_list<E>(), ", ")));
+}
+
+}  // namespace
+
 std::optional<CompilerReport> compiler_from_json(const std::string& text, std::string* err) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
@@ -273,10 +277,7 @@ std::optional<CompilerReport> compiler_from_json(const std::string& text, std::s
       f.suite = fj.at("suite").get<std::string>();
       f.file = fj.at("file").get<std::string>();
       f.toolchain = fj.at("toolchain").get<std::string>();
-      const std::string status = fj.at("status").get<std::string>();
-      f.status = status == "judged"    ? FileStatus::judged
-                 : status == "skipped" ? FileStatus::skipped
-                                       : FileStatus::error;
+      f.status = named<FileStatus>(fj.at("status"));
       f.reason = fj.value("reason", "");
       f.parsed.name = f.file;
       f.parsed.problems = fj.value("problems", std::vector<std::string>{});
@@ -289,12 +290,8 @@ std::optional<CompilerReport> compiler_from_json(const std::string& text, std::s
       ErrorWant w{e.at("line").get<int>(), e.at("regexp").get<std::string>(), false};
       f.parsed.wants.push_back(w);
       if (f.status != FileStatus::judged) continue;
-      const std::string v = e.at("verdict").get<std::string>();
-      f.result.wants.push_back(WantResult{w,
-                                          v == "held"     ? Held::held
-                                          : v == "failed" ? Held::failed
-                                                          : Held::skipped,
-                                          e.at("messages").get<std::vector<std::string>>()});
+      f.result.wants.push_back(
+          WantResult{w, named<Held>(e.at("verdict")), e.at("messages").get<std::vector<std::string>>()});
     }
     for (const auto& u : j.at("unexpected"))
       r.files

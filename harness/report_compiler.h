@@ -3,6 +3,7 @@
 // toolchain -> the summary on the terminal, COMPILER.md and compiler.json.
 // Pure functions of the report.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +20,9 @@ struct CompilerSuite {
 };
 
 enum class FileStatus { judged, skipped, error };
-std::string_view to_string(FileStatus s);
+constexpr std::array<Named<FileStatus>, 3> enum_names(FileStatus) {
+  return {{{FileStatus::judged, "judged"}, {FileStatus::skipped, "skipped"}, {FileStatus::error, "error"}}};
+}
 
 /// One file of a suite compiled by one toolchain.
 struct FileVerdicts {

@@ -156,6 +156,10 @@ TEST_CASE("errorcheck runs each file as the driver does and a hang is that file'
   auto back = compiler_from_json(f.fs.files["out/compiler.json"], &err);
   INFO(err);
   REQUIRE(back);
+  // A name no table has is refused, not read as some other verdict.
+  std::string bad = test::replace(f.fs.files["out/compiler.json"], "\"verdict\":\"held\"", "\"verdict\":\"hold\"");
+  CHECK_FALSE(compiler_from_json(bad, &err));
+  CHECK(err == "unknown name 'hold' (expected one of: held, failed, skipped)");
   // COMPILER.md is a function of compiler.json.
   CHECK(compiler_markdown(*back) == f.fs.files["out/COMPILER.md"]);
   CHECK_THAT(f.fs.files["out/COMPILER.md"],
