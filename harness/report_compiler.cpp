@@ -1,5 +1,6 @@
 #include "report_compiler.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -305,46 +306,36 @@ std::optional<CompilerReport> compiler_from_json(const std::string& text, std::s
   }
 }
 
-std::vector<CompilerChange> compare_compiler(const CompilerReport& baseline, const CompilerReport& now) {
-  std::vector<CompilerChange> out;
+CompilerComparison compare_compiler(const CompilerReport& baseline, const CompilerReport& now) {
+  CompilerComparison c;
+  for (const auto& tc : now.toolchains)
+    if (std::find(baseline.toolchains.begin(), baseline.toolchains.end(), tc) == baseline.toolchains.end())
+      c.only_in_run.push_back(tc);
   const auto before = rows(baseline);
   for (const auto& [k, row] : rows(now)) {
     auto b = before.find(k);
     if (b == before.end()) continue;
     for (const auto& [tc, v] : row.verdicts) {
       auto old = b->second.verdicts.find(tc);
-      if (old == b->second.verdicts.end() || old->second == Held::skipped || v == Held::skipped || old->second == v)
-        continue;
-      out.push_back(CompilerChange{std::get<0>(k), std::get<1>(k), tc, row.regexp, std::string(to_string(old->second)),
-                                   std::string(to_string(v)), std::get<2>(k)});
+      if (old == b->second.verdicts.end() || old->second == Held::skipped || v == Held::skipped) continue;
+      ++c.compared;
+      if (old->second != v)
+        c.changes.push_back(CompilerChange{std::get<0>(k), std::get<1>(k), tc, row.regexp,
+                                           std::string(to_string(old->second)), std::string(to_string(v)),
+                                           std::get<2>(k)});
     }
   }
-  return out;
+  return c;
 }
 
-int compared_compiler(const CompilerReport& baseline, const CompilerReport& now) {
-  int n = 0;
-  const auto before = rows(baseline);
-  for (const auto& [k, row] : rows(now))
-    if (auto b = before.find(k); b != before.end())
-      for (const auto& [tc, v] : row.verdicts)
-        if (auto old = b->second.verdicts.find(tc);
-            old != b->second.verdicts.end() && old->second != Held::skipped && v != Held::skipped)
-          ++n;
-  return n;
-}
-
-std::string format_compiler_changes(const std::vector<CompilerChange>& changes,
-                                    const std::vector<std::string>& unknown_toolchains, int compared,
-                                    const std::string& baseline_name) {
-  if (changes.empty() && unknown_toolchains.empty())
-    return fmt::format("no drift: {} expectation verdicts match {}\n", compared, baseline_name);
-  const std::size_t n = changes.size() + unknown_toolchains.size();
+std::string format_compiler_changes(const CompilerComparison& c, const std::string& baseline_name) {
+  if (!c.drift()) return fmt::format("no drift: {} expectation verdicts match {}\n", c.compared, baseline_name);
+  const std::size_t n = c.changes.size() + c.only_in_run.size();
   std::string out = fmt::format("drift: {} change{} against {}\n", n, n == 1 ? "" : "s", baseline_name);
-  for (const auto& c : changes)
-    out += fmt::format("  {} {}:{} on {}: {} -> {} (`{}`)\n", c.suite, c.file, c.line, c.toolchain, c.was, c.now,
-                       c.regexp);
-  for (const auto& t : unknown_toolchains)
+  for (const auto& ch : c.changes)
+    out += fmt::format("  {} {}:{} on {}: {} -> {} (`{}`)\n", ch.suite, ch.file, ch.line, ch.toolchain, ch.was, ch.now,
+                       ch.regexp);
+  for (const auto& t : c.only_in_run)
     out += fmt::format("  toolchain {}: in this run only, no baseline to compare with\n", t);
   return out;
 }

@@ -64,13 +64,20 @@ struct CompilerChange {
   std::string suite, file, toolchain, regexp, was, now;
   int line = 0;
 };
-std::vector<CompilerChange> compare_compiler(const CompilerReport& baseline, const CompilerReport& now);
+
+/// A run's verdicts against a baseline's, as `check` compares results.
+struct CompilerComparison {
+  std::vector<CompilerChange> changes;
+  /// Toolchains of the run the baseline never saw (a new release in the
+  /// matrix): drift too, nothing says their verdicts are the old ones.
+  std::vector<std::string> only_in_run;
+  int compared = 0;  // expectations judged on both sides
+
+  bool drift() const { return !changes.empty() || !only_in_run.empty(); }
+};
+CompilerComparison compare_compiler(const CompilerReport& baseline, const CompilerReport& now);
 /// "drift: 2 changes against FILE" and each (toolchains with no baseline
 /// among them), or "no drift: N ...".
-std::string format_compiler_changes(const std::vector<CompilerChange>& changes,
-                                    const std::vector<std::string>& unknown_toolchains, int compared,
-                                    const std::string& baseline_name);
-/// How many expectations compare_compiler compared.
-int compared_compiler(const CompilerReport& baseline, const CompilerReport& now);
+std::string format_compiler_changes(const CompilerComparison& c, const std::string& baseline_name);
 
 }  // namespace eh

@@ -179,18 +179,23 @@ TEST_CASE("errorcheck runs each file as the driver does and a hang is that file'
   CHECK(cells == std::map<std::string, std::string>{{"escape_ec1.go", "6/3 judged"}, {"escape_hang.go", "0/0 error"}});
 
   // Against itself nothing drifted; a verdict that changes is drift.
-  CHECK(compare_compiler(*back, *back).empty());
+  CHECK_FALSE(compare_compiler(*back, *back).drift());
+  CHECK(format_compiler_changes(compare_compiler(*back, *back), "b.json") ==
+        "no drift: 9 expectation verdicts match b.json\n");
   CompilerReport changed = *back;
   for (auto& file : changed.files)
     if (file.file == "escape_ec1.go") file.result.wants[0].verdict = Held::failed;
-  auto changes = compare_compiler(*back, changed);
-  REQUIRE(changes.size() == 1);
-  CHECK(format_compiler_changes(changes, {}, compared_compiler(*back, changed), "b.json") ==
+  CompilerComparison c = compare_compiler(*back, changed);
+  REQUIRE(c.changes.size() == 1);
+  CHECK(format_compiler_changes(c, "b.json") ==
         "drift: 1 change against b.json\n"
         "  go1.26.8 escape_ec1.go:11 on go1.26.8: held -> failed (`leaking param: p to result ~r0 level=0`)\n");
   // A toolchain the baseline never saw is drift too.
-  CHECK(format_compiler_changes({}, {"go1.26.9"}, 6, "b.json") ==
+  CompilerReport newer = *back;
+  newer.toolchains.push_back("go1.26.9");
+  c = compare_compiler(*back, newer);
+  CHECK(c.only_in_run == std::vector<std::string>{"go1.26.9"});
+  CHECK(format_compiler_changes(c, "b.json") ==
         "drift: 1 change against b.json\n"
         "  toolchain go1.26.9: in this run only, no baseline to compare with\n");
-  CHECK(format_compiler_changes({}, {}, 6, "b.json") == "no drift: 6 expectation verdicts match b.json\n");
 }
