@@ -1,5 +1,6 @@
 #include "report_exports.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <utility>
@@ -49,9 +50,8 @@ std::string bench_name(const ScenarioRecord& s, const BenchKey& k, int procs) {
 /// `variant=bug` is the first column of every table), fixes, the rest.
 std::vector<std::pair<const VariantRecord*, BenchKey>> bench_order(const ScenarioRecord& s) {
   std::vector<std::pair<const VariantRecord*, BenchKey>> out;
-  for (auto part : {BenchKey::bug, BenchKey::fix, BenchKey::alone})
-    for (const auto& v : s.variants)
-      if (BenchKey k = bench_key(s, v); k.part == part) out.emplace_back(&v, std::move(k));
+  for (const auto& v : s.variants) out.emplace_back(&v, bench_key(s, v));
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second.part < b.second.part; });
   return out;
 }
 
@@ -137,7 +137,12 @@ std::string junit_export(const Results& r, const Results* baseline) {
     std::map<std::string, int> judged;
     for (const auto& c : s.claims)
       for (const auto& [tc, v] : c.verdicts) ++judged[tc];
-    for (const auto& [tc, n] : judged) suite.seconds += cell_seconds(s, tc);
+    std::map<std::string, double> share;
+    for (const auto& [tc, n] : judged) {
+      const double cell = cell_seconds(s, tc);
+      suite.seconds += cell;
+      share[tc] = cell / n;
+    }
     for (const auto& c : s.claims) {
       const ClaimRecord* bc = bs ? bs->claim(c.id) : nullptr;
       for (const auto& [tc, v] : c.verdicts) {
@@ -167,7 +172,7 @@ std::string junit_export(const Results& r, const Results* baseline) {
             "    <testcase name=\"{} on {}\" classname=\"escape-harness.{}{}\" time=\"{:.3f}\">\n{}"
             "      <system-out>{}</system-out>\n    </testcase>\n",
             xml_escape(c.id), xml_escape(tc), s.from_catalog() ? fmt::format("entry{:02d}.", s.entry) : "",
-            xml_escape(s.id), cell_seconds(s, tc) / judged.at(tc), body, xml_escape(out));
+            xml_escape(s.id), share.at(tc), body, xml_escape(out));
       }
     }
     all.tests += suite.tests;
