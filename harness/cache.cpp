@@ -57,13 +57,14 @@ std::optional<TimingSamples> ResultCache::timing(const std::string& key) {
   if (j.is_discarded() || !is_array("samples") || !is_array("iterations") || !j.contains("taken") ||
       !j["taken"].is_string() || j["samples"].size() != j["iterations"].size())
     return std::nullopt;
+  // Every sample a number with its whole b.N, or the entry is not used.
   TimingSamples out;
-  for (const auto& x : j["samples"])
-    if (x.is_number()) out.ns_per_op.push_back(x.get<double>());
-  for (const auto& x : j["iterations"])
-    if (x.is_number_integer()) out.iterations.push_back(x.get<std::int64_t>());
-  if (out.ns_per_op.size() != out.iterations.size() || out.iterations.size() != j["samples"].size())
-    return std::nullopt;
+  for (std::size_t i = 0; i < j["samples"].size(); ++i) {
+    const auto &ns = j["samples"][i], &n = j["iterations"][i];
+    if (!ns.is_number() || !n.is_number_integer()) return std::nullopt;
+    out.ns_per_op.push_back(ns.get<double>());
+    out.iterations.push_back(n.get<std::int64_t>());
+  }
   out.taken = j["taken"].get<std::string>();
   ++hits_;
   return out;
