@@ -51,16 +51,9 @@ const std::string kGood = spec("good", 1, "      func f() int { return 1 }\n", "
 const std::string kHang = spec("hang", 2, "      func f() { time.Sleep(time.Hour) }\n", "f()", "[time]");
 const std::string kPanic = spec("boom", 3, "      func f() { panic(\"boom\") }\n", "f()");
 
-ProcessResult harness(std::vector<std::string> args, const std::string& cwd,
+ProcessResult harness(const std::vector<std::string>& args, const std::string& cwd,
                       std::map<std::string, std::string> env = test::test_environment()) {
-  SystemProcessRunner r;
-  Command c;
-  c.argv = {ESCAPE_HARNESS_BINARY};
-  for (auto& a : args) c.argv.push_back(std::move(a));
-  c.cwd = cwd;
-  c.env = std::move(env);
-  c.timeout = 10min;
-  return r.run(c);
+  return test::run_harness(args, cwd, std::move(env));
 }
 
 /// Pids of processes whose command line mentions `needle`.

@@ -21,15 +21,8 @@ namespace {
 
 using test::TempDir;
 
-ProcessResult harness(std::vector<std::string> args, const std::string& cwd = test::source_dir()) {
-  SystemProcessRunner r;
-  Command c;
-  c.argv = {ESCAPE_HARNESS_BINARY};
-  for (auto& a : args) c.argv.push_back(std::move(a));
-  c.cwd = cwd;
-  c.env = test::test_environment();
-  c.timeout = std::chrono::minutes(10);
-  return r.run(c);
+ProcessResult harness(const std::vector<std::string>& args, const std::string& cwd = test::source_dir()) {
+  return test::run_harness(args, cwd);
 }
 
 Results read_results(const std::string& path) {

@@ -97,16 +97,9 @@ std::string one_variant(const std::string& code, const std::string& imports = "[
          "      - {kind: allocs, variant: bug, at_least: 0}\n";
 }
 
-ProcessResult harness(const std::string& cwd, std::vector<std::string> args,
+ProcessResult harness(const std::string& cwd, const std::vector<std::string>& args,
                       std::map<std::string, std::string> env = test::test_environment()) {
-  SystemProcessRunner r;
-  Command c;
-  c.argv = {ESCAPE_HARNESS_BINARY};
-  c.argv.insert(c.argv.end(), args.begin(), args.end());
-  c.cwd = cwd;
-  c.env = std::move(env);
-  c.timeout = 10min;
-  return r.run(c);
+  return test::run_harness(args, cwd, std::move(env));
 }
 
 /// The reason of the first claim error in a run's summary ("  error: entry N id (goX): REASON").

@@ -28,15 +28,16 @@ void check_charts(const Results& r) {
     INFO(p.error());
     CHECK(root.name == "svg");
     CHECK(root.attrs.at("xmlns") == "http://www.w3.org/2000/svg");
+    // The scenario whose entry chart this is, if it is one.
+    const ScenarioRecord* entry = nullptr;
+    for (const auto& x : r.scenarios)
+      if (entry_chart_path(x) == path) entry = &x;
     std::vector<const test::XmlElement*> rects;
     test::find_all(root, "rect", rects);
     for (const auto* rect : rects) {
       if (rect->attrs.count("data-value")) {
-        const ScenarioRecord* s = nullptr;
-        for (const auto& x : r.scenarios)
-          if (entry_chart_path(x) == path) s = &x;
-        REQUIRE(s);
-        const VariantRecord* v = s->variant(rect->attrs.at("data-variant"));
+        REQUIRE(entry);
+        const VariantRecord* v = entry->variant(rect->attrs.at("data-variant"));
         REQUIRE(v);
         const auto& o = v->results.at(rect->attrs.at("data-toolchain"));
         Rational want =
@@ -62,11 +63,8 @@ void check_charts(const Results& r) {
     for (const auto* c : circles) {
       if (c->attrs.count("data-median-ns")) {
         // A timing point: the median and 95% interval of its samples.
-        const ScenarioRecord* s = nullptr;
-        for (const auto& x : r.scenarios)
-          if (entry_chart_path(x) == path) s = &x;
-        REQUIRE(s);
-        const VariantRecord* v = s->variant(c->attrs.at("data-variant"));
+        REQUIRE(entry);
+        const VariantRecord* v = entry->variant(c->attrs.at("data-variant"));
         REQUIRE(v);
         auto ci = stats::median_ci(v->results.at(c->attrs.at("data-toolchain")).samples);
         REQUIRE(ci);

@@ -26,14 +26,9 @@ struct ScanRun {
 
 ScanRun scan(std::vector<std::string> args) {
   test::TempDir dir("scan");
-  SystemProcessRunner runner;
-  Command c;
-  c.argv = {ESCAPE_HARNESS_BINARY, "scan", "--format", "json", "--out", dir.path + "/scan.json"};
-  c.argv.insert(c.argv.end(), args.begin(), args.end());
-  c.cwd = test::source_dir();
-  c.env = test::test_environment();
-  c.timeout = std::chrono::minutes(10);
-  ScanRun r{runner.run(c), {}};
+  std::vector<std::string> argv = {"scan", "--format", "json", "--out", dir.path + "/scan.json"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ScanRun r{test::run_harness(argv), {}};
   std::ifstream in(dir.path + "/scan.json");
   if (in) r.json = nlohmann::json::parse(in);
   return r;
@@ -146,13 +141,7 @@ TEST_CASE("scan writes SARIF for GitHub code scanning on encoding/json and net/h
   for (const std::string pkg : {"encoding/json", "net/http"}) {
     INFO(pkg);
     test::TempDir dir("scan");
-    SystemProcessRunner runner;
-    Command c;
-    c.argv = {ESCAPE_HARNESS_BINARY, "scan", "--format", "sarif", "--out", dir.path + "/scan.sarif", pkg};
-    c.cwd = test::source_dir();
-    c.env = test::test_environment();
-    c.timeout = std::chrono::minutes(10);
-    auto r = runner.run(c);
+    auto r = test::run_harness({"scan", "--format", "sarif", "--out", dir.path + "/scan.sarif", pkg});
     INFO(r.out << r.err);
     REQUIRE(r.ok());
     CHECK_THAT(r.out, Catch::Contains("scanned " + pkg + " with go"));
@@ -182,13 +171,7 @@ TEST_CASE("errorcheck: each toolchain holds every expectation of its own suite",
   // must hold 100% of the files it compiles, with no unexpected message,
   // as Go's own test driver requires; anything else is a bug here.
   test::TempDir dir("errorcheck");
-  SystemProcessRunner runner;
-  Command c;
-  c.argv = {ESCAPE_HARNESS_BINARY, "errorcheck", "--go", "go", "--go", "/usr/lib/go-1.19/bin/go", "--out", dir.path};
-  c.cwd = test::source_dir();
-  c.env = test::test_environment();
-  c.timeout = std::chrono::minutes(10);
-  auto r = runner.run(c);
+  auto r = test::run_harness({"errorcheck", "--go", "go", "--go", "/usr/lib/go-1.19/bin/go", "--out", dir.path});
   INFO(r.out << r.err);
   REQUIRE(r.ok());
   for (const std::string own : {"go1.19.8", "go1.26.8"}) {

@@ -206,6 +206,21 @@ inline std::map<std::string, std::string> test_environment() {
   return env;
 }
 
+/// Runs the built escape-harness with `args` in `cwd` (the repository by
+/// default) and the test environment, as a user's shell would, for ten
+/// minutes at most.
+inline ProcessResult run_harness(const std::vector<std::string>& args, const std::string& cwd = source_dir(),
+                                 std::map<std::string, std::string> env = test_environment()) {
+  SystemProcessRunner r;
+  Command c;
+  c.argv = {ESCAPE_HARNESS_BINARY};
+  c.argv.insert(c.argv.end(), args.begin(), args.end());
+  c.cwd = cwd;
+  c.env = std::move(env);
+  c.timeout = std::chrono::minutes(10);
+  return r.run(c);
+}
+
 /// "KEY=value" strings of an environment, and a null-terminated array of
 /// pointers into them, for posix_spawn.
 inline std::vector<std::string> env_strings(const std::map<std::string, std::string>& env) {
