@@ -1,5 +1,6 @@
-#include <cmath>
 #include "results_json.h"
+
+#include <cmath>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
