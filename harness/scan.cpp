@@ -43,6 +43,116 @@ bool identifier(std::string_view s) {
   return true;
 }
 
+
+/// The source from (line, column) to the end of that line (1-based, the
+/// column in bytes as the compiler counts it); empty when out of range.
+std::string_view text_at(std::string_view src, int line, int column) {
+  std::size_t pos = 0;
+  for (int l = 1; l < line; ++l) {
+    pos = src.find('\n', pos);
+    if (pos == std::string_view::npos) return {};
+    ++pos;
+  }
+  auto eol = src.find('\n', pos);
+  std::string_view text = src.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+  if (column < 1 || static_cast<std::size_t>(column - 1) > text.size()) return {};
+  return text.substr(static_cast<std::size_t>(column - 1));
+}
+
+std::string_view word_at(std::string_view s, std::size_t i) {
+  std::size_t j = i;
+  while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '.')) ++j;
+  return s.substr(i, j - i);
+}
+
+/// The type written after `name` in a parameter list or a var declaration
+/// ("ok bool", "a, b byte", "var l level"); empty when there is none.
+std::string type_after(std::string_view s, std::size_t i) {
+  for (;;) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    if (i < s.size() && s[i] == ',') {  // "a, b byte": the type comes after the list
+      ++i;
+      while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+      std::string_view next = word_at(s, i);
+      if (next.empty() || !identifier(next)) return "";
+      i += next.size();
+      continue;
+    }
+    break;
+  }
+  if (s.substr(i).starts_with("struct{}") || s.substr(i).starts_with("struct {}")) return "struct{}";
+  std::string_view type = word_at(s, i);
+  return identifier(type) || type.find('.') != std::string_view::npos ? std::string(type) : "";
+}
+
+bool whole_word_at(std::string_view s, std::size_t at, std::string_view name) {
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; };
+  return (at == 0 || !word(s[at - 1])) && (at + name.size() >= s.size() || !word(s[at + name.size()]));
+}
+
+/// The declared type of variable `name` in the function around `line`: a
+/// parameter, a receiver or a `var` in its body; empty when not found.
+std::string declared_type(std::string_view src, int line, std::string_view name) {
+  std::size_t decl = std::string_view::npos, pos = 0, end = src.size();
+  for (int l = 1; pos < src.size(); ++l) {
+    if (l <= line && src.substr(pos).starts_with("func ")) decl = pos;
+    auto nl = src.find('\n', pos);
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+    if (l == line) {
+      end = nl;
+      break;
+    }
+  }
+  if (decl == std::string_view::npos) return "";
+  std::string_view fn = src.substr(decl, end - decl);
+  std::string found;
+  for (std::size_t at = fn.find(name); at != std::string_view::npos; at = fn.find(name, at + 1)) {
+    if (!whole_word_at(fn, at, name)) continue;
+    std::size_t b = at;
+    while (b > 0 && (fn[b - 1] == ' ' || fn[b - 1] == '\t')) --b;
+    const bool param = b > 0 && (fn[b - 1] == '(' || fn[b - 1] == ',');
+    const bool var = b >= 3 && fn.substr(b - 3, 3) == "var";
+    if (!param && !var) continue;
+    if (std::string t = type_after(fn, at + name.size()); !t.empty()) found = t;
+  }
+  return found;
+}
+
+enum class BoxedKind { unknown, single_byte, zero_size, integer };
+
+/// What a value of `type` boxes to; named types are looked up in `src`.
+BoxedKind boxed_kind(std::string_view src, const std::string& type, int depth = 0) {
+  static const std::set<std::string_view> single = {"bool", "byte", "uint8", "int8"};
+  static const std::set<std::string_view> integer = {"int",    "int16",  "int32",  "int64", "uint",
+                                                      "uint16", "uint32", "uint64", "uintptr", "rune"};
+  if (type.empty() || depth > 3) return BoxedKind::unknown;
+  if (single.count(type)) return BoxedKind::single_byte;
+  if (integer.count(type)) return BoxedKind::integer;
+  if (type == "struct{}") return BoxedKind::zero_size;
+  if (!identifier(type)) return BoxedKind::unknown;
+  // "type T U" at the top level, or "\tT U" inside a "type (" block.
+  bool in_block = false;
+  for (std::size_t pos = 0; pos < src.size();) {
+    auto nl = src.find('\n', pos);
+    std::string_view l = src.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? src.size() : nl + 1;
+    if (l.starts_with("type (")) {
+      in_block = true;
+      continue;
+    }
+    if (in_block && l.starts_with(")")) in_block = false;
+    std::size_t at;
+    if (l.starts_with("type ")) at = 5;
+    else if (in_block && l.starts_with("\t") && !l.starts_with("\t\t")) at = 1;
+    else
+      continue;
+    if (l.substr(at, type.size()) != type || at + type.size() >= l.size() || l[at + type.size()] != ' ') continue;
+    return boxed_kind(src, type_after(l, at + type.size()), depth + 1);
+  }
+  return BoxedKind::unknown;
+}
+
 }  // namespace
 
 std::string_view describe(Shape s) {
@@ -53,10 +163,27 @@ std::string_view describe(Shape s) {
     case Shape::fmt_argument: return "an argument boxed for fmt.Errorf, fmt.Sprintf and friends";
     case Shape::closure_capture: return "a closure escapes, or a variable it captures moves to the heap";
     case Shape::named_result: return "a value that escapes by being stored in a named result";
-    case Shape::make_escape: return "a map or slice (make, append, a literal) escapes";
+    case Shape::make_escape: return "a map (make or a literal) escapes";
     case Shape::other: return "none of the catalog's shapes";
+    case Shape::append_growth: return "a slice grown by append that is stored or returned";
+    case Shape::returned_pointer: return "a &T{} or new(T) returned or stored beyond its function";
+    case Shape::string_concat: return "a string built with + that is returned or stored";
+    case Shape::string_conversion: return "a string(b) or []byte(s) conversion that is returned or stored";
+    case Shape::slice_make: return "a slice made by make or a literal that escapes";
   }
   return "";
+}
+
+std::string_view remedy(Shape s) {
+  switch (s) {
+    case Shape::append_growth: return "pre-size the slice (make with a capacity) or reuse one across calls";
+    case Shape::returned_pointer:
+      return "return the value instead of a pointer, or let the caller pass the storage in";
+    case Shape::string_concat: return "append to a caller's []byte or a strings.Builder sized once";
+    case Shape::string_conversion: return "keep []byte or string throughout, or convert once at the boundary";
+    case Shape::slice_make: return "give make a constant size, or reuse the slice across calls";
+    default: return "";
+  }
 }
 
 std::vector<std::pair<int, std::string>> catalog_entries(Shape s) {
@@ -68,9 +195,8 @@ std::vector<std::pair<int, std::string>> catalog_entries(Shape s) {
     case Shape::closure_capture: return {{5, "closure-capture"}, {13, "deferred-closure"}};
     case Shape::named_result: return {{9, "named-result"}};
     case Shape::make_escape: return {{8, "map-by-key"}, {12, "map-growth"}};
-    case Shape::other: return {};
+    default: return {};
   }
-  return {};
 }
 
 bool fmt_call(const std::vector<ChainStep>& chain) {
@@ -110,6 +236,19 @@ bool into_variable(const std::vector<ChainStep>& chain) {
 bool container_subject(std::string_view subject) {
   return subject.starts_with("make(") || subject.starts_with("append") || subject.starts_with("map[") ||
          subject.starts_with("[]");
+}
+
+/// The shape of an expression that allocates storage of its own, when it
+/// escapes by being returned or stored ("append(s, x) escapes to heap").
+Shape storage_shape(std::string_view subject) {
+  if (subject.starts_with("append")) return Shape::append_growth;
+  if (subject.starts_with("make(map") || subject.starts_with("map[")) return Shape::make_escape;
+  if (subject.starts_with("make(") || subject.starts_with("[]")) return Shape::slice_make;
+  if (subject.starts_with("&") || subject.starts_with("new(")) return Shape::returned_pointer;
+  if (subject.starts_with("string(") || subject.starts_with("([]byte)(") || subject.starts_with("[]byte("))
+    return Shape::string_conversion;
+  if (subject.find(" + ") != std::string_view::npos) return Shape::string_concat;
+  return Shape::other;
 }
 
 /// The text of a bracketed group starting at s[i] (one of ( [ {), without
@@ -229,7 +368,7 @@ Shape classify(std::string_view message, const std::vector<ChainStep>& chain) {
   std::string_view subject = message.substr(0, message.find(" escapes to heap"));
   if (subject == "func literal") return Shape::closure_capture;
   if (subject.starts_with("([]byte)(") || subject.starts_with("[]byte("))
-    return interface_call(chain) ? Shape::bytes_to_interface : Shape::other;
+    return interface_call(chain) ? Shape::bytes_to_interface : Shape::string_conversion;
   if (subject == "... argument") return fmt_call(chain) ? Shape::fmt_argument : Shape::interface_boxing;
   // Expressions that allocate storage of their own.
   const bool container = container_subject(subject);
@@ -237,7 +376,7 @@ Shape classify(std::string_view message, const std::vector<ChainStep>& chain) {
                          subject.starts_with("string(") || subject.find(" + ") != std::string_view::npos;
   if (allocates) {
     if (into_variable(chain)) return Shape::named_result;  // settled by EscapeScanner
-    return container ? Shape::make_escape : Shape::other;
+    return storage_shape(subject);
   }
   // A value (a variable, a constant, a conversion, a struct literal) gets
   // storage of its own only when it is boxed into an interface.
@@ -280,7 +419,7 @@ void EscapeScanner::settle_package() {
     const Finding& f = findings_[i];
     if (f.message.starts_with("moved to heap: ")) moved[{f.file, f.message.substr(15)}].emplace_back(f.line, f.shape);
   }
-  std::map<std::string, std::optional<std::string>> sources;  // read once per package
+  Sources sources;  // read once per package
   for (std::size_t i = package_begin_; i < findings_.size(); ++i) {
     Finding& f = findings_[i];
     if (f.shape != Shape::named_result) continue;
@@ -303,18 +442,122 @@ void EscapeScanner::settle_package() {
       }
     }
     bool named = false;
-    if (source_) {
-      auto [src, inserted] = sources.try_emplace(file);
-      if (inserted) src->second = source_(file);
-      if (src->second)
-        for (const auto& n : named_results(*src->second, line)) named |= n == target;
-    }
-    if (!named) {
-      std::string_view subject = f.message;
-      f.shape = container_subject(subject) ? Shape::make_escape : Shape::other;
+    if (const std::string* src = source_of(file, sources))
+      for (const auto& n : named_results(*src, line)) named |= n == target;
+    if (!named) f.shape = storage_shape(f.message);
+  }
+  for (std::size_t i = package_begin_; i < findings_.size(); ++i) {
+    Finding& f = findings_[i];
+    if (f.message.starts_with("&errors.errorString{...} ") && has_step(f.chain, "fmt.err")) {
+      settle_errorf(f, sources);
+    } else if (f.shape == Shape::interface_boxing || f.shape == Shape::fmt_argument) {
+      settle_boxing(f, sources);
     }
   }
+  merge_generated();
   package_begin_ = findings_.size();
+}
+
+/// fmt.Errorf is inlined from go1.26 on, its no-formatting branch with it:
+/// "return errors.New(format)" reports &errors.errorString{...} at the call.
+/// fmt.errorf returns nil, and that branch runs, only when the call has no
+/// arguments and its format no '%' (fmt/errors.go). With arguments (the
+/// call's "... argument" at the same position) or a '%', the allocation is
+/// inside fmt.errorf, not here; with a constant message it is a real 16 B per
+/// call that a sentinel error would save (entry 4).
+void EscapeScanner::settle_errorf(Finding& f, Sources& sources) {
+  if (variadic_.count({f.file, f.line, f.column})) {
+    f.allocation = Allocation::no;
+    f.note = "fmt.Errorf with arguments: its inlined errors.New branch never runs (fmt.errorf allocates instead)";
+    f.shape = Shape::fmt_argument;
+    return;
+  }
+  f.shape = Shape::fmt_argument;
+  const std::string* src = source_of(f.file, sources);
+  if (!src) return;
+  // The compiler points at the call's '(' (or at "fmt.Errorf(" itself).
+  std::string_view call = text_at(*src, f.line, f.column);
+  if (auto paren = call.find('('); paren != std::string_view::npos) call.remove_prefix(paren);
+  else
+    return;
+  auto quote = call.find_first_of("\"`");
+  if (quote == std::string_view::npos || call.substr(0, quote).find_first_not_of("( \t") != std::string_view::npos)
+    return;
+  const char q = call[quote];
+  auto end = call.find(q, quote + 1);
+  if (end != std::string_view::npos && call.substr(quote, end - quote).find('%') != std::string_view::npos) {
+    f.allocation = Allocation::no;
+    f.note = "fmt.Errorf with a '%' in its format: its inlined errors.New branch never runs";
+  }
+}
+
+/// Values that box into an interface without allocating: single-byte and
+/// zero-size values point at static data (runtime.staticuint64s,
+/// runtime.zerobase); integers below 256 do too, larger ones allocate.
+void EscapeScanner::settle_boxing(Finding& f, Sources& sources) {
+  const std::string subject = f.message.substr(0, f.message.find(" escapes to heap"));
+  if (static_subject(f.message)) {
+    f.allocation = Allocation::no;
+    f.note = "a constant: read-only data, nothing is allocated";
+    return;
+  }
+  const std::string* src = source_of(f.file, sources);
+  BoxedKind kind = BoxedKind::unknown;
+  if (subject.ends_with("{}") && subject.find('{') == subject.size() - 2) {
+    const std::string type = subject.substr(0, subject.size() - 2);
+    if (type.find('.') != std::string::npos) {
+      f.allocation = Allocation::unlikely;
+      f.note = "an empty literal of another package's type: zero-size, and no allocation, when the type has no fields";
+      return;
+    }
+    kind = src ? boxed_kind(*src, type) : BoxedKind::unknown;
+  } else if (identifier(subject) && src) {
+    kind = boxed_kind(*src, declared_type(*src, f.line, subject));
+  }
+  switch (kind) {
+    case BoxedKind::single_byte:
+      f.allocation = Allocation::no;
+      f.note = "a single-byte value: it boxes to static data (runtime.staticuint64s), nothing is allocated";
+      break;
+    case BoxedKind::zero_size:
+      f.allocation = Allocation::no;
+      f.note = "a zero-size value: it boxes to runtime.zerobase, nothing is allocated";
+      break;
+    case BoxedKind::integer:
+      f.allocation = Allocation::unlikely;
+      f.note = "an integer: values below 256 box to static data, larger ones allocate";
+      break;
+    case BoxedKind::unknown: break;
+  }
+}
+
+/// A wrapper the compiler generates for a promoted method (<autogenerated>:1)
+/// inlines the wrapped method and reports its allocations again: the same
+/// message is already reported at the wrapped method's line.
+void EscapeScanner::merge_generated() {
+  // "(*Outer).Read" wraps "(*Inner).Read": the method's name and the message
+  // match; a finding with no function never merges.
+  auto method = [](const std::string& function) {
+    auto dot = function.rfind('.');
+    return dot == std::string::npos ? function : function.substr(dot + 1);
+  };
+  std::set<std::pair<std::string, std::string>> real;  // (method, message)
+  for (std::size_t i = package_begin_; i < findings_.size(); ++i)
+    if (findings_[i].file != "<autogenerated>" && !findings_[i].function.empty())
+      real.emplace(method(findings_[i].function), findings_[i].message);
+  auto first = findings_.begin() + static_cast<std::ptrdiff_t>(package_begin_);
+  auto end = std::remove_if(first, findings_.end(), [&](const Finding& f) {
+    return f.file == "<autogenerated>" && !f.function.empty() && real.count({method(f.function), f.message});
+  });
+  merged_generated_ += findings_.end() - end;
+  findings_.erase(end, findings_.end());
+}
+
+const std::string* EscapeScanner::source_of(const std::string& file, Sources& sources) {
+  if (!source_ || file == "<autogenerated>") return nullptr;
+  auto [src, inserted] = sources.try_emplace(file);
+  if (inserted) src->second = source_(file);
+  return src->second ? &*src->second : nullptr;
 }
 
 void EscapeScanner::finish() {
@@ -337,6 +580,8 @@ void EscapeScanner::line(std::string_view text) {
     package_ = std::string(
         text.substr(2, text.find(' ', 2) == std::string_view::npos ? std::string_view::npos : text.find(' ', 2) - 2));
     explained_.clear();
+    functions_.clear();
+    variadic_.clear();
     seen_.clear();
     current_ = nullptr;
     return;
@@ -363,8 +608,11 @@ void EscapeScanner::line(std::string_view text) {
     current_key_ = Key{std::string(v.file), v.line, v.column, normalise_subject(m)};
     current_ = &explained_[current_key_];
     current_->clear();
+    if (auto in = m.rfind(" escapes to heap in "); in != std::string_view::npos)
+      functions_[current_key_] = std::string(m.substr(in + 20, m.size() - in - 21));
     return;
   }
+  if (m.starts_with("... argument ")) variadic_.insert({std::string(v.file), v.line, v.column});
   const bool moved = m.starts_with("moved to heap: ");
   if (!moved && !m.ends_with(" escapes to heap")) return;
   auto seen_key = std::make_tuple(std::string(v.file), v.line, v.column, std::string(m));
@@ -378,6 +626,7 @@ void EscapeScanner::line(std::string_view text) {
   f.message = std::string(m);
   if (auto it = explained_.find(Key{f.file, f.line, f.column, subject}); it != explained_.end()) {
     f.chain = it->second;
+    if (auto fn = functions_.find(it->first); fn != functions_.end()) f.function = fn->second;
   } else {
     // Level 1 may abbreviate what -m=2 explains in full ("append escapes to
     // heap" for "append(buf, x) escapes to heap in f:"): take the
@@ -389,11 +638,11 @@ void EscapeScanner::line(std::string_view text) {
          ++e)
       if (std::get<3>(e->first).starts_with(stem + "(")) {
         f.chain = e->second;
+        if (auto fn = functions_.find(e->first); fn != functions_.end()) f.function = fn->second;
         break;
       }
   }
   f.shape = classify(f.message, f.chain);
-  f.static_data = (f.shape == Shape::interface_boxing || f.shape == Shape::fmt_argument) && static_subject(f.message);
   findings_.push_back(std::move(f));
 }
 

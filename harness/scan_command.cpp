@@ -117,6 +117,7 @@ int cmd_scan(const Args& args, CliContext& ctx) {
   report.seconds = std::chrono::duration<double>(ctx.clock.now() - start).count();
   report.bytes = scanner.bytes();
   report.findings = scanner.findings();
+  report.merged_generated = scanner.merged_generated();
   if (int sig = ctx.interrupts.signal()) return 128 + sig;
   if (r.outcome == Outcome::failed_to_start || r.outcome == Outcome::timed_out || r.outcome == Outcome::signaled) {
     fmt::print(ctx.err, "escape-harness scan: `{}` {}\n", c.display(), r.describe(c.timeout));
