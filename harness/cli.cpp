@@ -56,6 +56,18 @@ constexpr CommandRow kCommands[] = {
      "message and why-chain, and the catalog entry with its verdict on this toolchain.\n"
      "Exit status: 0 scanned; 1 some package did not build (the rest is reported); 2 usage; 3 go could not be run.",
      cmd_scan},
+    {kCmdProfile, "profile", "PATTERN...", "why is my code allocating: benchmarks' allocations joined with escapes",
+     "Builds each package's tests with -gcflags=-m=2 (one test binary per package), runs every benchmark twice "
+     "with -test.memprofilerate=1 (at 10x and (10+N)x, --benchtime Nx) and reads both memory profiles with go "
+     "tool pprof -raw: the difference is what N iterations allocate. Each allocation is charged to its site (the "
+     "innermost frame outside the runtime) in objects/op and bytes/op, reconciled with -benchmem, and joined with "
+     "the compiler's finding there (message, why-chain, shape, catalog entry). Categories: escape, "
+     "heap-without-escape (with the compiler's reason), runtime-growth (append, map growth), "
+     "outside-analysed-code; escapes no benchmark reached are listed. With --diff and two --go: the allocations "
+     "the newer toolchain adds or removes, per benchmark.\n"
+     "Exit status: 0 profiled; 1 a package did not build, had no benchmarks or one failed (the rest is "
+     "reported), or --fail-on-new found one; 2 usage; 3 go could not be run.",
+     cmd_profile},
     {kCmdMerge, "merge", "A.json B.json ...", "merge results.json files from separate runs into one",
      "Merges results.json files from separate runs (one toolchain per CI job, say) into <out>/results.json and "
      "rewrites the reports. Two files with results for the same toolchain, or a scenario generated from different "

@@ -14,6 +14,7 @@ int cmd_list(const Args& args, CliContext& ctx);
 int cmd_report(const Args& args, CliContext& ctx);
 int cmd_show(const Args& args, CliContext& ctx);
 int cmd_scan(const Args& args, CliContext& ctx);
+int cmd_profile(const Args& args, CliContext& ctx);
 int cmd_merge(const Args& args, CliContext& ctx);
 int cmd_errorcheck(const Args& args, CliContext& ctx);
 

@@ -1,5 +1,7 @@
 #include "context.h"
 
+#include <vector>
+
 #include <ctime>
 #include <filesystem>
 
@@ -43,8 +45,25 @@ std::string current_directory() {
 }
 
 std::string CliContext::absolute(const std::string& path) const {
-  if (path.starts_with("/") || cwd.empty()) return path;
-  return join_path(cwd, path);
+  if (cwd.empty() && !path.starts_with("/")) return path;
+  // Lexically clean, as Go's filepath.Clean: "/m/." is "/m", so paths the
+  // compiler and the profiler print can be matched against it.
+  const std::string whole = path.starts_with("/") ? path : join_path(cwd, path);
+  std::vector<std::string> parts;
+  for (std::size_t start = 0; start <= whole.size();) {
+    auto slash = whole.find('/', start);
+    std::string part = whole.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  std::string clean;
+  for (const auto& p : parts) clean += "/" + p;
+  return clean.empty() ? "/" : clean;
 }
 
 }  // namespace eh

@@ -27,6 +27,7 @@ enum CommandId : std::uint32_t {
   kCmdScan = 1u << 6,
   kCmdMerge = 1u << 7,
   kCmdErrorcheck = 1u << 8,
+  kCmdProfile = 1u << 9,
 };
 
 /// One option of one or more commands. A number when max > min; a flag when

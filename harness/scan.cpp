@@ -614,6 +614,8 @@ void EscapeScanner::line(std::string_view text) {
   }
   if (m.starts_with("... argument ")) variadic_.insert({std::string(v.file), v.line, v.column});
   const bool moved = m.starts_with("moved to heap: ");
+  if (keep_notes_ && m.ends_with(" does not escape") && !m.starts_with("leaking param"))
+    notes_.push_back(CompilerNote{std::string(v.file), v.line, v.column, std::string(m)});
   if (!moved && !m.ends_with(" escapes to heap")) return;
   auto seen_key = std::make_tuple(std::string(v.file), v.line, v.column, std::string(m));
   if (!seen_.insert(seen_key).second) return;

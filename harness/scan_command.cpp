@@ -10,6 +10,7 @@
 #include "report_scan.h"
 #include "results_json.h"
 #include "scan.h"
+#include "scan_diff.h"
 #include "text.h"
 #include "toolchain.h"
 
@@ -61,30 +62,18 @@ int write_scan_outputs(CliContext& ctx, const Args& args, const ScanReport& repo
   return kExitOk;
 }
 
-}  // namespace
-
-int cmd_scan(const Args& args, CliContext& ctx) {
-  const auto& patterns = args.positional();
-  if (patterns.empty()) {
-    fmt::print(ctx.err, "escape-harness scan: give package patterns (./..., net/http)\n{}", command_usage("scan"));
-    return kExitBadInput;
-  }
-  const std::string format = args.text("--format");
-  if (format != "summary" && format != "md" && format != "json" && format != "sarif") {
-    fmt::print(ctx.err, "escape-harness scan: --format: expected summary, md, json or sarif, got '{}'\n", format);
-    return kExitBadInput;
-  }
-  for (const auto& p : patterns)
-    if (p.starts_with("-")) {
-      fmt::print(ctx.err, "escape-harness scan: '{}' is not a package pattern\n", p);
-      return kExitBadInput;
-    }
+/// One scan with one toolchain; nullopt when go could not be run (the
+/// message is printed). `built` is false when some package did not build.
+std::optional<ScanReport> scan_once(const Args& args, CliContext& ctx, const std::string& spec, bool* built,
+                                    int* status) {
   std::string err;
-  auto tc = probe_toolchain(ctx.processes, args.text("--go"), ctx.env, &err);
+  auto tc = probe_toolchain(ctx.processes, spec, ctx.env, &err);
   if (!tc) {
     fmt::print(ctx.err, "escape-harness scan: {}\n", err);
-    return kExitToolchain;
+    *status = kExitToolchain;
+    return std::nullopt;
   }
+  const auto& patterns = args.positional();
   ScanReport report;
   report.toolchain = tc->version;
   report.patterns = patterns;
@@ -118,19 +107,93 @@ int cmd_scan(const Args& args, CliContext& ctx) {
   report.bytes = scanner.bytes();
   report.findings = scanner.findings();
   report.merged_generated = scanner.merged_generated();
-  if (int sig = ctx.interrupts.signal()) return 128 + sig;
+  if (int sig = ctx.interrupts.signal()) {
+    *status = 128 + sig;
+    return std::nullopt;
+  }
   if (r.outcome == Outcome::failed_to_start || r.outcome == Outcome::timed_out || r.outcome == Outcome::signaled) {
     fmt::print(ctx.err, "escape-harness scan: `{}` {}\n", c.display(), r.describe(c.timeout));
-    return kExitToolchain;
+    *status = kExitToolchain;
+    return std::nullopt;
   }
-  if (int status = write_scan_outputs(ctx, args, report); status != kExitOk) return status;
-  if (!r.ok()) {
+  *built = r.ok();
+  if (!r.ok())
     // Packages that do not build are reported as far as they were analysed.
-    fmt::print(ctx.err, "escape-harness scan: go build failed ({}); the scan is incomplete:\n{}\n", r.describe(),
-               tail_lines(tail, 10));
+    fmt::print(ctx.err, "escape-harness scan: go build with {} failed ({}); the scan is incomplete:\n{}\n",
+               tc->version, r.describe(), tail_lines(tail, 10));
+  return report;
+}
+
+int scan_diff(const Args& args, CliContext& ctx) {
+  const auto gos = args.all("--go");
+  if (gos.size() != 2) {
+    fmt::print(ctx.err, "escape-harness scan: --diff needs two --go, the older toolchain first (got {})\n",
+               gos.size());
+    return kExitBadInput;
+  }
+  const std::string format = args.text("--format");
+  if (format == "sarif") {
+    fmt::print(ctx.err, "escape-harness scan: --diff writes summary, md or json\n");
+    return kExitBadInput;
+  }
+  bool built_old = true, built_new = true;
+  int status = kExitOk;
+  auto older = scan_once(args, ctx, gos[0], &built_old, &status);
+  if (!older) return status;
+  auto newer = scan_once(args, ctx, gos[1], &built_new, &status);
+  if (!newer) return status;
+  const ScanDiff d = diff_scans(*older, *newer);
+  const std::string out = args.text("--out");
+  const std::string summary = diff_summary(d, 20);
+  fmt::print(format != "summary" && out.empty() ? ctx.err : ctx.out, "{}", summary);
+  if (format != "summary" || !out.empty()) {
+    std::string text = format == "md" ? diff_markdown(d) : format == "json" ? diff_json(d) : summary, err;
+    if (out.empty()) fmt::print(ctx.out, "{}", text);
+    else if (!ctx.fs.write(ctx.absolute(out), text, &err)) {
+      fmt::print(ctx.err, "escape-harness scan: {}\n", err);
+      return kExitClaimErrors;
+    } else {
+      fmt::print(ctx.out, "\nwrote {} ({})\n", out, format);
+    }
+  }
+  if (!built_old || !built_new) return kExitClaimErrors;
+  if (args.flag("--fail-on-new") && d.new_allocations() > 0) {
+    fmt::print(ctx.err, "escape-harness scan: {} adds {} heap allocation{} (--fail-on-new)\n", d.newer,
+               d.new_allocations(), d.new_allocations() == 1 ? "" : "s");
     return kExitClaimErrors;
   }
   return kExitOk;
+}
+
+}  // namespace
+
+int cmd_scan(const Args& args, CliContext& ctx) {
+  const auto& patterns = args.positional();
+  if (patterns.empty()) {
+    fmt::print(ctx.err, "escape-harness scan: give package patterns (./..., net/http)\n{}", command_usage("scan"));
+    return kExitBadInput;
+  }
+  const std::string format = args.text("--format");
+  if (format != "summary" && format != "md" && format != "json" && format != "sarif") {
+    fmt::print(ctx.err, "escape-harness scan: --format: expected summary, md, json or sarif, got '{}'\n", format);
+    return kExitBadInput;
+  }
+  for (const auto& p : patterns)
+    if (p.starts_with("-")) {
+      fmt::print(ctx.err, "escape-harness scan: '{}' is not a package pattern\n", p);
+      return kExitBadInput;
+    }
+  if (args.flag("--diff")) return scan_diff(args, ctx);
+  if (args.all("--go").size() > 1 || args.flag("--fail-on-new")) {
+    fmt::print(ctx.err, "escape-harness scan: two --go and --fail-on-new need --diff\n");
+    return kExitBadInput;
+  }
+  bool built = true;
+  int status = kExitOk;
+  auto report = scan_once(args, ctx, args.text("--go"), &built, &status);
+  if (!report) return status;
+  if (int s = write_scan_outputs(ctx, args, *report); s != kExitOk) return s;
+  return built ? kExitOk : kExitClaimErrors;
 }
 
 }  // namespace eh
