@@ -84,7 +84,7 @@ std::vector<Site> attribute(const RawProfile& shorter, const RawProfile& longer,
 bool analysed(const Analysis& a, const std::string& function);
 
 /// Escapes the compiler reported (and that allocate) at a line no site of
-/// any benchmark reached; test files left out.
+/// any benchmark reached; test files and the generated _testmain.go left out.
 std::vector<Finding> unreached(const Analysis& a, const std::vector<Site>& sites);
 
 }  // namespace eh

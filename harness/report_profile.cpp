@@ -72,7 +72,7 @@ const char* const kProfileGap =
     "mallocgcTiny returns before profilealloc), and -benchmem truncates to whole numbers";
 
 bool reconciled(const BenchmarkProfile& b) {
-  if (!b.benchmem_allocs) return false;
+  if (!b.benchmem_allocs || b.objects < 0 || b.bytes < 0) return false;
   return b.objects_per_op() <= *b.benchmem_allocs + 1.0;
 }
 
@@ -91,7 +91,10 @@ std::string profile_summary(const ProfileReport& r, std::size_t top) {
     const double gap = b.benchmem_allocs ? *b.benchmem_allocs - b.objects_per_op() : 0;
     out += fmt::format("  {} · profile {} objects/op {} B/op{}\n", benchmem_text(b), per_op(b.objects_per_op()),
                        per_op(b.bytes_per_op()),
-                       !b.benchmem_allocs  ? ""
+                       !b.benchmem_allocs ? ""
+                       : b.objects < 0 || b.bytes < 0
+                           ? " · NOT reconciled: the shorter run allocated more than the longer (state such as a "
+                             "sync.Pool or b.RunParallel's goroutines differs between runs), per-op figures unreliable"
                        : !reconciled(b) ? " · NOT reconciled: the profile sees more than -benchmem"
                        : std::abs(gap) >= 0.005
                            ? fmt::format(" · gap {} objects/op (tiny allocations, truncation)", per_op(gap))

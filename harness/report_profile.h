@@ -33,7 +33,8 @@ struct ProfileReport {
 /// Why the profile's objects/op can fall short of -benchmem's allocs/op.
 extern const char* const kProfileGap;
 /// Whether a benchmark's profile agrees with -benchmem within the stated gap:
-/// the profile sees no more than -benchmem counts (plus its truncation).
+/// the profile sees no more than -benchmem counts (plus its truncation), and
+/// the longer run allocated no less than the shorter.
 bool reconciled(const BenchmarkProfile& b);
 
 std::string profile_summary(const ProfileReport& r, std::size_t top);

@@ -286,6 +286,38 @@ void skip_space(std::string_view s, std::size_t& i) {
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
 }
 
+/// The function declared around `line`, named as -m=2 names it from go1.20
+/// on ("F", "(*T).M", "T.M"), for output that does not name it (go1.19's
+/// "x escapes to heap:"); empty outside a function. A closure is named by
+/// the function it is in.
+std::string enclosing_function(std::string_view src, int line) {
+  std::size_t decl = std::string_view::npos, pos = 0;
+  for (int l = 1; l <= line && pos < src.size(); ++l) {
+    if (src.substr(pos).starts_with("func ")) decl = pos;
+    pos = src.find('\n', pos);
+    if (pos == std::string_view::npos) break;
+    ++pos;
+  }
+  if (decl == std::string_view::npos) return "";
+  std::size_t i = decl + 5;
+  std::string receiver;
+  if (i < src.size() && src[i] == '(') {
+    auto r = group(src, i);
+    if (!r) return "";
+    std::string_view t = *r;
+    // "(w *Writer)", "(*Writer)", "(s stringWriter)", "(l *List[T])": the type, without parameters.
+    auto sp = t.find_last_of(" \t");
+    if (sp != std::string_view::npos) t = t.substr(sp + 1);
+    if (auto br = t.find('['); br != std::string_view::npos) t = t.substr(0, br);
+    receiver = t.starts_with("*") ? "(" + std::string(t) + ")." : std::string(t) + ".";
+    skip_space(src, i);
+  }
+  std::size_t b = i;
+  while (i < src.size() && (std::isalnum(static_cast<unsigned char>(src[i])) || src[i] == '_')) ++i;
+  if (i == b) return "";
+  return receiver + std::string(src.substr(b, i - b));
+}
+
 std::vector<std::string> named_results(std::string_view source, int line) {
   // The nearest line at or before `line` (1-based) that starts with "func ":
   // the top-level declaration around it.
@@ -448,6 +480,8 @@ void EscapeScanner::settle_package() {
   }
   for (std::size_t i = package_begin_; i < findings_.size(); ++i) {
     Finding& f = findings_[i];
+    if (f.function.empty())
+      if (const std::string* src = source_of(f.file, sources)) f.function = enclosing_function(*src, f.line);
     if (f.message.starts_with("&errors.errorString{...} ") && has_step(f.chain, "fmt.err")) {
       settle_errorf(f, sources);
     } else if (f.shape == Shape::interface_boxing || f.shape == Shape::fmt_argument) {
