@@ -61,6 +61,9 @@ constexpr OptionRow kOptions[] = {
     {"--timeout", "SECONDS", "300", "kill a file's compile after this many seconds (that file is an error)",
      kCmdErrorcheck, false, 1, 24 * 3600},
     {"--jobs", "N", "", "files compiled at once (default: the number of cores)", kCmdErrorcheck, false, 1, 256},
+    {"--jobs", "N", "",
+     "benchmarks measured at once (default: the number of cores); allocation counts do not depend on it",
+     kCmdProfile, false, 1, 256},
     {"--work", "DIR", "",
      "where the module is built (default: a directory under $XDG_CACHE_HOME/escape-harness, one per output "
      "directory)",

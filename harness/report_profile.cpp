@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "text.h"
+
 namespace eh {
 namespace {
 
@@ -20,6 +22,14 @@ std::string shown_path(const ProfileReport& r, const std::string& file) {
 
 /// A per-op figure: whole when it is, else to two decimals (the exact
 /// counts and iterations are in the JSON).
+/// A reason names files absolutely (the profile does): shown as the rest.
+std::string shown_reason(const ProfileReport& r, const std::string& reason) {
+  std::string out = reason;
+  if (!r.dir.empty()) out = replace_all(out, r.dir.ends_with("/") ? r.dir : r.dir + "/", "");
+  if (!r.goroot.empty()) out = replace_all(out, r.goroot + "/src/", "$GOROOT/src/");
+  return out;
+}
+
 std::string per_op(double v) {
   if (v == std::floor(v)) return fmt::format("{:.0f}", v);
   std::string s = fmt::format("{:.2f}", v);
@@ -107,7 +117,7 @@ std::string profile_summary(const ProfileReport& r, std::size_t top) {
         break;
       }
       out += fmt::format("  {:>8} obj/op {:>9} B/op  {:<22} {} {}\n      {}\n", per_op(s.objects_per_op()),
-                         per_op(s.bytes_per_op()), to_string(s.category), where(r, s), s.function, s.reason);
+                         per_op(s.bytes_per_op()), to_string(s.category), where(r, s), s.function, shown_reason(r, s.reason));
     }
   }
   auto all = overall(r);
@@ -145,7 +155,8 @@ std::string profile_markdown(const ProfileReport& r) {
   out += "| benchmark | objects/op | B/op | category | site | function | why |\n|---|---:|---:|---|---|---|---|\n";
   for (const auto& s : r.sites)
     out += fmt::format("| {} | {} | {} | {} | `{}` | `{}` | {} |\n", s.benchmark, per_op(s.objects_per_op()),
-                       per_op(s.bytes_per_op()), to_string(s.category), where(r, s), s.function, s.reason);
+                       per_op(s.bytes_per_op()), to_string(s.category), where(r, s), s.function,
+                       shown_reason(r, s.reason));
   if (!r.unreached.empty()) {
     out += fmt::format("\n## Escapes no benchmark reached ({})\n\n", r.unreached.size());
     for (const auto& f : r.unreached)
@@ -222,7 +233,7 @@ std::string profile_json(const ProfileReport& r) {
              {"bytes", s.bytes},
              {"ops", s.ops},
              {"category", to_string(s.category)},
-             {"reason", s.reason},
+             {"reason", shown_reason(r, s.reason)},
              {"code", s.code}};
     if (s.finding) {
       ojson f = finding_json(r, *s.finding);
@@ -298,7 +309,7 @@ std::string profile_sarif(const ProfileReport& r) {
         {"ruleId", fmt::format("EHP{:03d}", static_cast<int>(s.category) + 1)},
         {"ruleIndex", static_cast<int>(s.category)},
         {"level", "note"},
-        {"message", {{"text", fmt::format("{}: {}", cost(s), s.reason)}}},
+        {"message", {{"text", fmt::format("{}: {}", cost(s), shown_reason(r, s.reason))}}},
         {"locations", ojson::array({{{"physicalLocation", {{"artifactLocation", artifact}, {"region", region}}}}})},
         {"properties",
          {{"benchmark", s.benchmark}, {"objectsPerOp", s.objects_per_op()}, {"bytesPerOp", s.bytes_per_op()}}}});
@@ -329,7 +340,12 @@ std::map<SiteMatch, Site> match_sites(const ProfileReport& r) {
   std::map<SiteMatch, Site> out;
   for (Site s : r.sites) {
     s.file = shown_path(r, s.file);
-    out.emplace(SiteMatch{s.bench_package, s.benchmark, s.function, s.file, s.line}, std::move(s));
+    // Inside the standard library or a dependency, lines move between
+    // releases: such a site is matched by the module's line that called it.
+    SiteMatch key{s.bench_package, s.benchmark, s.function, s.file, s.line};
+    if (s.category == SiteCategory::outside && s.caller)
+      key = {s.bench_package, s.benchmark, s.function, shown_path(r, s.caller->file), s.caller->line};
+    out.emplace(std::move(key), std::move(s));
   }
   return out;
 }

@@ -44,7 +44,8 @@ std::string profile_sarif(const ProfileReport& r);
 
 /// profile --diff: per benchmark, the sites a newer toolchain adds, removes
 /// or changes (another cost or category), matched by benchmark, function and
-/// line (the two runs profile the same source).
+/// line (the two runs profile the same source; a site outside it by the line
+/// that called it).
 struct ProfileDiff {
   std::string older, newer;
   std::vector<Site> added, removed;

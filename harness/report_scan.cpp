@@ -67,7 +67,7 @@ std::string display_path(const ScanReport& r, const std::string& file) {
   if (!src.empty() && file.starts_with(src)) return "$GOROOT/src/" + file.substr(src.size());
   std::string dir = r.dir.empty() ? "" : (r.dir.ends_with("/") ? r.dir : r.dir + "/");
   if (!dir.empty() && file.starts_with(dir)) return file.substr(dir.size());
-  return file;
+  return file.starts_with("./") ? file.substr(2) : file;  // as go prints a package in its own directory
 }
 
 std::string scan_summary(const ScanReport& r) {

@@ -12,6 +12,23 @@ namespace {
 using ojson = nlohmann::ordered_json;
 using Key = std::tuple<std::string, std::string, std::string>;  // package, function, message
 
+/// A function's name for matching across releases. Closures are named
+/// differently by each: go1.26 by the chain they were inlined through
+/// ("ConsoleWriter.writePart.formatLevel.func1"), go1.27 by the function that
+/// declares them and a hash ("formatLevel.func1#7gW254ZGGfY=#"); both come to
+/// "formatLevel.func", the index dropped with the rest.
+std::string match_name(std::string_view function) {
+  if (function.ends_with("#")) {
+    auto hash = function.substr(0, function.size() - 1).rfind('#');
+    if (hash != std::string_view::npos) function = function.substr(0, hash);
+  }
+  auto closure = function.find(".func");
+  if (closure == std::string_view::npos) return std::string(function);
+  std::string_view outer = function.substr(0, closure);
+  auto dot = outer.rfind('.');
+  return std::string(dot == std::string_view::npos ? outer : outer.substr(dot + 1)) + ".func";
+}
+
 /// The findings by key, each with its file as the report shows it
 /// ("$GOROOT/src/..."): two toolchains have two GOROOTs.
 std::map<Key, std::vector<Finding>> by_key(const ScanReport& r) {
@@ -20,7 +37,7 @@ std::map<Key, std::vector<Finding>> by_key(const ScanReport& r) {
     f.file = display_path(r, f.file);
     for (auto& st : f.chain)
       if (st.line > 0) st.file = display_path(r, st.file);
-    out[{f.package, f.function, f.message}].push_back(std::move(f));
+    out[{f.package, match_name(f.function), f.message}].push_back(std::move(f));
   }
   return out;
 }
