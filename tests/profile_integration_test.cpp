@@ -255,6 +255,19 @@ TEST_CASE("profile on two real modules: a logger and a JSON parser, sites checke
       CHECK(s->at("bytes").get<long>() * e.objects == e.bytes * s->at("objects").get<long>());  // same size each
       if (e.caller_line) CHECK(s->at("caller").at("line") == e.caller_line);
     }
+  // The same as SARIF for code scanning, each result with its cost
+  // (validated by `exports: validate` with GitHub's rules).
+  {
+    test::TempDir dir("profile-sarif");
+    auto sarif = test::run_harness({"profile", "--dir", zerolog, "--bench", "BenchmarkLogFieldType/^Objects$",
+                                    "--format", "sarif", "--out", dir.path + "/p.sarif", "."});
+    REQUIRE(sarif.ok());
+    std::ifstream in(dir.path + "/p.sarif");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    test::keep_export("profile-zerolog.sarif", text);
+    CHECK_THAT(text, Catch::Contains("10 allocs/op, 160 B/op in BenchmarkLogFieldType/Objects: LevelWriterAdapter{...} "
+                                     "escapes to heap (interface-boxing)"));
+  }
   const auto* obj = site(z.json, "BenchmarkLogFieldType/Objects", zl + "appendObject", 45);
   CHECK(obj->at("message") == "LevelWriterAdapter{...} escapes to heap");
   CHECK(obj->at("shape") == "interface-boxing");
