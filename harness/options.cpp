@@ -62,8 +62,8 @@ constexpr OptionRow kOptions[] = {
      kCmdErrorcheck, false, 1, 24 * 3600},
     {"--jobs", "N", "", "files compiled at once (default: the number of cores)", kCmdErrorcheck, false, 1, 256},
     {"--jobs", "N", "",
-     "benchmarks measured at once (default: the number of cores); allocation counts do not depend on it",
-     kCmdProfile, false, 1, 256},
+     "benchmarks measured at once (default: the number of cores); allocation counts do not depend on it", kCmdProfile,
+     false, 1, 256},
     {"--work", "DIR", "",
      "where the module is built (default: a directory under $XDG_CACHE_HOME/escape-harness, one per output "
      "directory)",
@@ -92,7 +92,8 @@ constexpr OptionRow kOptions[] = {
     {"--top", "N", "10", "sites shown per benchmark and overall in the summary", kCmdProfile, false, 1, 100000},
     {"--diff", "", "", "with two --go: the heap allocations the newer toolchain adds, removes or changes",
      kCmdScan | kCmdProfile},
-    {"--fail-on-new", "", "", "with --diff: exit 1 when the newer toolchain adds an allocation", kCmdScan | kCmdProfile},
+    {"--fail-on-new", "", "", "with --diff: exit 1 when the newer toolchain adds an allocation",
+     kCmdScan | kCmdProfile},
 };
 
 const OptionRow* find_row(CommandId command, std::string_view name) {

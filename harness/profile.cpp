@@ -45,21 +45,23 @@ std::string notes_text(const std::vector<const CompilerNote*>& notes) {
 /// at it: read off what it did say there and the code.
 std::string no_escape_reason(std::string_view code, const std::vector<const CompilerNote*>& notes) {
   const std::string said = notes_text(notes);
-  const std::string compiler = said.empty() ? "the compiler printed no escape message at this line"
-                                            : fmt::format("the compiler said {}", said);
+  const std::string compiler =
+      said.empty() ? "the compiler printed no escape message at this line" : fmt::format("the compiler said {}", said);
   auto noted = [&](std::string_view what) {
     return std::any_of(notes.begin(), notes.end(), [&](const CompilerNote* n) { return contains(n->message, what); });
   };
   if (noted("make([]") || (notes.empty() && contains(code, "make([]")))
-    return fmt::format("{}: a slice whose size is not a constant (or is over 64 KiB) is allocated on the heap by "
-                       "runtime.makeslice",
-                       compiler);
+    return fmt::format(
+        "{}: a slice whose size is not a constant (or is over 64 KiB) is allocated on the heap by "
+        "runtime.makeslice",
+        compiler);
   if (noted("make(map") || (notes.empty() && contains(code, "make(map")))
     return fmt::format("{}: a map whose size hint is not a small constant gets its buckets from the heap", compiler);
   if (noted(" + ") || noted("string(") || noted("([]byte)(") || noted("[]byte("))
-    return fmt::format("{}: a result that does not escape gets a 32-byte buffer on the stack; a longer one is "
-                       "allocated by the runtime",
-                       compiler);
+    return fmt::format(
+        "{}: a result that does not escape gets a 32-byte buffer on the stack; a longer one is "
+        "allocated by the runtime",
+        compiler);
   if (noted("&") || noted("new("))
     return fmt::format("{}: a value too large for the stack (over 64 KiB for new and &T{{}}) is allocated on the heap",
                        compiler);
@@ -82,9 +84,8 @@ void tally(const RawProfile& p, const Analysis& a, int sign, std::map<SiteKey, T
   if (!oi || !bi) return;
   for (const auto& s : p.samples) {
     const auto& fr = s.frames;
-    const bool under_benchmark = std::any_of(fr.begin(), fr.end(), [](const ProfileFrame& f) {
-      return f.function.starts_with("testing.(*B).");
-    });
+    const bool under_benchmark = std::any_of(
+        fr.begin(), fr.end(), [](const ProfileFrame& f) { return f.function.starts_with("testing.(*B)."); });
     if (!under_benchmark) continue;
     const std::int64_t o = s.values[*oi] * sign, bytes = s.values[*bi] * sign;
     std::size_t i = 0;
@@ -202,8 +203,9 @@ std::vector<Site> attribute(const RawProfile& shorter, const RawProfile& longer,
       s.reason = fmt::format("{} ({})", match->message, to_string(match->shape));
     } else if (contains(s.code, "append(")) {
       s.category = SiteCategory::runtime_growth;
-      s.reason = "append grew the slice: runtime.growslice allocates the new backing array, and the compiler reports "
-                 "no escape for it";
+      s.reason =
+          "append grew the slice: runtime.growslice allocates the new backing array, and the compiler reports "
+          "no escape for it";
     } else if (map_store(s.code)) {
       s.category = SiteCategory::runtime_growth;
       s.reason = "the map grew: an insert into a full map allocates new buckets (or a new table) in the runtime";

@@ -45,13 +45,13 @@ struct Analysis {
 };
 
 struct Site {
-  std::string benchmark;  // "BenchmarkLogFieldType/Stringers" (no -P suffix)
+  std::string benchmark;      // "BenchmarkLogFieldType/Stringers" (no -P suffix)
   std::string bench_package;  // the benchmark's package
   std::string package;        // the site's (its function's) package
   std::string function;
   std::string file;  // absolute, as the profile names it
   int line = 0;
-  int column = 0;  // from the compiler's finding; 0 without one
+  int column = 0;                                // from the compiler's finding; 0 without one
   std::int64_t objects = 0, bytes = 0, ops = 0;  // the two runs' difference, over `ops` iterations
   SiteCategory category = SiteCategory::escape;
   std::string code;  // the source line, trimmed; empty when it could not be read
@@ -68,9 +68,9 @@ struct BenchmarkProfile {
   std::string name;  // full, sub-benchmarks included, no -P suffix
   std::int64_t ops = 0;
   std::optional<double> benchmem_allocs, benchmem_bytes;  // per op, -benchmem of the longer run
-  std::int64_t objects = 0, bytes = 0;                // every sample under the benchmark, difference
-  std::int64_t framework_objects = 0;                 // of them, the testing package's own
-  std::string error;                                  // why it was not profiled
+  std::int64_t objects = 0, bytes = 0;                    // every sample under the benchmark, difference
+  std::int64_t framework_objects = 0;                     // of them, the testing package's own
+  std::string error;                                      // why it was not profiled
   double objects_per_op() const { return ops ? static_cast<double>(objects) / static_cast<double>(ops) : 0; }
   double bytes_per_op() const { return ops ? static_cast<double>(bytes) / static_cast<double>(ops) : 0; }
 };

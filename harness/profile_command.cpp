@@ -77,7 +77,11 @@ std::string absolute_file(const std::string& dir, const std::string& file) {
 class Profiler {
  public:
   Profiler(const Args& args, CliContext& ctx, const Toolchain& tc, ProfileReport& report)
-      : args_(args), ctx_(ctx), tc_(tc), report_(report), env_(go_environment(tc, ctx.env)),
+      : args_(args),
+        ctx_(ctx),
+        tc_(tc),
+        report_(report),
+        env_(go_environment(tc, ctx.env)),
         timeout_(std::chrono::seconds(args.number("--timeout"))) {}
 
   /// go list: the packages and whether they have tests; false when go says no.
@@ -126,8 +130,8 @@ class Profiler {
     ProcessResult r = ctx_.processes.run(build);
     scanner.finish();
     if (!r.ok()) {
-      report_.errors.push_back({p.path, "", fmt::format("does not build ({}):\n{}", r.describe(build.timeout),
-                                                        tail_lines(tail, 10))});
+      report_.errors.push_back(
+          {p.path, "", fmt::format("does not build ({}):\n{}", r.describe(build.timeout), tail_lines(tail, 10))});
       return;
     }
     Analysis a;
@@ -153,8 +157,9 @@ class Profiler {
     std::vector<std::string> names;
     for (const auto& b : parse_bench_output(lr.out)) names.push_back(b.name);
     if (!lr.ok())
-      report_.errors.push_back({p.path, "", fmt::format("listing the benchmarks failed ({}):\n{}", lr.describe(list.timeout),
-                                                        tail_lines(lr.out + lr.err, 10))});
+      report_.errors.push_back({p.path, "",
+                                fmt::format("listing the benchmarks failed ({}):\n{}", lr.describe(list.timeout),
+                                            tail_lines(lr.out + lr.err, 10))});
     else if (names.empty())
       report_.errors.push_back({p.path, "", fmt::format("no benchmark matches -bench '{}'", args_.text("--bench"))});
 
@@ -378,8 +383,9 @@ int cmd_profile(const Args& args, CliContext& ctx) {
   const auto gos = args.all("--go");
   const bool diff = args.flag("--diff");
   if (diff ? gos.size() != 2 : gos.size() > 1 || args.flag("--fail-on-new")) {
-    fmt::print(ctx.err, "escape-harness profile: --diff takes two --go (the older first); two --go and "
-                        "--fail-on-new need --diff\n");
+    fmt::print(ctx.err,
+               "escape-harness profile: --diff takes two --go (the older first); two --go and "
+               "--fail-on-new need --diff\n");
     return kExitBadInput;
   }
   if (diff && format == "sarif") {
@@ -405,7 +411,9 @@ int cmd_profile(const Args& args, CliContext& ctx) {
   if (!newer) return status;
   const ProfileDiff d = diff_profiles(*older, *newer);
   const std::string summary = profile_diff_summary(d, top);
-  const std::string text = format == "json" ? profile_diff_json(d) : format == "md" ? profile_diff_markdown(d) : summary;
+  const std::string text = format == "json" ? profile_diff_json(d)
+                           : format == "md" ? profile_diff_markdown(d)
+                                            : summary;
   if (int s = write_output(args, ctx, summary, text); s != kExitOk) return s;
   if (!older->errors.empty() || !newer->errors.empty()) return kExitClaimErrors;
   if (args.flag("--fail-on-new") && d.more() > 0) {

@@ -39,13 +39,13 @@ std::string per_op(double v) {
 }
 
 std::string cost(const Site& s) {
-  return fmt::format("{} allocs/op, {} B/op in {}", per_op(s.objects_per_op()), per_op(s.bytes_per_op()),
-                     s.benchmark);
+  return fmt::format("{} allocs/op, {} B/op in {}", per_op(s.objects_per_op()), per_op(s.bytes_per_op()), s.benchmark);
 }
 
 std::string benchmem_text(const BenchmarkProfile& b) {
   if (!b.benchmem_allocs) return "-benchmem: none";
-  return fmt::format("-benchmem {} allocs/op {} B/op", per_op(*b.benchmem_allocs), per_op(b.benchmem_bytes.value_or(0)));
+  return fmt::format("-benchmem {} allocs/op {} B/op", per_op(*b.benchmem_allocs),
+                     per_op(b.benchmem_bytes.value_or(0)));
 }
 
 /// Sites summed over the benchmarks that reach them, by bytes/op then objects/op.
@@ -117,7 +117,8 @@ std::string profile_summary(const ProfileReport& r, std::size_t top) {
         break;
       }
       out += fmt::format("  {:>8} obj/op {:>9} B/op  {:<22} {} {}\n      {}\n", per_op(s.objects_per_op()),
-                         per_op(s.bytes_per_op()), to_string(s.category), where(r, s), s.function, shown_reason(r, s.reason));
+                         per_op(s.bytes_per_op()), to_string(s.category), where(r, s), s.function,
+                         shown_reason(r, s.reason));
     }
   }
   auto all = overall(r);
@@ -142,15 +143,15 @@ std::string profile_markdown(const ProfileReport& r) {
       "# Allocation profile: {}\n\nToolchain {}; every benchmark run at `-test.benchtime={}x` and `{}x` with "
       "`-test.memprofilerate=1`; per op is the difference over {} iterations.\n\n",
       fmt::join(r.patterns, " "), r.toolchain, r.shorter, r.longer, r.longer - r.shorter);
-  out += "| benchmark | -benchmem allocs/op | B/op | profile objects/op | B/op | reconciled |\n"
-         "|---|---:|---:|---:|---:|---|\n";
+  out +=
+      "| benchmark | -benchmem allocs/op | B/op | profile objects/op | B/op | reconciled |\n"
+      "|---|---:|---:|---:|---:|---|\n";
   for (const auto& b : r.benchmarks)
-    out += b.error.empty()
-               ? fmt::format("| {} | {} | {} | {} | {} | {} |\n", b.name,
-                             b.benchmem_allocs ? per_op(*b.benchmem_allocs) : "-",
-                             b.benchmem_bytes ? per_op(*b.benchmem_bytes) : "-", per_op(b.objects_per_op()),
-                             per_op(b.bytes_per_op()), reconciled(b) ? "yes" : "no")
-               : fmt::format("| {} | not profiled: {} | | | | |\n", b.name, b.error);
+    out += b.error.empty() ? fmt::format("| {} | {} | {} | {} | {} | {} |\n", b.name,
+                                         b.benchmem_allocs ? per_op(*b.benchmem_allocs) : "-",
+                                         b.benchmem_bytes ? per_op(*b.benchmem_bytes) : "-", per_op(b.objects_per_op()),
+                                         per_op(b.bytes_per_op()), reconciled(b) ? "yes" : "no")
+                           : fmt::format("| {} | not profiled: {} | | | | |\n", b.name, b.error);
   out += fmt::format("\nThe gap between the two counts: {}.\n\n## Sites\n\n", kProfileGap);
   out += "| benchmark | objects/op | B/op | category | site | function | why |\n|---|---:|---:|---|---|---|---|\n";
   for (const auto& s : r.sites)
@@ -160,8 +161,8 @@ std::string profile_markdown(const ProfileReport& r) {
   if (!r.unreached.empty()) {
     out += fmt::format("\n## Escapes no benchmark reached ({})\n\n", r.unreached.size());
     for (const auto& f : r.unreached)
-      out += fmt::format("- `{}:{}:{}` {} ({})\n", shown_path(r, f.file), f.line, f.column, f.message,
-                         to_string(f.shape));
+      out +=
+          fmt::format("- `{}:{}:{}` {} ({})\n", shown_path(r, f.file), f.line, f.column, f.message, to_string(f.shape));
   }
   if (!r.errors.empty()) {
     out += "\n## Errors\n\n";
@@ -186,8 +187,11 @@ ojson finding_json(const ProfileReport& r, const Finding& f) {
     if (auto v = r.verdicts.find(id); v != r.verdicts.end()) e["verdict"] = v->second;
     entries.push_back(e);
   }
-  return ojson{{"message", f.message}, {"function", f.function}, {"shape", to_string(f.shape)},
-               {"catalog", entries},   {"chain", steps}};
+  return ojson{{"message", f.message},
+               {"function", f.function},
+               {"shape", to_string(f.shape)},
+               {"catalog", entries},
+               {"chain", steps}};
 }
 
 }  // namespace
@@ -205,8 +209,8 @@ std::string profile_json(const ProfileReport& r) {
       bj["error"] = b.error;
     } else {
       bj["benchmem"] = b.benchmem_allocs ? ojson{{"allocs_per_op", *b.benchmem_allocs},
-                                               {"bytes_per_op", b.benchmem_bytes.value_or(0)}}
-                                       : ojson(nullptr);
+                                                 {"bytes_per_op", b.benchmem_bytes.value_or(0)}}
+                                         : ojson(nullptr);
       bj["profile"] = {{"objects", b.objects},
                        {"bytes", b.bytes},
                        {"objects_per_op", b.objects_per_op()},
@@ -243,7 +247,8 @@ std::string profile_json(const ProfileReport& r) {
       sj["catalog"] = f["catalog"];
     }
     if (s.caller)
-      sj["caller"] = {{"function", s.caller->function}, {"file", shown_path(r, s.caller->file)}, {"line", s.caller->line}};
+      sj["caller"] = {
+          {"function", s.caller->function}, {"file", shown_path(r, s.caller->file)}, {"line", s.caller->line}};
     sites.push_back(sj);
   }
   j["sites"] = sites;
@@ -257,7 +262,8 @@ std::string profile_json(const ProfileReport& r) {
   }
   j["unreached"] = un;
   ojson errs = ojson::array();
-  for (const auto& e : r.errors) errs.push_back({{"package", e.package}, {"benchmark", e.benchmark}, {"reason", e.reason}});
+  for (const auto& e : r.errors)
+    errs.push_back({{"package", e.package}, {"benchmark", e.benchmark}, {"reason", e.reason}});
   j["errors"] = errs;
   return j.dump(2) + "\n";
 }
@@ -275,8 +281,10 @@ std::string profile_sarif(const ProfileReport& r) {
         {"name", c.name},
         {"shortDescription", {{"text", describe(c.value)}}},
         {"fullDescription", {{"text", fmt::format("A heap allocation a benchmark measured: {}.", describe(c.value))}}},
-        {"help", {{"text", text}, {"markdown", fmt::format("**{}**: {}. See [escape analysis in the Go GC guide]({}).",
-                                                           c.name, describe(c.value), kGuide)}}},
+        {"help",
+         {{"text", text},
+          {"markdown", fmt::format("**{}**: {}. See [escape analysis in the Go GC guide]({}).", c.name,
+                                   describe(c.value), kGuide)}}},
         {"helpUri", kGuide},
         {"defaultConfiguration", {{"level", "note"}}},
         {"properties",
@@ -314,10 +322,8 @@ std::string profile_sarif(const ProfileReport& r) {
         {"properties",
          {{"benchmark", s.benchmark}, {"objectsPerOp", s.objects_per_op()}, {"bytesPerOp", s.bytes_per_op()}}}});
   }
-  ojson driver{{"name", "escape-harness"},
-               {"version", ESCAPE_HARNESS_VERSION},
-               {"informationUri", kGuide},
-               {"rules", rules}};
+  ojson driver{
+      {"name", "escape-harness"}, {"version", ESCAPE_HARNESS_VERSION}, {"informationUri", kGuide}, {"rules", rules}};
   ojson run{{"tool", {{"driver", driver}}},
             {"invocations", ojson::array({{{"executionSuccessful", r.errors.empty()}}})},
             {"originalUriBaseIds",
@@ -356,9 +362,15 @@ std::string site_line(const Site& s) {
 }
 
 ojson site_json(const Site& s) {
-  ojson j{{"benchmark", s.benchmark},         {"package", s.bench_package},     {"file", s.file},
-          {"line", s.line},                   {"function", s.function},         {"objects_per_op", s.objects_per_op()},
-          {"bytes_per_op", s.bytes_per_op()}, {"category", to_string(s.category)}, {"reason", s.reason}};
+  ojson j{{"benchmark", s.benchmark},
+          {"package", s.bench_package},
+          {"file", s.file},
+          {"line", s.line},
+          {"function", s.function},
+          {"objects_per_op", s.objects_per_op()},
+          {"bytes_per_op", s.bytes_per_op()},
+          {"category", to_string(s.category)},
+          {"reason", s.reason}};
   if (s.finding) j["message"] = s.finding->message;
   return j;
 }
@@ -379,8 +391,8 @@ ProfileDiff diff_profiles(const ProfileReport& older, const ProfileReport& newer
   for (const auto& [k, s] : a) {
     auto it = b.find(k);
     if (it == b.end()) d.removed.push_back(s);
-    else if (s.objects * it->second.ops != it->second.objects * s.ops || s.bytes * it->second.ops != it->second.bytes * s.ops ||
-             s.category != it->second.category)
+    else if (s.objects * it->second.ops != it->second.objects * s.ops ||
+             s.bytes * it->second.ops != it->second.bytes * s.ops || s.category != it->second.category)
       d.changed.emplace_back(s, it->second);
     else
       ++d.unchanged;
@@ -391,9 +403,10 @@ ProfileDiff diff_profiles(const ProfileReport& older, const ProfileReport& newer
 }
 
 std::string profile_diff_summary(const ProfileDiff& d, std::size_t listed) {
-  std::string out = fmt::format("{} -> {}: {} allocation sites added, {} removed, {} changed, {} unchanged (matched by "
-                                "benchmark, function and line)\n",
-                                d.older, d.newer, d.added.size(), d.removed.size(), d.changed.size(), d.unchanged);
+  std::string out = fmt::format(
+      "{} -> {}: {} allocation sites added, {} removed, {} changed, {} unchanged (matched by "
+      "benchmark, function and line)\n",
+      d.older, d.newer, d.added.size(), d.removed.size(), d.changed.size(), d.unchanged);
   auto list = [&](const char* title, const std::vector<Site>& ss) {
     if (ss.empty()) return;
     out += fmt::format("\n{} ({}):\n", title, ss.size());
@@ -411,9 +424,10 @@ std::string profile_diff_summary(const ProfileDiff& d, std::size_t listed) {
 }
 
 std::string profile_diff_markdown(const ProfileDiff& d) {
-  std::string out = fmt::format("# Allocation profile diff: {} -> {}\n\n{} sites added, {} removed, {} changed, {} "
-                                "unchanged.\n",
-                                d.older, d.newer, d.added.size(), d.removed.size(), d.changed.size(), d.unchanged);
+  std::string out = fmt::format(
+      "# Allocation profile diff: {} -> {}\n\n{} sites added, {} removed, {} changed, {} "
+      "unchanged.\n",
+      d.older, d.newer, d.added.size(), d.removed.size(), d.changed.size(), d.unchanged);
   auto list = [&](const char* title, const std::vector<Site>& ss) {
     out += fmt::format("\n## {} ({})\n\n", title, ss.size());
     for (const auto& s : ss) out += "- `" + site_line(s) + "`\n";

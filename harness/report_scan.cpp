@@ -13,10 +13,18 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 // The order of reports: the catalog's shapes, the harness's own, then other.
-const Shape kShapes[] = {Shape::bytes_to_interface, Shape::interface_boxing,  Shape::address_taken,
-                         Shape::fmt_argument,       Shape::closure_capture,   Shape::named_result,
-                         Shape::make_escape,        Shape::append_growth,     Shape::returned_pointer,
-                         Shape::string_concat,      Shape::string_conversion, Shape::slice_make,
+const Shape kShapes[] = {Shape::bytes_to_interface,
+                         Shape::interface_boxing,
+                         Shape::address_taken,
+                         Shape::fmt_argument,
+                         Shape::closure_capture,
+                         Shape::named_result,
+                         Shape::make_escape,
+                         Shape::append_growth,
+                         Shape::returned_pointer,
+                         Shape::string_concat,
+                         Shape::string_conversion,
+                         Shape::slice_make,
                          Shape::other};
 static_assert(std::size(kShapes) == kShapeCount);
 
@@ -91,13 +99,15 @@ std::string scan_summary(const ScanReport& r) {
     out += fmt::format("  {:>6}  {:5.1f}%  {:<19} {}\n", n[static_cast<std::size_t>(s)], share, to_string(s),
                        entries.empty() ? std::string(describe(s)) : entries);
     if (long k = allocation_count(r, s, Allocation::no))
-      out += fmt::format("  {:>6}          {:<19} of them allocate nothing (constants, single-byte or zero-size values, "
-                         "fmt.Errorf's unused branch)\n",
-                         fmt::format("({})", k), "");
+      out += fmt::format(
+          "  {:>6}          {:<19} of them allocate nothing (constants, single-byte or zero-size values, "
+          "fmt.Errorf's unused branch)\n",
+          fmt::format("({})", k), "");
     if (long k = allocation_count(r, s, Allocation::unlikely))
-      out += fmt::format("  {:>6}          {:<19} of them likely allocate nothing (integers below 256 box to static "
-                         "data)\n",
-                         fmt::format("({})", k), "");
+      out += fmt::format(
+          "  {:>6}          {:<19} of them likely allocate nothing (integers below 256 box to static "
+          "data)\n",
+          fmt::format("({})", k), "");
   }
   std::map<std::string, long> by_file;
   for (const auto& f : r.findings) ++by_file[display_path(r, f.file)];
@@ -219,9 +229,10 @@ ojson rule_json(const ScanReport& r, Shape s) {
       "code flow is its explanation).\n{}To confirm the cost: go test -bench . -benchmem, and go build "
       "-gcflags=-m=2 on the package.\nReading escape analysis: {}",
       name, describe(s),
-      catalog.empty() ? (remedy(s).empty() ? "" : fmt::format("No catalog entry describes this shape; the harness "
-                                                                  "suggests: {}.\n",
-                                                                  remedy(s)))
+      catalog.empty() ? (remedy(s).empty() ? ""
+                                           : fmt::format("No catalog entry describes this shape; the harness "
+                                                         "suggests: {}.\n",
+                                                         remedy(s)))
                       : "Where the catalog describes this shape:\n" + catalog,
       kEscapeGuide);
   const std::string markdown = fmt::format(
@@ -229,9 +240,10 @@ ojson rule_json(const ScanReport& r, Shape s) {
       "line, and the code flow is its explanation.\n\n{}To confirm the cost, run `go test -bench . -benchmem` and "
       "`go build -gcflags=-m=2` on the package. See [escape analysis in the Go GC guide]({}).",
       name, describe(s),
-      catalog_md.empty() ? (remedy(s).empty() ? "" : fmt::format("No catalog entry describes this shape; the harness "
-                                                                     "suggests: {}.\n\n",
-                                                                     remedy(s)))
+      catalog_md.empty() ? (remedy(s).empty() ? ""
+                                              : fmt::format("No catalog entry describes this shape; the harness "
+                                                            "suggests: {}.\n\n",
+                                                            remedy(s)))
                          : "Where the catalog describes this shape:\n\n" + catalog_md + "\n",
       kEscapeGuide);
   return ojson{
@@ -255,8 +267,8 @@ std::string finding_text(const Finding& f) {
   for (const auto& [entry, id] : catalog_entries(f.shape))
     where += fmt::format("{}{}", where.empty() ? ", see catalog entry " : " and ", entry);
   if (f.allocation == Allocation::no)
-    return fmt::format("reported as escaping, but nothing is allocated here, {}: {} ({})", f.note,
-                       to_string(f.shape), f.message);
+    return fmt::format("reported as escaping, but nothing is allocated here, {}: {} ({})", f.note, to_string(f.shape),
+                       f.message);
   if (f.allocation == Allocation::unlikely)
     return fmt::format("likely allocates nothing, {}: {}{} ({})", f.note, to_string(f.shape), where, f.message);
   if (!remedy(f.shape).empty())

@@ -43,7 +43,6 @@ bool identifier(std::string_view s) {
   return true;
 }
 
-
 /// The source from (line, column) to the end of that line (1-based, the
 /// column in bytes as the compiler counts it); empty when out of range.
 std::string_view text_at(std::string_view src, int line, int column) {
@@ -124,8 +123,8 @@ enum class BoxedKind { unknown, single_byte, zero_size, integer };
 /// What a value of `type` boxes to; named types are looked up in `src`.
 BoxedKind boxed_kind(std::string_view src, const std::string& type, int depth = 0) {
   static const std::set<std::string_view> single = {"bool", "byte", "uint8", "int8"};
-  static const std::set<std::string_view> integer = {"int",    "int16",  "int32",  "int64", "uint",
-                                                      "uint16", "uint32", "uint64", "uintptr", "rune"};
+  static const std::set<std::string_view> integer = {"int",    "int16",  "int32",  "int64",   "uint",
+                                                     "uint16", "uint32", "uint64", "uintptr", "rune"};
   if (type.empty() || depth > 3) return BoxedKind::unknown;
   if (single.count(type)) return BoxedKind::single_byte;
   if (integer.count(type)) return BoxedKind::integer;
@@ -144,7 +143,8 @@ BoxedKind boxed_kind(std::string_view src, const std::string& type, int depth = 
     if (in_block && l.starts_with(")")) in_block = false;
     std::size_t at;
     if (l.starts_with("type ")) at = 5;
-    else if (in_block && l.starts_with("\t") && !l.starts_with("\t\t")) at = 1;
+    else if (in_block && l.starts_with("\t") && !l.starts_with("\t\t"))
+      at = 1;
     else
       continue;
     if (l.substr(at, type.size()) != type || at + type.size() >= l.size() || l[at + type.size()] != ' ') continue;
@@ -177,8 +177,7 @@ std::string_view describe(Shape s) {
 std::string_view remedy(Shape s) {
   switch (s) {
     case Shape::append_growth: return "pre-size the slice (make with a capacity) or reuse one across calls";
-    case Shape::returned_pointer:
-      return "return the value instead of a pointer, or let the caller pass the storage in";
+    case Shape::returned_pointer: return "return the value instead of a pointer, or let the caller pass the storage in";
     case Shape::string_concat: return "append to a caller's []byte or a strings.Builder sized once";
     case Shape::string_conversion: return "keep []byte or string throughout, or convert once at the boundary";
     case Shape::slice_make: return "give make a constant size, or reuse the slice across calls";

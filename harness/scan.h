@@ -83,7 +83,7 @@ struct Finding {
   /// (measured 0 allocs/op, tests/fixtures/profile); fmt.Errorf's inlined
   /// errors.New branch never runs when the call has arguments.
   Allocation allocation = Allocation::yes;
-  std::string note;  // the reason, when allocation is not yes
+  std::string note;              // the reason, when allocation is not yes
   std::vector<ChainStep> chain;  // -m=2's explanation; empty when it gave none
 
   friend bool operator==(const Finding&, const Finding&) = default;

@@ -119,16 +119,15 @@ std::optional<ScanReport> scan_once(const Args& args, CliContext& ctx, const std
   *built = r.ok();
   if (!r.ok())
     // Packages that do not build are reported as far as they were analysed.
-    fmt::print(ctx.err, "escape-harness scan: go build with {} failed ({}); the scan is incomplete:\n{}\n",
-               tc->version, r.describe(), tail_lines(tail, 10));
+    fmt::print(ctx.err, "escape-harness scan: go build with {} failed ({}); the scan is incomplete:\n{}\n", tc->version,
+               r.describe(), tail_lines(tail, 10));
   return report;
 }
 
 int scan_diff(const Args& args, CliContext& ctx) {
   const auto gos = args.all("--go");
   if (gos.size() != 2) {
-    fmt::print(ctx.err, "escape-harness scan: --diff needs two --go, the older toolchain first (got {})\n",
-               gos.size());
+    fmt::print(ctx.err, "escape-harness scan: --diff needs two --go, the older toolchain first (got {})\n", gos.size());
     return kExitBadInput;
   }
   const std::string format = args.text("--format");

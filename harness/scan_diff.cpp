@@ -54,9 +54,8 @@ ojson finding_json(const Finding& f) {
 }
 
 std::string line(const Finding& f) {
-  return fmt::format("{}:{}:{} {}: {} ({}{})", f.file, f.line, f.column,
-                     f.function.empty() ? "?" : f.function, f.message, to_string(f.shape),
-                     f.allocation == Allocation::no ? ", allocates nothing" : "");
+  return fmt::format("{}:{}:{} {}: {} ({}{})", f.file, f.line, f.column, f.function.empty() ? "?" : f.function,
+                     f.message, to_string(f.shape), f.allocation == Allocation::no ? ", allocates nothing" : "");
 }
 
 }  // namespace
@@ -107,7 +106,8 @@ std::string diff_summary(const ScanDiff& d, std::size_t listed) {
       d.older, d.newer, d.added.size(), d.new_allocations(), d.removed.size(), d.changed.size(), d.unchanged);
   out += fmt::format("  {:<19} {:>8} {:>8} {:>7}\n", "shape", d.older, d.newer, "change");
   for (const auto& s : enum_names(Shape{})) {
-    const long o = d.older_counts[static_cast<std::size_t>(s.value)], n = d.newer_counts[static_cast<std::size_t>(s.value)];
+    const long o = d.older_counts[static_cast<std::size_t>(s.value)],
+               n = d.newer_counts[static_cast<std::size_t>(s.value)];
     if (o || n) out += fmt::format("  {:<19} {:>8} {:>8} {:>+7}\n", s.name, o, n, n - o);
   }
   auto list = [&](const char* title, const std::vector<Finding>& fs) {
@@ -128,13 +128,14 @@ std::string diff_summary(const ScanDiff& d, std::size_t listed) {
 }
 
 std::string diff_markdown(const ScanDiff& d) {
-  std::string out = fmt::format("# Escape scan diff: {} -> {}\n\n{} added ({} allocating), {} removed, {} changed, {} "
-                                "unchanged; matched by package, function and message.\n\n",
-                                d.older, d.newer, d.added.size(), d.new_allocations(), d.removed.size(),
-                                d.changed.size(), d.unchanged);
+  std::string out = fmt::format(
+      "# Escape scan diff: {} -> {}\n\n{} added ({} allocating), {} removed, {} changed, {} "
+      "unchanged; matched by package, function and message.\n\n",
+      d.older, d.newer, d.added.size(), d.new_allocations(), d.removed.size(), d.changed.size(), d.unchanged);
   out += fmt::format("| shape | {} | {} | change |\n|---|---:|---:|---:|\n", d.older, d.newer);
   for (const auto& s : enum_names(Shape{})) {
-    const long o = d.older_counts[static_cast<std::size_t>(s.value)], n = d.newer_counts[static_cast<std::size_t>(s.value)];
+    const long o = d.older_counts[static_cast<std::size_t>(s.value)],
+               n = d.newer_counts[static_cast<std::size_t>(s.value)];
     out += fmt::format("| {} | {} | {} | {:+} |\n", s.name, o, n, n - o);
   }
   auto list = [&](const char* title, const std::vector<Finding>& fs) {

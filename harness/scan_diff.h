@@ -13,9 +13,9 @@
 namespace eh {
 
 struct ScanDiff {
-  std::string older, newer;                           // toolchains
-  std::vector<Finding> added, removed;                // in newer only, in older only
-  std::vector<std::pair<Finding, Finding>> changed;   // matched, another shape or allocation
+  std::string older, newer;                          // toolchains
+  std::vector<Finding> added, removed;               // in newer only, in older only
+  std::vector<std::pair<Finding, Finding>> changed;  // matched, another shape or allocation
   std::array<long, kShapeCount> older_counts{}, newer_counts{};
   long unchanged = 0;
 

@@ -202,8 +202,8 @@ TEST_CASE("profile on two real modules: a logger and a JSON parser, sites checke
     long slack = 0;  // objects the count may be off by: a sync.Pool hit saves the allocation, a GC empties the pool
   };
   const std::string zerolog = module_dir("github.com/rs/zerolog@v1.35.1");
-  auto z = harness_json({"profile", "--dir", zerolog, "--bench",
-                         "BenchmarkLogFieldType/^(Stringers|Any|IPAddr|Objects)$", "."});
+  auto z = harness_json(
+      {"profile", "--dir", zerolog, "--bench", "BenchmarkLogFieldType/^(Stringers|Any|IPAddr|Objects)$", "."});
   INFO(z.process.out << z.process.err);
   REQUIRE(z.process.ok());
   const std::string toolchain = z.json.at("toolchain");
@@ -228,7 +228,8 @@ TEST_CASE("profile on two real modules: a logger and a JSON parser, sites checke
        "Event.IPAddr: ip.String(), 16 B"},
   };
   const std::string fastjson = module_dir("github.com/valyala/fastjson@v1.6.10");
-  auto f = harness_json({"profile", "--dir", fastjson, "--bench", "BenchmarkParse/^small$/^stdjson-(map|struct)$", "."});
+  auto f =
+      harness_json({"profile", "--dir", fastjson, "--bench", "BenchmarkParse/^small$/^stdjson-(map|struct)$", "."});
   INFO(f.process.out << f.process.err);
   REQUIRE(f.process.ok());
   const std::vector<Expect> fastjson_sites = {
@@ -238,12 +239,12 @@ TEST_CASE("profile on two real modules: a logger and a JSON parser, sites checke
        800, 16000, 276, "the 8 string values boxed into any as they are stored in the map, 20 B each"},
       {"BenchmarkParse/small/stdjson-map", "encoding/json.Unmarshal", 106, "outside-analysed-code", 100, 14400, 276,
        "the decodeState, 144 B, once per call"},
-      {"BenchmarkParse/small/stdjson-map", "encoding/json.(*decodeState).convertNumber", 846,
-       "outside-analysed-code", 400, 6400, 276, "the 4 numbers boxed as float64"},
-      {"BenchmarkParse/small/stdjson-struct", "encoding/json.(*decodeState).object", 707, "outside-analysed-code",
-       100, 4800, 299, "the struct's field cache lookup"},
-      {"BenchmarkParse/small/stdjson-struct", "encoding/json.(*decodeState).literalStore", 958,
-       "outside-analysed-code", 100, 4800, 299, "one string field"},
+      {"BenchmarkParse/small/stdjson-map", "encoding/json.(*decodeState).convertNumber", 846, "outside-analysed-code",
+       400, 6400, 276, "the 4 numbers boxed as float64"},
+      {"BenchmarkParse/small/stdjson-struct", "encoding/json.(*decodeState).object", 707, "outside-analysed-code", 100,
+       4800, 299, "the struct's field cache lookup"},
+      {"BenchmarkParse/small/stdjson-struct", "encoding/json.(*decodeState).literalStore", 958, "outside-analysed-code",
+       100, 4800, 299, "one string field"},
   };
   for (const auto& [run, sites] : {std::pair{&z, &zerolog_sites}, std::pair{&f, &fastjson_sites}})
     for (const auto& e : *sites) {
@@ -315,7 +316,8 @@ TEST_CASE("scan --diff between go1.19.8 and the go on the PATH lists what the ne
   const auto& j = r.json;
   CHECK(j.at("older") == "go1.19.8");
   std::set<std::string> added;
-  for (const auto& a : j.at("added")) added.insert(a.at("function").get<std::string>() + ": " + a.at("message").get<std::string>());
+  for (const auto& a : j.at("added"))
+    added.insert(a.at("function").get<std::string>() + ": " + a.at("message").get<std::string>());
   if (j.at("newer") == "go1.26.8") {
     // go1.26 reports append's backing store and inlines fmt.Errorf's errors.New.
     CHECK(added.count("Squares: append escapes to heap"));
@@ -324,14 +326,13 @@ TEST_CASE("scan --diff between go1.19.8 and the go on the PATH lists what the ne
   }
   CHECK(j.at("unchanged").get<long>() > 10);
   // --fail-on-new makes the added allocations a CI failure.
-  auto gate = test::run_harness(
-      {"scan", "--diff", "--fail-on-new", "--go", "/usr/lib/go-1.19/bin/go", "--go", "go", "--dir",
-       "tests/fixtures/scan", "./..."});
+  auto gate = test::run_harness({"scan", "--diff", "--fail-on-new", "--go", "/usr/lib/go-1.19/bin/go", "--go", "go",
+                                 "--dir", "tests/fixtures/scan", "./..."});
   CHECK(gate.exit_code == 1);
   CHECK_THAT(gate.err, Catch::Contains("(--fail-on-new)"));
   // The same toolchain twice adds nothing.
-  auto same = test::run_harness({"scan", "--diff", "--fail-on-new", "--go", "go", "--go", "go", "--dir",
-                                 "tests/fixtures/scan", "./..."});
+  auto same = test::run_harness(
+      {"scan", "--diff", "--fail-on-new", "--go", "go", "--go", "go", "--dir", "tests/fixtures/scan", "./..."});
   CHECK(same.exit_code == 0);
   CHECK_THAT(same.out, Catch::Contains(": 0 heap allocations added"));
 }

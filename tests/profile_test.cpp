@@ -18,7 +18,9 @@ using namespace eh;
 
 namespace {
 
-ProfileFrame frame(std::string function, std::string file, int line) { return {std::move(function), std::move(file), line}; }
+ProfileFrame frame(std::string function, std::string file, int line) {
+  return {std::move(function), std::move(file), line};
+}
 
 ProfileSample sample(std::int64_t objects, std::int64_t bytes, std::vector<ProfileFrame> frames) {
   return ProfileSample{{objects, bytes, 0, 0}, std::move(frames)};
@@ -143,8 +145,9 @@ TEST_CASE("the difference of two runs is charged to sites and categories", "[pro
   // own allocations (testing.(*B).Run's matcher via regexp) are left out.
   const auto common = std::vector<ProfileSample>{
       sample(3, 300, {site(5), kBench, kRunN}),
-      sample(4, 64, {frame("regexp.compile", "/go/src/regexp/regexp.go", 10),
-                     frame("testing.(*B).Run", "/go/src/testing/benchmark.go", 800), kBench, kRunN}),
+      sample(4, 64,
+             {frame("regexp.compile", "/go/src/regexp/regexp.go", 10),
+              frame("testing.(*B).Run", "/go/src/testing/benchmark.go", 800), kBench, kRunN}),
       sample(9, 90, {frame("os.newFile", "/go/src/os/file_unix.go", 145)}),  // not under a benchmark
   };
   auto shorter = profile(common), longer = profile(common);
@@ -154,10 +157,12 @@ TEST_CASE("the difference of two runs is charged to sites and categories", "[pro
   longer.samples.push_back(sample(100, 102400, {site(9), kBench, kRunN}));
   longer.samples.push_back(sample(300, 4800, {site(10), kBench, kRunN}));
   longer.samples.push_back(sample(200, 9600, {site(11), kBench, kRunN}));
-  longer.samples.push_back(sample(100, 1600, {frame("net.IP.String", "/go/src/net/ip.go", 315), site(12), kBench, kRunN}));
-  longer.samples.push_back(sample(50, 800, {frame("sync.runtime_Semacquire", "/go/src/runtime/sema.go", 95),
-                                            frame("sync.(*WaitGroup).Wait", "/go/src/sync/waitgroup.go", 1), site(12),
-                                            kBench, kRunN}));
+  longer.samples.push_back(
+      sample(100, 1600, {frame("net.IP.String", "/go/src/net/ip.go", 315), site(12), kBench, kRunN}));
+  longer.samples.push_back(
+      sample(50, 800,
+             {frame("sync.runtime_Semacquire", "/go/src/runtime/sema.go", 95),
+              frame("sync.(*WaitGroup).Wait", "/go/src/sync/waitgroup.go", 1), site(12), kBench, kRunN}));
   BenchmarkProfile b;
   b.package = "m/p";
   b.name = "BenchmarkX";
@@ -188,8 +193,8 @@ TEST_CASE("the difference of two runs is charged to sites and categories", "[pro
   // is the first frame outside it.
   REQUIRE(at.count(1));
   CHECK(at[1]->function == "sync.(*WaitGroup).Wait");
-  CHECK_FALSE(at.count(5));   // setup cancels
-  CHECK_FALSE(at.count(145)); // not under the benchmark
+  CHECK_FALSE(at.count(5));    // setup cancels
+  CHECK_FALSE(at.count(145));  // not under the benchmark
   // Ranked by bytes: the 1024-byte make first.
   CHECK(sites.front().line == 9);
   // What no benchmark reached.
@@ -259,8 +264,9 @@ TEST_CASE("profile JSON and SARIF carry each site's measured cost", "[profile]")
         "1 allocs/op, 16 B/op in BenchmarkX/sub: &T{...} escapes to heap (returned-pointer)");
   CHECK(res.at("locations")[0].at("physicalLocation").at("region").at("startColumn") == 9);
   CHECK(sj.at("runs")[0].at("tool").at("driver").at("rules").size() == enum_names(SiteCategory{}).size());
-  CHECK_THAT(profile_summary(r, 10), Catch::Contains("BenchmarkX/sub  (m/p)") &&
-                                         Catch::Contains("-benchmem 1 allocs/op 16 B/op · profile 1 objects/op 16 B/op"));
+  CHECK_THAT(profile_summary(r, 10),
+             Catch::Contains("BenchmarkX/sub  (m/p)") &&
+                 Catch::Contains("-benchmem 1 allocs/op 16 B/op · profile 1 objects/op 16 B/op"));
   CHECK_THAT(profile_markdown(r), Catch::Contains("| BenchmarkX/sub | 1 | 16 | 1 | 16 | yes |"));
 }
 
@@ -283,8 +289,8 @@ TEST_CASE("scan --diff matches findings by package, function and message, not by
                     finding("G", "x escapes to heap", 20, Shape::interface_boxing),
                     finding("H", "make([]int, n) escapes to heap", 30, Shape::slice_make)};
   newer.findings = {finding("F", "&T{...} escapes to heap", 12, Shape::returned_pointer),  // moved: unchanged
-                    finding("G", "x escapes to heap", 22, Shape::fmt_argument),           // changed
-                    finding("K", "moved to heap: y", 40, Shape::address_taken)};          // added
+                    finding("G", "x escapes to heap", 22, Shape::fmt_argument),            // changed
+                    finding("K", "moved to heap: y", 40, Shape::address_taken)};           // added
   newer.findings[1].allocation = Allocation::no;
   auto d = diff_scans(older, newer);
   CHECK(d.unchanged == 1);
@@ -302,9 +308,10 @@ TEST_CASE("scan --diff matches findings by package, function and message, not by
   CHECK(j.at("changed").size() == 1);
   CHECK(j.at("shapes").at("slice-make") == nlohmann::json{{"older", 1}, {"newer", 0}});
   // Closures keep their match across the releases' naming schemes.
-  older.findings.push_back(finding("ConsoleWriter.writePart.formatLevel.func1", "fl escapes to heap", 50,
-                                   Shape::interface_boxing));
-  newer.findings.push_back(finding("formatLevel.func1#7xmF111dfdk=#", "fl escapes to heap", 50, Shape::interface_boxing));
+  older.findings.push_back(
+      finding("ConsoleWriter.writePart.formatLevel.func1", "fl escapes to heap", 50, Shape::interface_boxing));
+  newer.findings.push_back(
+      finding("formatLevel.func1#7xmF111dfdk=#", "fl escapes to heap", 50, Shape::interface_boxing));
   CHECK(diff_scans(older, newer).unchanged == 2);
   CHECK_THAT(diff_summary(d, 5), Catch::StartsWith("go1.26.8 -> go1.27.3: 1 heap allocations added (1 of them "
                                                    "allocating), 1 removed, 1 changed, 1 unchanged"));

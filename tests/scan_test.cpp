@@ -38,14 +38,11 @@ std::vector<Finding> scan_text(std::string_view text, std::size_t chunk) {
 
 // The one shape each fixture package is written to produce.
 const std::map<std::string, std::string> kFixtureShape = {
-    {"bytesiface", "bytes-to-interface"}, {"boxing", "interface-boxing"},
-    {"addrtaken", "address-taken"},       {"fmtarg", "fmt-argument"},
-    {"closure", "closure-capture"},       {"namedresult", "named-result"},
-    {"makeescape", "make-escape"},
-    {"appendgrowth", "append-growth"},    {"retptr", "returned-pointer"},
-    {"concat", "string-concat"},          {"conversion", "string-conversion"},
-    {"slicemake", "slice-make"},          {"errorf", "fmt-argument"},
-    {"staticbox", "interface-boxing"},
+    {"bytesiface", "bytes-to-interface"}, {"boxing", "interface-boxing"},      {"addrtaken", "address-taken"},
+    {"fmtarg", "fmt-argument"},           {"closure", "closure-capture"},      {"namedresult", "named-result"},
+    {"makeescape", "make-escape"},        {"appendgrowth", "append-growth"},   {"retptr", "returned-pointer"},
+    {"concat", "string-concat"},          {"conversion", "string-conversion"}, {"slicemake", "slice-make"},
+    {"errorf", "fmt-argument"},           {"staticbox", "interface-boxing"},
 };
 
 std::string last_component(const std::string& package) { return package.substr(package.rfind('/') + 1); }
@@ -294,8 +291,8 @@ TEST_CASE("classify reads the message and the chain", "[scan]") {
   // Go 1.19 writes the flow with '='.
   CHECK(classify("&Config{...} escapes to heap", {step("flow: cfg = &{storage for &Config{...}}"),
                                                   step("from cfg = &Config{...} (assign)")}) == Shape::named_result);
-  CHECK(classify("&Config{...} escapes to heap", {step("flow: {heap} ← &{storage for &Config{...}}"),
-                                                  step("from sink = &Config{...} (assign)")}) ==
+  CHECK(classify("&Config{...} escapes to heap",
+                 {step("flow: {heap} ← &{storage for &Config{...}}"), step("from sink = &Config{...} (assign)")}) ==
         Shape::returned_pointer);
   // A value with no boxing in its chain: nothing the catalog describes.
   CHECK(classify("x escapes to heap", {}) == Shape::other);
@@ -365,7 +362,8 @@ TEST_CASE("SARIF output has the structure the 2.1.0 schema requires", "[scan]") 
   CHECK_FALSE(driver.at("name").get<std::string>().empty());
   const auto& rules = driver.at("rules");
   REQUIRE(rules.size() == kShapeCount);
-  for (int i = 0; i < kShapeCount; ++i) CHECK(rules[static_cast<std::size_t>(i)].at("name") == to_string(static_cast<Shape>(i)));
+  for (int i = 0; i < kShapeCount; ++i)
+    CHECK(rules[static_cast<std::size_t>(i)].at("name") == to_string(static_cast<Shape>(i)));
   std::set<std::string> ids;
   for (const auto& rule : rules) {
     CHECK(ids.insert(rule.at("id").get<std::string>()).second);
