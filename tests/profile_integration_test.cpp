@@ -359,3 +359,28 @@ TEST_CASE("profile --diff between go1.19.8 and the go on the PATH: the same allo
     CHECK(c.at("older").at("objects_per_op") == c.at("newer").at("objects_per_op"));
   }
 }
+
+TEST_CASE("scan --diff from the go on the PATH to go1.27.3 on a standard-library package and a real module",
+          "[profile][scan][integration][network]") {
+  auto http = harness_json({"scan", "--diff", "--go", "go", "--go", "go1.27.3", "net/http"});
+  INFO(http.process.out << http.process.err);
+  REQUIRE(http.process.ok());
+  CHECK(http.json.at("newer") == "go1.27.3");
+  if (http.json.at("older") == "go1.26.8") {
+    // Recorded with go1.26.8 -> go1.27.3: go1.27 moved h2_bundle.go's HTTP/2
+    // out of net/http.
+    CHECK(http.json.at("added").size() == 79);
+    CHECK(http.json.at("removed").size() == 778);
+    CHECK(http.json.at("unchanged") == 961);
+    bool h2 = false;
+    for (const auto& r : http.json.at("removed")) h2 |= r.at("file") == "$GOROOT/src/net/http/h2_bundle.go";
+    CHECK(h2);
+  }
+  const std::string fastjson = module_dir("github.com/valyala/fastjson@v1.6.10");
+  auto f =
+      harness_json({"scan", "--diff", "--fail-on-new", "--go", "go", "--go", "go1.27.3", "--dir", fastjson, "./..."});
+  INFO(f.process.out << f.process.err);
+  CHECK(f.process.ok());  // nothing new: --fail-on-new passes
+  CHECK(f.json.at("added").empty());
+  CHECK(f.json.at("unchanged").get<long>() > 200);
+}
