@@ -19,7 +19,6 @@
 #include "commands.h"
 #include "parse_bench.h"
 #include "report_profile.h"
-#include "results_json.h"
 #include "scan.h"
 #include "text.h"
 #include "toolchain.h"
@@ -279,22 +278,6 @@ class Profiler {
   std::mutex progress_mutex_;
 };
 
-std::map<std::string, std::string> symptom_verdicts(CliContext& ctx, const std::string& path,
-                                                    const std::string& toolchain) {
-  std::map<std::string, std::string> out;
-  std::string err;
-  auto text = ctx.fs.read(path, &err);
-  if (!text) return out;
-  auto r = results_from_json(*text, &err);
-  if (!r) return out;
-  for (const auto& s : r->scenarios)
-    for (const auto& c : s.claims)
-      if (c.aspect == Aspect::symptom && !out.count(s.id))
-        if (auto v = c.verdicts.find(toolchain); v != c.verdicts.end() && v->second.verdict != Verdict::skipped)
-          out[s.id] = fmt::format("{} {}", c.id, v->second.verdict);
-  return out;
-}
-
 /// One profile with one toolchain; nullopt (with *status) when go could not
 /// be run or the harness was interrupted.
 std::optional<ProfileReport> profile_once(const Args& args, CliContext& ctx, const std::string& spec, std::int64_t n,
@@ -340,22 +323,6 @@ std::optional<ProfileReport> profile_once(const Args& args, CliContext& ctx, con
   return report;
 }
 
-int write_output(const Args& args, CliContext& ctx, const std::string& summary, const std::string& text) {
-  const std::string format = args.text("--format"), out = args.text("--out");
-  fmt::print(format != "summary" && out.empty() ? ctx.err : ctx.out, "{}", summary);
-  if (format == "summary" && out.empty()) return kExitOk;
-  std::string err;
-  if (out.empty()) {
-    fmt::print(ctx.out, "{}", text);
-  } else if (!ctx.fs.write(ctx.absolute(out), text, &err)) {
-    fmt::print(ctx.err, "escape-harness profile: {}\n", err);
-    return kExitClaimErrors;
-  } else {
-    fmt::print(ctx.out, "\nwrote {} ({})\n", out, format);
-  }
-  return kExitOk;
-}
-
 }  // namespace
 
 int cmd_profile(const Args& args, CliContext& ctx) {
@@ -397,12 +364,12 @@ int cmd_profile(const Args& args, CliContext& ctx) {
   if (!diff) {
     auto report = profile_once(args, ctx, args.text("--go"), n, &status);
     if (!report) return status;
+    const std::string summary = profile_summary(*report, top);
     const std::string text = format == "md"      ? profile_markdown(*report)
                              : format == "json"  ? profile_json(*report)
                              : format == "sarif" ? profile_sarif(*report)
-                                                 : "";
-    const std::string summary = profile_summary(*report, top);
-    if (int s = write_output(args, ctx, summary, text.empty() ? summary : text); s != kExitOk) return s;
+                                                 : summary;
+    if (int s = write_outputs(ctx, args, "profile", summary, text); s != kExitOk) return s;
     return report->errors.empty() ? kExitOk : kExitClaimErrors;
   }
   auto older = profile_once(args, ctx, gos[0], n, &status);
@@ -414,7 +381,7 @@ int cmd_profile(const Args& args, CliContext& ctx) {
   const std::string text = format == "json" ? profile_diff_json(d)
                            : format == "md" ? profile_diff_markdown(d)
                                             : summary;
-  if (int s = write_output(args, ctx, summary, text); s != kExitOk) return s;
+  if (int s = write_outputs(ctx, args, "profile", summary, text); s != kExitOk) return s;
   if (!older->errors.empty() || !newer->errors.empty()) return kExitClaimErrors;
   if (args.flag("--fail-on-new") && d.more() > 0) {
     fmt::print(ctx.err, "escape-harness profile: {} allocates more at {} site{} (--fail-on-new)\n", d.newer, d.more(),

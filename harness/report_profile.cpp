@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "report_scan.h"
 #include "text.h"
 
 namespace eh {
@@ -175,18 +176,8 @@ std::string profile_markdown(const ProfileReport& r) {
 namespace {
 
 ojson finding_json(const ProfileReport& r, const Finding& f) {
-  ojson steps = ojson::array();
-  for (const auto& st : f.chain) {
-    ojson sj{{"text", st.text}};
-    if (st.line > 0) sj["position"] = fmt::format("{}:{}:{}", shown_path(r, st.file), st.line, st.column);
-    steps.push_back(sj);
-  }
-  ojson entries = ojson::array();
-  for (const auto& [entry, id] : catalog_entries(f.shape)) {
-    ojson e{{"entry", entry}, {"scenario", id}};
-    if (auto v = r.verdicts.find(id); v != r.verdicts.end()) e["verdict"] = v->second;
-    entries.push_back(e);
-  }
+  const ojson steps = chain_json(f.chain, [&](const std::string& file) { return shown_path(r, file); });
+  const ojson entries = catalog_json(f.shape, r.verdicts);
   return ojson{{"message", f.message},
                {"function", f.function},
                {"shape", to_string(f.shape)},
@@ -269,13 +260,12 @@ std::string profile_json(const ProfileReport& r) {
 }
 
 std::string profile_sarif(const ProfileReport& r) {
-  constexpr const char* kGuide = "https://go.dev/doc/gc-guide#Escape_analysis";
   ojson rules = ojson::array();
   for (const auto& c : enum_names(SiteCategory{})) {
     const std::string text = fmt::format(
         "{}: {}. The cost is measured: the difference of two runs of the benchmark with -test.memprofilerate=1. "
         "Reading escape analysis: {}",
-        c.name, describe(c.value), kGuide);
+        c.name, describe(c.value), kEscapeGuide);
     rules.push_back(ojson{
         {"id", fmt::format("EHP{:03d}", static_cast<int>(c.value) + 1)},
         {"name", c.name},
@@ -284,33 +274,23 @@ std::string profile_sarif(const ProfileReport& r) {
         {"help",
          {{"text", text},
           {"markdown", fmt::format("**{}**: {}. See [escape analysis in the Go GC guide]({}).", c.name,
-                                   describe(c.value), kGuide)}}},
-        {"helpUri", kGuide},
+                                   describe(c.value), kEscapeGuide)}}},
+        {"helpUri", kEscapeGuide},
         {"defaultConfiguration", {{"level", "note"}}},
         {"properties",
          {{"precision", "high"},
           {"problem.severity", "recommendation"},
           {"tags", {"performance", "allocation", "escape-analysis", std::string(c.name)}}}}});
   }
-  auto uri = [](std::string_view path) {
-    std::string out;
-    for (char ch : path) {
-      const auto c = static_cast<unsigned char>(ch);
-      if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
-      else
-        out += fmt::format("%{:02X}", c);
-    }
-    return out;
-  };
   ojson results = ojson::array();
   for (const auto& s : r.sites) {
     const std::string shown = shown_path(r, s.file);
     ojson artifact;
-    if (shown.starts_with("$GOROOT/src/")) artifact = {{"uri", uri(shown.substr(12))}, {"uriBaseId", "%GOROOT%"}};
+    if (shown.starts_with("$GOROOT/src/")) artifact = {{"uri", uri_path(shown.substr(12))}, {"uriBaseId", "%GOROOT%"}};
     else if (!shown.starts_with("/"))
-      artifact = {{"uri", uri(shown)}, {"uriBaseId", "%SRCROOT%"}};
+      artifact = {{"uri", uri_path(shown)}, {"uriBaseId", "%SRCROOT%"}};
     else
-      artifact = {{"uri", "file://" + uri(shown)}};
+      artifact = {{"uri", "file://" + uri_path(shown)}};
     ojson region{{"startLine", std::max(1, s.line)}};
     if (s.column > 0) region["startColumn"] = s.column;
     results.push_back(ojson{
@@ -322,13 +302,15 @@ std::string profile_sarif(const ProfileReport& r) {
         {"properties",
          {{"benchmark", s.benchmark}, {"objectsPerOp", s.objects_per_op()}, {"bytesPerOp", s.bytes_per_op()}}}});
   }
-  ojson driver{
-      {"name", "escape-harness"}, {"version", ESCAPE_HARNESS_VERSION}, {"informationUri", kGuide}, {"rules", rules}};
+  ojson driver{{"name", "escape-harness"},
+               {"version", ESCAPE_HARNESS_VERSION},
+               {"informationUri", kEscapeGuide},
+               {"rules", rules}};
   ojson run{{"tool", {{"driver", driver}}},
             {"invocations", ojson::array({{{"executionSuccessful", r.errors.empty()}}})},
             {"originalUriBaseIds",
-             {{"%SRCROOT%", {{"uri", "file://" + uri(r.dir.ends_with("/") ? r.dir : r.dir + "/")}}},
-              {"%GOROOT%", {{"uri", "file://" + uri(r.goroot + "/src/")}}}}},
+             {{"%SRCROOT%", {{"uri", "file://" + uri_path(r.dir.ends_with("/") ? r.dir : r.dir + "/")}}},
+              {"%GOROOT%", {{"uri", "file://" + uri_path(r.goroot + "/src/")}}}}},
             {"results", results}};
   return ojson{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                {"version", "2.1.0"},

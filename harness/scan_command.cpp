@@ -15,9 +15,7 @@
 #include "toolchain.h"
 
 namespace eh {
-namespace {
 
-/// Symptom verdicts of the scenarios on this toolchain, for the links.
 std::map<std::string, std::string> symptom_verdicts(CliContext& ctx, const std::string& results_path,
                                                     const std::string& toolchain) {
   std::map<std::string, std::string> out;
@@ -34,33 +32,24 @@ std::map<std::string, std::string> symptom_verdicts(CliContext& ctx, const std::
   return out;
 }
 
-std::string formatted(const ScanReport& report, const std::string& format, const std::string& summary) {
-  if (format == "md") return scan_markdown(report);
-  if (format == "json") return scan_json(report);
-  if (format == "sarif") return scan_sarif(report);
-  return summary;
-}
-
-/// Writes the summary and the chosen format where the options say.
-int write_scan_outputs(CliContext& ctx, const Args& args, const ScanReport& report) {
+int write_outputs(CliContext& ctx, const Args& args, std::string_view command, const std::string& summary,
+                  const std::string& text) {
   const std::string format = args.text("--format"), out = args.text("--out");
-  const std::string summary = scan_summary(report);
-  // The summary goes to the terminal; when the chosen format itself goes to
-  // stdout, the summary moves to stderr so `scan --format sarif > f` stays valid.
-  const bool format_to_stdout = format != "summary" && out.empty();
-  fmt::print(format_to_stdout ? ctx.err : ctx.out, "{}", summary);
+  fmt::print(format != "summary" && out.empty() ? ctx.err : ctx.out, "{}", summary);
   if (format == "summary" && out.empty()) return kExitOk;
-  std::string text = formatted(report, format, summary), err;
+  std::string err;
   if (out.empty()) {
     fmt::print(ctx.out, "{}", text);
   } else if (!ctx.fs.write(out, text, &err)) {
-    fmt::print(ctx.err, "escape-harness scan: {}\n", err);
+    fmt::print(ctx.err, "escape-harness {}: {}\n", command, err);
     return kExitClaimErrors;
   } else {
     fmt::print(ctx.out, "\nwrote {} ({})\n", out, format);
   }
   return kExitOk;
 }
+
+namespace {
 
 /// One scan with one toolchain; nullopt when go could not be run (the
 /// message is printed). `built` is false when some package did not build.
@@ -142,19 +131,9 @@ int scan_diff(const Args& args, CliContext& ctx) {
   auto newer = scan_once(args, ctx, gos[1], &built_new, &status);
   if (!newer) return status;
   const ScanDiff d = diff_scans(*older, *newer);
-  const std::string out = args.text("--out");
   const std::string summary = diff_summary(d, 20);
-  fmt::print(format != "summary" && out.empty() ? ctx.err : ctx.out, "{}", summary);
-  if (format != "summary" || !out.empty()) {
-    std::string text = format == "md" ? diff_markdown(d) : format == "json" ? diff_json(d) : summary, err;
-    if (out.empty()) fmt::print(ctx.out, "{}", text);
-    else if (!ctx.fs.write(ctx.absolute(out), text, &err)) {
-      fmt::print(ctx.err, "escape-harness scan: {}\n", err);
-      return kExitClaimErrors;
-    } else {
-      fmt::print(ctx.out, "\nwrote {} ({})\n", out, format);
-    }
-  }
+  const std::string text = format == "md" ? diff_markdown(d) : format == "json" ? diff_json(d) : summary;
+  if (int s = write_outputs(ctx, args, "scan", summary, text); s != kExitOk) return s;
   if (!built_old || !built_new) return kExitClaimErrors;
   if (args.flag("--fail-on-new") && d.new_allocations() > 0) {
     fmt::print(ctx.err, "escape-harness scan: {} adds {} heap allocation{} (--fail-on-new)\n", d.newer,
@@ -191,7 +170,12 @@ int cmd_scan(const Args& args, CliContext& ctx) {
   int status = kExitOk;
   auto report = scan_once(args, ctx, args.text("--go"), &built, &status);
   if (!report) return status;
-  if (int s = write_scan_outputs(ctx, args, *report); s != kExitOk) return s;
+  const std::string summary = scan_summary(*report);
+  const std::string text = format == "md"      ? scan_markdown(*report)
+                           : format == "json"  ? scan_json(*report)
+                           : format == "sarif" ? scan_sarif(*report)
+                                               : summary;
+  if (int s = write_outputs(ctx, args, "scan", summary, text); s != kExitOk) return s;
   return built ? kExitOk : kExitClaimErrors;
 }
 
