@@ -191,7 +191,7 @@ TEST_CASE("profile: bad options are clear errors", "[profile][integration]") {
 // site, its category and why, and its cost per op. Both modules' benchmarks
 // use b.RunParallel; the sites below allocate a fixed number of times per
 // operation whatever the goroutine, so their counts are exact on a quiet
-// machine (the test allows 2% for GCs that empty a sync.Pool under load).
+// machine; under load they have varied (802 for 800), so the test allows 2%.
 TEST_CASE("profile on two real modules: a logger and a JSON parser, sites checked by hand",
           "[profile][integration][network]") {
   struct Expect {
@@ -201,7 +201,7 @@ TEST_CASE("profile on two real modules: a logger and a JSON parser, sites checke
     long objects, bytes;  // over 100 iterations
     int caller_line;      // outside-analysed-code: the module's line that called it
     std::string why;
-    long slack = 0;  // objects the count may be off by: a sync.Pool hit saves the allocation, a GC empties the pool
+    long slack = 0;  // objects the count may be off by: a sync.Pool hit saves the allocation
   };
   const std::string zerolog = module_dir("github.com/rs/zerolog@v1.35.1");
   auto z = harness_json(
@@ -254,9 +254,9 @@ TEST_CASE("profile on two real modules: a logger and a JSON parser, sites checke
       const auto* s = site(run->json, e.benchmark, e.function, e.line);
       REQUIRE(s);
       CHECK(s->at("category") == e.category);
-      // Exact on a quiet machine; under load a GC can empty a sync.Pool (or
-      // land in one run and not the other) and a refill allocates again:
-      // 2% or the site's own slack, whichever is larger (seen: 802 for 800).
+      // Exact on a quiet machine; under CI load encoding/json's decode sites
+      // came out 802 for 800 (cause not pinned down; a GC emptying a
+      // sync.Pool in one run is the likely one): 2% or the site's own slack.
       const long slack = std::max(e.slack, e.objects / 50);
       CHECK(std::abs(s->at("objects").get<long>() - e.objects) <= slack);
       CHECK(std::abs(s->at("bytes").get<long>() - e.bytes) <= e.bytes * slack / e.objects + e.bytes / 50);
