@@ -1,5 +1,8 @@
 #include "parse_chains.h"
 
+#include <cstdint>
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "parse_m.h"
@@ -77,6 +80,27 @@ std::vector<EscapeChain> parse_m2_chains(std::string_view text) {
   return out;
 }
 
+namespace {
+
+/// A position field of the log: an integer that fits an int, else 0. A
+/// number such as 4.4e33 converted to int is undefined behaviour (found by
+/// the parse_profile fuzz target).
+int position(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return 0;
+  if (it->is_number_unsigned()) {
+    const auto v = it->get<std::uint64_t>();
+    return v <= static_cast<std::uint64_t>(std::numeric_limits<int>::max()) ? static_cast<int>(v) : 0;
+  }
+  if (it->is_number_integer()) {
+    const auto v = it->get<std::int64_t>();
+    return v >= 0 && v <= std::numeric_limits<int>::max() ? static_cast<int>(v) : 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
 std::vector<EscapeChain> parse_json_log_chains(std::string_view text, std::string_view root) {
   std::vector<EscapeChain> out;
   auto relative = [&](std::string uri) {
@@ -105,8 +129,8 @@ std::vector<EscapeChain> parse_json_log_chains(std::string_view text, std::strin
       if (!start.is_object()) continue;
       EscapeChain c;
       c.file = file;
-      c.line = start.value("line", 0);
-      c.column = start.value("character", 0);
+      c.line = position(start, "line");
+      c.column = position(start, "character");
       c.subject = normalise_subject(message);
       if (j.contains("relatedInformation") && j["relatedInformation"].is_array())
         for (const auto& r : j["relatedInformation"]) {
@@ -121,8 +145,8 @@ std::vector<EscapeChain> parse_json_log_chains(std::string_view text, std::strin
             if (loc.contains("range") && loc["range"].is_object()) {
               const auto& s = loc["range"].value("start", nlohmann::json::object());
               if (s.is_object()) {
-                step.line = s.value("line", 0);
-                step.column = s.value("character", 0);
+                step.line = position(s, "line");
+                step.column = position(s, "character");
               }
             }
           }
