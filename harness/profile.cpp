@@ -1,5 +1,7 @@
 #include "profile.h"
 
+#include "text.h"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
@@ -112,19 +114,7 @@ std::string package_of(const std::string& function) {
   return function.substr(0, dot);
 }
 
-std::string line_text(std::string_view src, int line) {
-  std::size_t pos = 0;
-  for (int l = 1; l < line; ++l) {
-    pos = src.find('\n', pos);
-    if (pos == std::string_view::npos) return "";
-    ++pos;
-  }
-  auto eol = src.find('\n', pos);
-  std::string_view t = src.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r')) t.remove_suffix(1);
-  return std::string(t);
-}
+std::string line_text(std::string_view src, int line) { return std::string(trim(line_of(src, line))); }
 
 /// The finding that best fits the code: an append's finding on an append
 /// line, else the first that allocates.
