@@ -59,7 +59,8 @@ Results empty_results(CliContext& ctx, const RunPlan& plan, const GeneratedModul
   results.date = ctx.clock.utc_now();
   results.quick = quick;
   for (const auto& tc : plan.toolchains)
-    results.toolchains.push_back(ToolchainInfo{tc.version, tc.goos, tc.goarch, plan.timing.cpu});
+    results.toolchains.push_back(
+        ToolchainInfo{tc.version, tc.goos, tc.goarch, plan.timing.cpu, std::string(config_info(tc.config).key)});
   sort_toolchains(results);
   const CatalogText* catalog = specs.catalog ? &*specs.catalog : nullptr;
   for (const auto& s : *plan.scenarios) results.scenarios.push_back(make_record(s, module.source_hash(s), catalog));
@@ -92,8 +93,12 @@ bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& 
   auto judging = [&](std::size_t t, bool quick) {
     JudgeOptions jo;
     jo.quick = quick;
-    jo.toolchain = plan.toolchains[t].version;
-    jo.toolchain_go = plan.toolchains[t].parsed;
+    const Toolchain& tc = plan.toolchains[t];
+    jo.toolchain = tc.key();
+    jo.toolchain_go = tc.parsed;
+    if (!tc.emulator.empty())
+      jo.no_timing = fmt::format("{} runs under {}: its times are the emulator's, not the hardware's",
+                                 config_info(tc.config).spelling, config_info(tc.config).emulator);
     return jo;
   };
   const CellRun run{results.date, o.quick};
@@ -223,7 +228,21 @@ bool write_reports(CliContext& ctx, const CatalogOptions& o, const Specs& specs,
 /// on PATH when there are none. Nothing when the matrix file is bad.
 std::optional<std::vector<MatrixLine>> toolchain_specs(CliContext& ctx, const CatalogOptions& o) {
   std::vector<MatrixLine> specs;
-  for (const auto& g : o.go) specs.push_back(MatrixLine{g, {}, ""});
+  std::vector<BuildConfig> configs;
+  for (const auto& name : o.configs) {
+    auto c = parse_config(name);
+    if (!c) {
+      fmt::print(ctx.err, "escape-harness {}: --config {}: unknown configuration; the known ones: {}\n", o.command,
+                 name, config_spellings());
+      return std::nullopt;
+    }
+    configs.push_back(*c);
+  }
+  if (configs.empty()) configs.push_back(BuildConfig::standard);
+  std::vector<std::string> go = o.go;
+  if (go.empty() && !o.matrix_file) go.emplace_back("go");
+  for (const auto& g : go)
+    for (BuildConfig c : configs) specs.push_back(MatrixLine{g, c, {}, ""});
   if (o.matrix_file) {
     std::string err;
     auto text = ctx.fs.read(*o.matrix_file, &err);
@@ -237,7 +256,6 @@ std::optional<std::vector<MatrixLine>> toolchain_specs(CliContext& ctx, const Ca
     for (const auto& e : errors) fmt::print(ctx.err, "{}\n", e.format());
     if (!errors.empty()) return std::nullopt;
   }
-  if (specs.empty()) specs.push_back(MatrixLine{"go", {}, ""});
   return specs;
 }
 
@@ -252,7 +270,7 @@ std::optional<std::vector<Toolchain>> probe_all(CliContext& ctx, const CatalogOp
   *status = kExitOk;
   for (const auto& spec : specs) {
     std::string err;
-    auto tc = probe_toolchain(ctx.processes, spec.spec, ctx.env, &err);
+    auto tc = probe_toolchain(ctx.processes, spec.spec, ctx.env, &err, spec.config);
     if (int sig = ctx.interrupts.signal()) {
       *status = 128 + sig;
       return std::nullopt;
@@ -265,13 +283,16 @@ std::optional<std::vector<Toolchain>> probe_all(CliContext& ctx, const CatalogOp
       continue;
     }
     for (std::size_t i = 0; i < toolchains.size(); ++i)
-      if (toolchains[i].version == tc->version) {
+      if (toolchains[i].key() == tc->key()) {
         fmt::print(ctx.err, "escape-harness {}: --go {} and --go {} both run {}; give each toolchain once\n", o.command,
-                   of[i]->spec, spec.spec, tc->version);
+                   of[i]->spec, spec.spec, tc->key());
         if (*status == kExitOk) *status = kExitBadInput;
       }
     fmt::print(ctx.err, "toolchain {}: {} ({}{})\n", spec.spec, tc->label(), tc->go,
                tc->gotoolchain == "local" ? "" : ", GOTOOLCHAIN=" + tc->gotoolchain);
+    // One clear message; the configuration's claims are then error, the others judged.
+    if (!tc->unavailable.empty())
+      fmt::print(ctx.err, "escape-harness {}: {}: {}; its claims are error\n", o.command, tc->key(), tc->unavailable);
     toolchains.push_back(*tc);
     of.push_back(&spec);
   }

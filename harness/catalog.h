@@ -37,6 +37,7 @@ struct CatalogOptions {
   std::string catalog;  // "" for catalog/ beside the scenarios
   std::vector<std::string> only;
   std::vector<std::string> go;             // --go specs; empty with no matrix: the go on PATH
+  std::vector<std::string> configs;        // --config names, for the --go toolchains; empty: the default
   std::optional<std::string> matrix_file;  // set: the matrix file's toolchains too
   std::string out = "reports";
   bool write_reports = true;  // check: only with --out

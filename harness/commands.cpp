@@ -41,6 +41,7 @@ CatalogOptions catalog_options(const Args& a, std::string command) {
   o.catalog = a.text("--catalog");
   o.only = a.all("--only");
   o.go = a.all("--go");
+  o.configs = a.all("--config");
   if (a.given("--matrix-file")) o.matrix_file = a.text("--matrix-file");
   else if (a.flag("--matrix"))
     o.matrix_file = join_path(o.scenarios, kMatrixFileName);
@@ -94,9 +95,9 @@ int cmd_check(const Args& args, CliContext& ctx) {
       return usage_error(ctx, "check",
                          fmt::format("--against compares one toolchain; this run has {}", current->toolchains.size()));
     if (!std::any_of(baseline->toolchains.begin(), baseline->toolchains.end(),
-                     [&](const ToolchainInfo& t) { return t.version == against; }))
+                     [&](const ToolchainInfo& t) { return t.key() == against; }))
       return usage_error(ctx, "check", fmt::format("--against {}: {} has no such toolchain", against, baseline_path));
-    const std::string release = current->toolchains.front().version;
+    const std::string release = current->toolchains.front().key();
     Comparison c = compare_results(relabelled(*baseline, against, release), *current);
     fmt::print(ctx.out, "{}", format_release_change(c, release, against, baseline_path));
     return c.changes.empty() ? kExitOk : kExitClaimErrors;
@@ -228,7 +229,7 @@ int cmd_merge(const Args& args, CliContext& ctx) {
     return kExitBadInput;
   }
   std::vector<std::string> tcs;
-  for (const auto& t : merged->toolchains) tcs.push_back(t.version);
+  for (const auto& t : merged->toolchains) tcs.push_back(t.key());
   fmt::print(ctx.out, "merged {} files ({}) into {}\n", inputs.size(), join(tcs, ", "), join_path(out, "results.json"));
   return kExitOk;
 }

@@ -14,8 +14,8 @@ bool quick_skip(const ClaimVerdict& v) { return v.verdict == Verdict::skipped &&
 Comparison compare_results(const Results& baseline, const Results& run) {
   Comparison c;
   std::set<std::string> base_tc, run_tc;
-  for (const auto& t : baseline.toolchains) base_tc.insert(t.version);
-  for (const auto& t : run.toolchains) run_tc.insert(t.version);
+  for (const auto& t : baseline.toolchains) base_tc.insert(t.key());
+  for (const auto& t : run.toolchains) run_tc.insert(t.key());
   for (const auto& t : run_tc)
     if (!base_tc.count(t)) c.only_in_run.push_back(t);
   for (const auto& t : base_tc)
@@ -107,8 +107,12 @@ std::string format_comparison(const Comparison& c, const std::string& baseline_n
 
 Results relabelled(const Results& baseline, const std::string& from, const std::string& to) {
   Results r = baseline;
-  std::erase_if(r.toolchains, [&](const ToolchainInfo& t) { return t.version != from; });
-  for (auto& t : r.toolchains) t.version = to;
+  std::erase_if(r.toolchains, [&](const ToolchainInfo& t) { return t.key() != from; });
+  for (auto& t : r.toolchains) {
+    // `to` is a run's key: its version, and its configuration after a '/'.
+    t.version = to.substr(0, to.find('/'));
+    t.config = to.find('/') == std::string::npos ? "" : to.substr(to.find('/') + 1);
+  }
   for (auto& s : r.scenarios) {
     for (auto& c : s.claims) {
       std::map<std::string, ClaimVerdict> kept;

@@ -32,14 +32,14 @@ std::vector<FixDelta> fix_deltas(const ScenarioRecord& s, const std::vector<Tool
     const VariantRecord* bug = bug_of(s, fix);
     if (!bug) continue;
     for (const auto& t : toolchains) {
-      auto f = fix.results.find(t.version), b = bug->results.find(t.version);
+      auto f = fix.results.find(t.key()), b = bug->results.find(t.key());
       if (f == fix.results.end() || b == bug->results.end()) continue;
       const VariantObservation &fo = f->second, &bo = b->second;
       if (fo.status != RunStatus::ok || bo.status != RunStatus::ok || !fo.counts || !bo.counts) continue;
       FixDelta d;
       d.fix = fix.name;
       d.bug = bug->name;
-      d.toolchain = t.version;
+      d.toolchain = t.key();
       d.bug_allocs = bo.counts->allocs_per_call();
       d.fix_allocs = fo.counts->allocs_per_call();
       d.bug_bytes = bo.counts->bytes_per_call();

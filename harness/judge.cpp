@@ -489,9 +489,9 @@ std::string pct_change(double ratio) { return fmt::format("{:+.1f}%", (ratio - 1
 /// without samples. `v.observed` gets the numbers.
 std::optional<TimingPair> timing_pair(const Expectation& e, const Observations& obs, const JudgeOptions& opt,
                                       ExpectationVerdict& v) {
-  if (opt.quick) {
+  if (opt.quick || !opt.no_timing.empty()) {
     v.verdict = Verdict::skipped;
-    v.reason = "quick mode";
+    v.reason = opt.quick ? "quick mode" : opt.no_timing;
     return std::nullopt;
   }
   auto pair = usable_pair(obs, e, v);

@@ -65,6 +65,7 @@ struct ClaimVerdict {
 struct JudgeOptions {
   bool quick = false;                     // timing expectations are skipped ("quick mode")
   double alpha = 0.05;                    // significance level of the U test, 1 - the intervals' confidence
+  std::string no_timing;                  // why timing expectations are skipped here ("" when they are not)
   std::string toolchain;                  // "go1.26.8", for claims' own Go ranges
   std::optional<GoVersion> toolchain_go;  // its version; empty for devel toolchains
 };

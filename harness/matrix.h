@@ -1,12 +1,14 @@
 #pragma once
 // The Go version matrix: which toolchains `run --matrix` uses, read from a
 // file a user can edit (scenarios/toolchains.txt): one --go spec per line,
-// '#' starts a comment.
+// optionally followed by a build configuration (config.h: `go pgo`,
+// `go GOARCH=arm64`); '#' starts a comment.
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "config.h"
 #include "source.h"
 
 namespace eh {
@@ -18,6 +20,7 @@ inline constexpr const char* kMatrixFileName = "toolchains.txt";
 /// toolchain that cannot be run is reported at its line).
 struct MatrixLine {
   std::string spec;
+  BuildConfig config = BuildConfig::standard;
   SourcePos pos;
   std::string line;  // the line as written
 };

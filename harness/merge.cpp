@@ -19,12 +19,12 @@ std::optional<Results> merge_results(const std::vector<NamedResults>& inputs, st
     out.date = std::max(out.date, in.results.date);
     out.quick = out.quick || in.results.quick;
     for (const auto& t : in.results.toolchains) {
-      if (auto it = toolchain_from.find(t.version); it != toolchain_from.end()) {
+      if (auto it = toolchain_from.find(t.key()); it != toolchain_from.end()) {
         *err = fmt::format("both {} and {} have results for {}; merge takes each toolchain from one file", it->second,
-                           in.name, t.version);
+                           in.name, t.key());
         return std::nullopt;
       }
-      toolchain_from[t.version] = in.name;
+      toolchain_from[t.key()] = in.name;
       out.toolchains.push_back(t);
     }
   }
@@ -88,9 +88,9 @@ void copy_cells(const ScenarioRecord& from, ScenarioRecord& to, const std::strin
 Results update_results(const Results& previous, Results run, const std::map<std::string, std::string>& current,
                        std::vector<std::string>* dropped) {
   std::set<std::string> ran;
-  for (const auto& t : run.toolchains) ran.insert(t.version);
+  for (const auto& t : run.toolchains) ran.insert(t.key());
   for (const auto& t : previous.toolchains)
-    if (!ran.count(t.version)) run.toolchains.push_back(t);
+    if (!ran.count(t.key())) run.toolchains.push_back(t);
   for (const auto& old : previous.scenarios) {
     auto hash = current.find(old.id);
     if (hash == current.end()) {
@@ -115,8 +115,8 @@ Results update_results(const Results& previous, Results run, const std::map<std:
   }
   // A toolchain no kept cell uses any more is not listed.
   std::erase_if(run.toolchains, [&](const ToolchainInfo& t) {
-    return !ran.count(t.version) && std::none_of(run.scenarios.begin(), run.scenarios.end(),
-                                                 [&](const ScenarioRecord& s) { return s.runs.count(t.version) > 0; });
+    return !ran.count(t.key()) && std::none_of(run.scenarios.begin(), run.scenarios.end(),
+                                               [&](const ScenarioRecord& s) { return s.runs.count(t.key()) > 0; });
   });
   // The set is in quick mode only when every cell of it is.
   run.quick = std::all_of(run.scenarios.begin(), run.scenarios.end(), [](const ScenarioRecord& s) {

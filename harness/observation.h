@@ -89,6 +89,11 @@ struct VariantObservation {
   std::vector<WhyChain> chains;                       // why things escape in the variant's code (-m=2, -json)
   std::vector<AllocPlace> places;                     // where its calls allocate, with the chain explaining each
   std::string chains_note;                            // why there are no chains, when the routes could not run
+  // Under the pgo configuration: the CPU profile it was built with (a hash
+  // of the file kept in the work directory) and its samples, or why none.
+  std::string pgo_profile;
+  std::int64_t pgo_samples = 0;
+  std::string pgo_note;  // "" when built with a profile
 };
 
 /// A scenario's observations on one toolchain, by variant name.

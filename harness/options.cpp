@@ -18,7 +18,12 @@ constexpr OptionRow kOptions[] = {
      kRunLike | kCmdErrorcheck, true},
     {"--go", "SPEC", "go", "the go to use (as for run); twice with --diff: the older, then the newer",
      kCmdScan | kCmdProfile, true},
-    {"--matrix", "", "", "use every toolchain listed in the matrix file", kRunLike | kCmdErrorcheck},
+    {"--config", "NAME", "",
+     "build configuration for the --go toolchains (default, pgo, noinline, GOARCH=arm64, GOARCH=386, GOAMD64=v3); "
+     "repeat for several; default: default",
+     kRunLike, true},
+    {"--matrix", "", "", "use every toolchain (and configuration) listed in the matrix file",
+     kRunLike | kCmdErrorcheck},
     {"--matrix-file", "FILE", "", "the matrix file (default: toolchains.txt beside the specs, in --scenarios)",
      kRunLike | kCmdErrorcheck},
     {"--suite", "DIR", "",

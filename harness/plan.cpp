@@ -39,6 +39,9 @@ std::string facts_key(const GeneratedModule& module, const GoPackage& p, const T
                       bool pprof, bool cpu) {
   std::string all = fmt::format("facts v3\n{}\n{} {} {} {} {}\npprof={} cpu={}\ngcflags={}\n", ESCAPE_HARNESS_VERSION,
                                 tc.version, tc.goos, tc.goarch, tc.goroot, tc.go, pprof, cpu, join(v.gcflags, " "));
+  // The default configuration's keys are those of before configurations.
+  if (tc.config != BuildConfig::standard)
+    all += fmt::format("config={} emulator={}\n", config_info(tc.config).key, tc.emulator);
   for (const auto& f : module.files)
     if (f.path.starts_with(p.dir + "/")) all += f.path + "\n" + f.content;
   return fnv1a_hex(all);
@@ -88,13 +91,15 @@ RunPlan make_plan(const std::vector<Scenario>& scenarios, const GeneratedModule&
         vp.variant = &v;
         vp.package = module.package(s.id, v.name);
         vp.package_dir = join_path(plan.module_root, vp.package->dir);
-        vp.binary = join_path(work_dir, fmt::format("bin/{}/{}/{}.test", tc.version, s.id, v.dir));
+        vp.binary = join_path(work_dir, fmt::format("bin/{}/{}/{}.test", tc.dir_name(), s.id, v.dir));
         vp.pprof = reads_view(s, v.name, SiteView::pprof);
         vp.cpu = reads_view(s, v.name, SiteView::cpu);
         vp.facts_key = facts_key(module, *vp.package, tc, v, vp.pprof, vp.cpu);
         vp.partners = timing_partners(s, v.name);
-        if (!vp.partners.empty()) vp.timing_key = timing_key(vp.facts_key, timing);
+        // Under an emulator there is nothing to time (the judge says why).
+        if (!vp.partners.empty() && tc.emulator.empty()) vp.timing_key = timing_key(vp.facts_key, timing);
         vp.gate = version_gate(tc, v);
+        if (vp.gate.empty()) vp.gate = config_gate(tc.config, tc.parsed, tc.version);
         per_s.push_back(std::move(vp));
       }
     }

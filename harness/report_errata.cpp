@@ -75,13 +75,13 @@ Errata errata(const Results& r) {
     if (!s.from_catalog()) continue;  // the errata are the catalog's
     for (const auto& c : s.claims) {
       if (c.origin == Origin::harness) continue;
-      Erratum e{&s, &c, {}, {}, {}, {}, ""};
+      Erratum e{&s, &c, {}, {}, {}, {}, "", config_changes(r, c)};
       for (const auto& t : r.toolchains) {
-        auto it = c.verdicts.find(t.version);
+        auto it = c.verdicts.find(t.key());
         if (it == c.verdicts.end()) continue;
-        if (it->second.verdict == Verdict::refuted) e.refuted.push_back(t.version);
+        if (it->second.verdict == Verdict::refuted) e.refuted.push_back(t.key());
         else
-          e.others.emplace_back(t.version, it->second.verdict);
+          e.others.emplace_back(t.key(), it->second.verdict);
       }
       if (e.refuted.empty()) continue;
       for (const auto& tc : e.refuted) {
@@ -120,7 +120,7 @@ std::string errata_markdown(const Results& r, const ReportPlace& place) {
       "the catalog's fixes that allocate more than the code they fix.\n\n",
       place.results);
   std::vector<std::string> tcs;
-  for (const auto& t : r.toolchains) tcs.push_back(t.version);
+  for (const auto& t : r.toolchains) tcs.push_back(t.key());
   out += fmt::format("Toolchains: {}. Run: {}.\n\n", join(tcs, ", "), r.date);
   out += fmt::format("{} of the catalog {} refuted on at least one toolchain.\n\n",
                      count_of(data.claims.size(), "claim", "claims"), data.claims.size() == 1 ? "is" : "are");
@@ -149,8 +149,13 @@ std::string errata_markdown(const Results& r, const ReportPlace& place) {
         out += fmt::format("- **Where it does hold:** {} (`{}`, confirmed on {}: {})\n", h.text, h.claim, h.toolchain,
                            h.decisive);
     }
-    out += fmt::format("- **Proposed correction:** {}\n\n",
-                       e.correction.empty() ? std::string("*(the spec proposes none)*") : e.correction);
+    std::vector<std::string> builds;
+    for (const auto& ch : e.by_config)
+      builds.push_back(fmt::format("{} on {} by default, {} on {}", ch.base_verdict, ch.base, ch.verdict, ch.key));
+    out += fmt::format(
+        "- **Proposed correction:** {}{}\n\n",
+        e.correction.empty() ? std::string("*(the spec proposes none)*") : e.correction,
+        builds.empty() ? "" : fmt::format(" The verdict depends on the build configuration: {}.", join(builds, "; ")));
   }
   if (!data.costly_fixes.empty()) {
     out += "## Fixes that allocate more than the code they fix\n\n";

@@ -34,6 +34,9 @@ struct Erratum {
   std::vector<std::pair<std::string, std::vector<std::string>>> numbers;  // decisive text -> toolchains
   std::vector<ErratumHolds> holds;
   std::string correction;  // filled; "" when the spec proposes none
+  /// Where a build configuration's verdict is not its toolchain's default one
+  /// (a claim that holds by default and fails under PGO, or the reverse).
+  std::vector<ConfigChange> by_config;
 };
 
 struct Errata {

@@ -63,6 +63,7 @@ std::string benchstat_export(const Results& r) {
                     "# ns/op the timing samples only; `run:` is the run that measured the lines below it.\n"
                     "#   benchstat -col /variant FILE     each fix against its own bug (pair=)\n"
                     "#   benchstat -col goversion FILE    the toolchains\n"
+                    "#   benchstat -col config FILE       the build configurations (default, pgo, arm64, ...)\n"
                     "Unit allocs/op assume=exact\nUnit B/op assume=exact\n";
   // A configuration line holds until the next one of its key.
   std::optional<std::string> run;
@@ -73,14 +74,15 @@ std::string benchstat_export(const Results& r) {
     return fmt::format("run: {}\n", value);
   };
   for (const auto& t : r.toolchains) {
-    out += fmt::format("\ngoos: {}\ngoarch: {}\ngoversion: {}\n", t.goos, t.goarch, t.version);
+    out += fmt::format("\ngoos: {}\ngoarch: {}\ngoversion: {}\nconfig: {}\n", t.goos, t.goarch, t.version,
+                       t.config.empty() ? "default" : t.config);
     if (!t.cpu.empty()) out += fmt::format("cpu: {}\n", t.cpu);
     for (const auto& s : r.scenarios) {
-      auto cell = s.runs.find(t.version);
+      auto cell = s.runs.find(t.key());
       std::string counts;
       std::vector<std::pair<std::string, std::string>> timing;  // the run that took them, the lines
       for (const auto& [v, key] : bench_order(s)) {
-        auto it = v->results.find(t.version);
+        auto it = v->results.find(t.key());
         if (it == v->results.end() || it->second.status != RunStatus::ok || !it->second.bench) continue;
         const VariantObservation& o = it->second;
         const std::string name = bench_name(s, key, o.bench->procs);

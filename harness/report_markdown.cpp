@@ -1,5 +1,8 @@
 #include "report_markdown.h"
 
+#include <algorithm>
+#include <set>
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -153,14 +156,14 @@ std::string verdict_cell(const ClaimRecord& c, const std::string& tc) {
 std::string claims_table(const Results& r,
                          const std::vector<std::pair<const ScenarioRecord*, const ClaimRecord*>>& rows) {
   std::string out = "| entry | claim | aspect |";
-  for (const auto& t : r.toolchains) out += fmt::format(" {} |", t.version);
+  for (const auto& t : r.toolchains) out += fmt::format(" {} |", t.key());
   out += "\n|---:|---|---|";
   for (std::size_t i = 0; i < r.toolchains.size(); ++i) out += "---|";
   out += "\n";
   for (const auto& [s, c] : rows) {
     out += fmt::format("| [{}](#{}) | {} | {} |", s->entry ? std::to_string(s->entry) : s->id, anchor(*s),
                        md_cell(c->text), c->aspect);
-    for (const auto& t : r.toolchains) out += " " + verdict_cell(*c, t.version) + " |";
+    for (const auto& t : r.toolchains) out += " " + verdict_cell(*c, t.key()) + " |";
     out += "\n";
   }
   return out + "\n";
@@ -176,8 +179,8 @@ std::string count_table(const Results& r, bool harness) {
     for (const auto& s : r.scenarios)
       for (const auto& c : s.claims)
         if ((c.origin == Origin::harness) == harness)
-          if (auto it = c.verdicts.find(t.version); it != c.verdicts.end()) ++n[it->second.verdict];
-    out += fmt::format("| {} |", t.version);
+          if (auto it = c.verdicts.find(t.key()); it != c.verdicts.end()) ++n[it->second.verdict];
+    out += fmt::format("| {} |", t.key());
     for (Verdict v : enum_values<Verdict>()) out += fmt::format(" {} |", n[v]);
     out += "\n";
   }
@@ -212,7 +215,7 @@ std::string coverage_section(const Results& r, const ScenarioRecord& s) {
   std::string out =
       "### What the catalog says\n\nEvery sentence of the entry, in order, with the claims that test it "
       "(their verdicts per toolchain) or why none does.\n\n| | the catalog says | tested by |";
-  for (const auto& t : r.toolchains) out += fmt::format(" {} |", t.version);
+  for (const auto& t : r.toolchains) out += fmt::format(" {} |", t.key());
   out += "\n|---|---|---|";
   for (std::size_t i = 0; i < r.toolchains.size(); ++i) out += "---|";
   out += "\n";
@@ -231,8 +234,8 @@ std::string coverage_section(const Results& r, const ScenarioRecord& s) {
     for (const auto& t : r.toolchains) {
       std::vector<std::string> vs;
       for (const auto& id : row.claims)
-        if (const ClaimRecord* c = s.claim(id); c && c->verdicts.count(t.version))
-          vs.push_back(md_verdict(c->verdicts.at(t.version).verdict));
+        if (const ClaimRecord* c = s.claim(id); c && c->verdicts.count(t.key()))
+          vs.push_back(md_verdict(c->verdicts.at(t.key()).verdict));
       out += " " + join(vs, "<br>") + " |";
     }
     out += "\n";
@@ -341,6 +344,89 @@ std::string compiler_section(const ScenarioRecord& s, const ReportPlace& place) 
          lines;
 }
 
+/// The compiler's -m messages on spec lines in `a` and not in `b`.
+std::vector<const Diagnostic*> messages_not_in(const VariantObservation& a, const VariantObservation& b) {
+  std::vector<const Diagnostic*> out;
+  for (const auto& d : a.diagnostics) {
+    if (d.level != 1) continue;
+    bool there = std::any_of(b.diagnostics.begin(), b.diagnostics.end(), [&](const Diagnostic& x) {
+      return x.level == 1 && x.pos.line == d.pos.line && x.region == d.region && x.message == d.message;
+    });
+    if (!there) out.push_back(&d);
+  }
+  return out;
+}
+
+/// One configuration of one scenario against its toolchain's default build.
+std::string configuration_block(const ScenarioRecord& s, const ToolchainInfo& t, const Results& r,
+                                const ReportPlace& place) {
+  const std::string key = t.key();
+  std::string out = fmt::format("#### {}\n\n{}.\n\n", key, config_about(t));
+  std::vector<std::string> changed;
+  for (const auto& c : s.claims)
+    for (const auto& ch : config_changes(r, c))
+      if (ch.key == key)
+        changed.push_back(fmt::format("  - `{}`{}: {} by default ({}); {} here ({})\n", c.id,
+                                      c.origin == Origin::harness ? " (the harness's own)" : "",
+                                      md_verdict(ch.base_verdict), md_cell(ch.base_decisive), md_verdict(ch.verdict),
+                                      md_cell(ch.decisive)));
+  out += changed.empty() ? std::string("- No claim's verdict changes.\n")
+                         : "- Verdicts that change:\n" + join(changed, "");
+  // A configuration the toolchain cannot build: one line, not one per variant.
+  std::set<std::string> skipped;
+  bool all_skipped = true;
+  for (const auto& v : s.variants)
+    if (auto it = v.results.find(key); it != v.results.end()) {
+      all_skipped &= it->second.status == RunStatus::skipped;
+      skipped.insert(it->second.reason);
+    }
+  if (all_skipped && skipped.size() == 1)
+    return out + fmt::format("- Every variant skipped: {}.\n\n", *skipped.begin());
+  for (const auto& v : s.variants) {
+    auto it = v.results.find(key), base = v.results.find(t.version);
+    if (it == v.results.end()) continue;
+    const VariantObservation& o = it->second;
+    if (o.status != RunStatus::ok) {
+      out += fmt::format("- `{}`: {} — {}\n", v.name, o.status == RunStatus::skipped ? "skipped" : "**error**",
+                         md_cell(o.reason));
+      continue;
+    }
+    std::vector<std::string> parts;
+    if (!o.pgo_profile.empty())
+      parts.push_back(fmt::format("built with a CPU profile of its benchmark ({} samples)", o.pgo_samples));
+    if (!o.pgo_note.empty()) parts.push_back(o.pgo_note);
+    std::string lines;
+    if (base != v.results.end() && base->second.status == RunStatus::ok) {
+      const VariantObservation& b = base->second;
+      const std::string a0 = rate_cell(b, Metric::allocs), a1 = rate_cell(o, Metric::allocs);
+      const std::string b0 = rate_cell(b, Metric::bytes), b1 = rate_cell(o, Metric::bytes);
+      if (a0 != a1 || b0 != b1) parts.push_back(fmt::format("allocs/op {} → {}, B/op {} → {}", a0, a1, b0, b1));
+      auto line = [&](const char* sign, const Diagnostic* d) {
+        lines += fmt::format("  - {} [{}:{}]({}#L{}) {}: {}\n", sign, d->pos.file, d->pos.line, place.link(d->pos.file),
+                             d->pos.line, md_code(d->code), md_cell(d->message));
+      };
+      for (const Diagnostic* d : messages_not_in(o, b)) line("+", d);
+      for (const Diagnostic* d : messages_not_in(b, o)) line("−", d);
+    }
+    if (parts.empty() && lines.empty()) continue;
+    out += fmt::format("- `{}`{}{}\n", v.name, parts.empty() ? "" : ": ", join(parts, "; "));
+    out += lines;
+  }
+  return out + "\n";
+}
+
+/// What each build configuration changes from its toolchain's default build.
+std::string configurations_section(const Results& r, const ScenarioRecord& s, const ReportPlace& place) {
+  std::string blocks;
+  for (const auto& t : r.toolchains)
+    if (!t.config.empty()) blocks += configuration_block(s, t, r, place);
+  if (blocks.empty()) return "";
+  return "\n### Build configurations\n\nEach configuration against the default build of the same toolchain: the "
+         "verdicts that change, the counts that differ, and the compiler's `-m` messages on the spec's lines that "
+         "differ (`+` only in that configuration, `−` only by default).\n\n" +
+         blocks;
+}
+
 void write_scenario(std::string& out, const Results& r, const ScenarioRecord& s, const ReportPlace& place) {
   out += fmt::format("<a id=\"{}\"></a>\n\n## {}\n\n", anchor(s), heading(s));
   if (!s.summary.empty()) out += s.summary + "\n\n";
@@ -382,6 +468,7 @@ void write_scenario(std::string& out, const Results& r, const ScenarioRecord& s,
     out += fmt::format("\n![{}: allocs/op of the sweep {} against its parameter]({})\n", heading(s), sweep,
                        sweep_chart_path(s, sweep));
   out += compiler_section(s, place);
+  out += configurations_section(r, s, place);
   std::string why;
   for (const auto& v : s.variants)
     for (const auto& [tc, o] : v.results)
@@ -409,8 +496,8 @@ std::string evidence_markdown(const Results& r, const ReportPlace& place) {
       place.results);
   out += fmt::format("- Run: {} ({}){}\n", r.date, r.generated_by, quick_note(r));
   for (const auto& t : r.toolchains)
-    out += fmt::format("- Toolchain: {} {}/{} on {}\n", t.version, t.goos, t.goarch,
-                       t.cpu.empty() ? "unknown CPU" : t.cpu);
+    out += fmt::format("- Toolchain: {}{} {}/{} on {}{}\n", t.version, t.config.empty() ? "" : "/" + t.config, t.goos,
+                       t.goarch, t.cpu.empty() ? "unknown CPU" : t.cpu, t.config.empty() ? "" : "; " + config_about(t));
   if (!r.catalog_file.empty())
     out += fmt::format("- Catalog: [`{}`]({}); every quote below is its own words, verbatim (a test checks it)\n",
                        r.catalog_file, place.link(r.catalog_file));

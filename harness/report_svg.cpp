@@ -234,9 +234,9 @@ std::string timing_panel(const Results& r, const ScenarioRecord& s, const std::v
   for (const auto& c : s.claims)
     for (const auto& b : c.timing)
       for (const auto& t : r.toolchains)
-        if (cis.count({b.variant, t.version}) && cis.count({b.than, t.version})) {
-          const double m = cis.at({b.than, t.version}).median;
-          BoundMark l{&b, t.version, m * (1 - b.fraction), b.kind == ExpectKind::similar ? m * (1 + b.fraction) : 0};
+        if (cis.count({b.variant, t.key()}) && cis.count({b.than, t.key()})) {
+          const double m = cis.at({b.than, t.key()}).median;
+          BoundMark l{&b, t.key(), m * (1 - b.fraction), b.kind == ExpectKind::similar ? m * (1 + b.fraction) : 0};
           lo = std::min(lo, l.a);
           hi = std::max(hi, std::max(l.a, l.b));
           lines.push_back(l);
@@ -254,7 +254,7 @@ std::string timing_panel(const Results& r, const ScenarioRecord& s, const std::v
     y_of = [=](double v) { return top + plot_h - plot_h * v / axis.top; };
   }
   std::vector<std::string> toolchains;
-  for (const auto& t : r.toolchains) toolchains.push_back(t.version);
+  for (const auto& t : r.toolchains) toolchains.push_back(t.key());
   std::string out =
       panel_frame(log ? "Time per call: median and 95% interval (log scale)" : "Time per call: median and 95% interval",
                   "time/op", ticks, y_of, tick_time, toolchains, plot_w, top, plot_h);
@@ -342,7 +342,7 @@ std::string sweep_chart_svg(const Results& r, const ScenarioRecord& s, const std
   bool whole = true;
   for (const auto* v : points)
     for (const auto& t : r.toolchains)
-      if (auto a = allocs(*v, t.version)) {
+      if (auto a = allocs(*v, t.key())) {
         max = std::max(max, a->to_double());
         whole = whole && a->den() == 1;
       }
@@ -383,11 +383,11 @@ std::string sweep_chart_svg(const Results& r, const ScenarioRecord& s, const std
   std::vector<std::pair<std::vector<std::optional<Rational>>, std::vector<std::string>>> groups;
   for (const auto& t : r.toolchains) {
     std::vector<std::optional<Rational>> series;
-    for (const auto* v : points) series.push_back(allocs(*v, t.version));
+    for (const auto* v : points) series.push_back(allocs(*v, t.key()));
     auto same = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == series; });
-    if (same == groups.end()) groups.push_back({series, {t.version}});
+    if (same == groups.end()) groups.push_back({series, {t.key()}});
     else
-      same->second.push_back(t.version);
+      same->second.push_back(t.key());
   }
   int legend_y = top + plot_h + 36;
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -433,7 +433,7 @@ std::string sweep_chart_svg(const Results& r, const ScenarioRecord& s, const std
 
 std::string entry_chart_svg(const Results& r, const ScenarioRecord& s) {
   std::vector<std::string> toolchains, variants, timed;
-  for (const auto& t : r.toolchains) toolchains.push_back(t.version);
+  for (const auto& t : r.toolchains) toolchains.push_back(t.key());
   for (const auto& v : s.variants) {
     variants.push_back(v.name);
     if (std::any_of(v.results.begin(), v.results.end(), [](const auto& x) { return x.second.samples.size() >= 2; }))
@@ -504,22 +504,21 @@ std::string verdict_heatmap_svg(const Results& r) {
       "and toolchain (columns)</text>\n";
   for (std::size_t t = 0; t < r.toolchains.size(); ++t)
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", label_w + cell_w * t + cell_w / 2,
-                       top - 8, xml_escape(r.toolchains[t].version));
+                       top - 8, xml_escape(r.toolchains[t].key()));
   for (std::size_t i = 0; i < rows.size(); ++i) {
     int y = top + cell_h * static_cast<int>(i);
     std::string label = rows[i].label.size() > 48 ? rows[i].label.substr(0, 47) + "…" : rows[i].label;
     out +=
         fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", label_w - 6, y + 13, xml_escape(label));
     for (std::size_t t = 0; t < r.toolchains.size(); ++t) {
-      auto it = rows[i].claim->verdicts.find(r.toolchains[t].version);
+      auto it = rows[i].claim->verdicts.find(r.toolchains[t].key());
       if (it == rows[i].claim->verdicts.end()) continue;
       std::string_view word = to_string(it->second.verdict);
       out += fmt::format(
           "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"white\" data-claim=\"{}\" "
           "data-toolchain=\"{}\" data-verdict=\"{}\"><title>{} on {}: {}</title></rect>\n",
           label_w + cell_w * t, y, cell_w, cell_h, colour(it->second.verdict), xml_escape(rows[i].label),
-          xml_escape(r.toolchains[t].version), word, xml_escape(rows[i].label), xml_escape(r.toolchains[t].version),
-          word);
+          xml_escape(r.toolchains[t].key()), word, xml_escape(rows[i].label), xml_escape(r.toolchains[t].key()), word);
       bool dark = it->second.verdict == Verdict::skipped || it->second.verdict == Verdict::inconclusive;
       out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n",
                          label_w + cell_w * t + cell_w / 2, y + 13, dark ? "#222" : "white", word);

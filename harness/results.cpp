@@ -1,5 +1,7 @@
 #include "results.h"
 
+#include "config.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -111,12 +113,36 @@ void add_toolchain_results(ScenarioRecord& record, const Scenario& s, const Obse
     if (auto it = obs.find(v.name); it != obs.end()) v.results[toolchain] = it->second;
 }
 
+std::vector<ConfigChange> config_changes(const Results& r, const ClaimRecord& c) {
+  std::vector<ConfigChange> out;
+  for (const auto& t : r.toolchains) {
+    if (t.config.empty()) continue;
+    auto it = c.verdicts.find(t.key()), base = c.verdicts.find(t.version);
+    if (it == c.verdicts.end() || base == c.verdicts.end()) continue;
+    const ClaimVerdict &v = it->second, &b = base->second;
+    if (v.verdict == Verdict::skipped || b.verdict == Verdict::skipped || v.verdict == b.verdict) continue;
+    out.push_back(ConfigChange{t.key(), t.version, v.verdict, b.verdict, v.decisive(), b.decisive()});
+  }
+  return out;
+}
+
+std::string config_about(const ToolchainInfo& t) {
+  if (t.config.empty()) return "";
+  auto c = config_of_key(t.config);
+  return c ? std::string(config_info(*c).about) : t.config;
+}
+
 void sort_toolchains(Results& r) {
-  std::stable_sort(r.toolchains.begin(), r.toolchains.end(), [](const ToolchainInfo& a, const ToolchainInfo& b) {
+  auto config_rank = [](const ToolchainInfo& t) {
+    auto c = config_of_key(t.config);
+    return c ? static_cast<int>(*c) : static_cast<int>(kConfigs.size());
+  };
+  std::stable_sort(r.toolchains.begin(), r.toolchains.end(), [&](const ToolchainInfo& a, const ToolchainInfo& b) {
     auto va = GoVersion::parse(a.version), vb = GoVersion::parse(b.version);
-    if (va && vb) return *va < *vb;
-    if (va || vb) return va.has_value();
-    return a.version < b.version;
+    if (va && vb && *va != *vb) return *va < *vb;
+    if (!va != !vb) return va.has_value();
+    if (!va && !vb && a.version != b.version) return a.version < b.version;
+    return config_rank(a) < config_rank(b);
   });
 }
 

@@ -21,10 +21,14 @@ namespace eh {
 inline constexpr int kResultsSchema = 2;
 
 struct ToolchainInfo {
-  std::string version;  // "go1.26.8": the key of every per-toolchain map
+  std::string version;  // "go1.26.8"
   std::string goos;
   std::string goarch;
-  std::string cpu;  // of the machine it ran on
+  std::string cpu;     // of the machine it ran on
+  std::string config;  // the build configuration's key (config.h): "" for the default, "pgo", "arm64"
+
+  /// "go1.26.8" or "go1.26.8/pgo": the key of every per-toolchain map.
+  std::string key() const { return config.empty() ? version : version + "/" + config; }
 
   friend bool operator==(const ToolchainInfo&, const ToolchainInfo&) = default;
 };
@@ -139,7 +143,21 @@ void add_toolchain_results(ScenarioRecord& record, const Scenario& s, const Obse
 /// cell's own run is in EVIDENCE.md), and "" when none was.
 std::string quick_note(const Results& r);
 
-/// Orders toolchains oldest first (by Go version; unparseable ones last).
+/// A claim whose verdict under a build configuration is not its verdict in
+/// the default configuration of the same toolchain (neither skipped).
+struct ConfigChange {
+  std::string key;   // "go1.26.8/pgo"
+  std::string base;  // "go1.26.8"
+  Verdict verdict = Verdict::error, base_verdict = Verdict::error;
+  std::string decisive, base_decisive;
+};
+std::vector<ConfigChange> config_changes(const Results& r, const ClaimRecord& c);
+
+/// What a toolchain's configuration is, in words ("" for the default).
+std::string config_about(const ToolchainInfo& t);
+
+/// Orders toolchains oldest first (by Go version; unparseable ones last),
+/// each one's configurations after its default, in kConfigs' order.
 void sort_toolchains(Results& r);
 
 /// ns/op to show for an observation: the median of the timing samples when

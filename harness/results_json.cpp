@@ -1,5 +1,7 @@
 #include "results_json.h"
 
+#include "config.h"
+
 #include <cmath>
 
 #include <fmt/format.h>
@@ -183,6 +185,8 @@ ojson observation_json(const VariantObservation& o) {
     j["places"] = ps;
   }
   if (!o.chains_note.empty()) j["chains_note"] = o.chains_note;
+  if (!o.pgo_profile.empty() || !o.pgo_note.empty())
+    j["pgo"] = ojson{{"profile", o.pgo_profile}, {"samples", o.pgo_samples}, {"note", o.pgo_note}};
   return j;
 }
 
@@ -275,6 +279,12 @@ VariantObservation observation_from(const json& j) {
       o.places.push_back(std::move(pl));
     }
   o.chains_note = j.value("chains_note", "");
+  if (j.contains("pgo")) {
+    const json& p = j.at("pgo");
+    o.pgo_profile = p.value("profile", "");
+    o.pgo_samples = p.value("samples", std::int64_t{0});
+    o.pgo_note = p.value("note", "");
+  }
   return o;
 }
 
@@ -462,7 +472,12 @@ std::string results_to_json(const Results& r) {
   j["quick"] = r.quick;
   ojson tcs = ojson::array();
   for (const auto& t : r.toolchains)
-    tcs.push_back(ojson{{"version", t.version}, {"goos", t.goos}, {"goarch", t.goarch}, {"cpu", t.cpu}});
+    tcs.push_back(ojson{{"key", t.key()},
+                        {"version", t.version},
+                        {"config", t.config.empty() ? "default" : t.config},
+                        {"goos", t.goos},
+                        {"goarch", t.goarch},
+                        {"cpu", t.cpu}});
   j["toolchains"] = tcs;
   if (!r.catalog_file.empty())
     j["catalog"] = ojson{{"file", r.catalog_file}, {"notes", coverage_json(r.catalog_notes)}};
@@ -485,9 +500,17 @@ std::optional<Results> results_from_json(const std::string& text, std::string* e
     r.generated_by = j.value("generated_by", "");
     r.date = j.value("date", "");
     r.quick = j.value("quick", false);
-    for (const auto& t : j.at("toolchains"))
+    for (const auto& t : j.at("toolchains")) {
+      std::string config = t.value("config", "default");
+      if (config == "default") config.clear();
+      if (!config_of_key(config)) {
+        *err = fmt::format("toolchain {}: unknown configuration '{}' (known: {})", t.value("version", "?"), config,
+                           config_spellings());
+        return std::nullopt;
+      }
       r.toolchains.push_back(ToolchainInfo{t.at("version").get<std::string>(), t.at("goos").get<std::string>(),
-                                           t.at("goarch").get<std::string>(), t.value("cpu", "")});
+                                           t.at("goarch").get<std::string>(), t.value("cpu", ""), config});
+    }
     if (j.contains("catalog")) {
       r.catalog_file = j.at("catalog").at("file").get<std::string>();
       r.catalog_notes = coverage_from(j.at("catalog").at("notes"));

@@ -108,9 +108,10 @@ Command Runner::go_command(const Toolchain& tc, std::vector<std::string> args,
   return c;
 }
 
-Command Runner::binary_command(const VariantPlan& vp, std::vector<std::string> args) const {
+Command Runner::binary_command(const VariantPlan& vp, std::vector<std::string> args, const std::string& binary) const {
   Command c;
-  c.argv.push_back(vp.binary);
+  if (!vp.toolchain->emulator.empty()) c.argv.push_back(vp.toolchain->emulator);
+  c.argv.push_back(binary.empty() ? vp.binary : binary);
   for (auto& a : args) c.argv.push_back(std::move(a));
   c.cwd = vp.package_dir;
   c.env = go_environment(*vp.toolchain, opt_.inherited_env);
@@ -188,8 +189,19 @@ std::string Runner::build_error(const ProcessResult& r, const Command& c) const 
   return fmt::format("does not compile: {}", join(msgs, "; "));
 }
 
+std::string Runner::pgo_profile_path(const VariantPlan& vp) const {
+  return join_path(plan_.work_dir,
+                   fmt::format("pgo/{}/{}/{}.pprof", vp.toolchain->dir_name(), vp.scenario->id, vp.variant->dir));
+}
+
 VariantObservation Runner::variant_facts(const VariantPlan& vp) {
-  if (auto cached = cache_.facts(vp.facts_key)) return *cached;
+  if (auto cached = cache_.facts(vp.facts_key)) {
+    // A pgo build is only as cached as the profile it was built with: the
+    // binary a timing run rebuilds must be built from the same file.
+    std::string err;
+    auto profile = cached->pgo_profile.empty() ? std::nullopt : fs_.read(pgo_profile_path(vp), &err);
+    if (cached->pgo_profile.empty() || (profile && fnv1a_hex(*profile) == cached->pgo_profile)) return *cached;
+  }
   VariantObservation o = measure(vp);
   normalise_paths(*vp.toolchain, o);
   // Only what does not depend on this machine's luck is kept: a timeout or
@@ -205,6 +217,11 @@ VariantObservation Runner::measure(const VariantPlan& vp) {
     o.reason = vp.gate;
     return o;
   }
+  if (!vp.toolchain->unavailable.empty()) {
+    fail(o, vp.toolchain->unavailable);
+    return o;
+  }
+  if (vp.toolchain->config == BuildConfig::pgo && !take_pgo_profile(vp, o)) return o;
   if (!compile(vp, o) || !run_facts(vp, o)) return o;
   explain_dependencies(vp, o);
   locate_allocations(vp, o);
@@ -213,10 +230,60 @@ VariantObservation Runner::measure(const VariantPlan& vp) {
   return o;
 }
 
-std::string Runner::gcflags(const VariantPlan& vp, const std::string& logdir) const {
-  std::string flags = fmt::format("-gcflags=-m=2 '-json=0,file://{}'", logdir);
-  for (const auto& f : vp.variant->gcflags) flags += " " + f;
-  return flags;
+std::vector<std::string> Runner::build_flags(const VariantPlan& vp, const VariantObservation& o,
+                                             const std::string& logdir) const {
+  std::vector<std::string> flags;
+  for (const auto& f : vp.variant->gcflags) flags.push_back(f);
+  if (const ConfigInfo& ci = config_info(vp.toolchain->config); !ci.gcflag.empty()) flags.emplace_back(ci.gcflag);
+  std::vector<std::string> args;
+  if (!logdir.empty())
+    args.push_back(
+        fmt::format("-gcflags=-m=2 '-json=0,file://{}'{}{}", logdir, flags.empty() ? "" : " ", join(flags, " ")));
+  else if (!flags.empty())
+    args.push_back("-gcflags=" + join(flags, " "));
+  if (!o.pgo_profile.empty()) args.push_back("-pgo=" + pgo_profile_path(vp));
+  return args;
+}
+
+bool Runner::take_pgo_profile(const VariantPlan& vp, VariantObservation& o) {
+  // The variant's own benchmark, built as by default, under a CPU profile;
+  // the build after it reads that profile (-pgo=). The profile stays in the
+  // work directory: a timing run that rebuilds the binary needs it.
+  const Toolchain& tc = *vp.toolchain;
+  const std::string plain = vp.binary + ".default", prof = pgo_profile_path(vp);
+  std::string err;
+  if (!fs_.make_dirs(vp.binary.substr(0, vp.binary.rfind('/')), &err) ||
+      !fs_.make_dirs(prof.substr(0, prof.rfind('/')), &err))
+    return fail(o, err);
+  std::vector<std::string> args = {"test", "-c", "-vet=off", "-o", plain};
+  for (auto& f : build_flags(vp, o, "")) args.push_back(std::move(f));
+  args.push_back("./" + vp.package->dir);
+  Command build = go_command(tc, std::move(args), opt_.compile_timeout);
+  ProcessResult b = run(build);
+  if (!b.ok()) return fail(o, build_error(b, build));
+  fs_.remove(prof, &err);
+  Command c = binary_command(vp,
+                             {"-test.run", "^$", "-test.bench", "^" + vp.package->benchmark + "$", "-test.benchtime",
+                              opt_.cpu_benchtime, "-test.cpuprofile", prof},
+                             plain);
+  ProcessResult r = run(c);
+  if (!r.ok()) return fail(o, failure("the benchmark run for the PGO profile failed", r, opt_.run_timeout));
+  Command pp = go_command(tc, {"tool", "pprof", "-traces", "-sample_index=samples", plain, prof}, opt_.run_timeout);
+  ProcessResult pr = run(pp);
+  if (!pr.ok())
+    return fail(o, fmt::format("go tool pprof failed on the PGO profile ({}): {}", pr.describe(pp.timeout),
+                               trim(tail_lines(pr.err, 5))));
+  o.pgo_samples = 0;
+  for (const auto& site : parse_pprof_traces(pr.out)) o.pgo_samples += site.objects;
+  auto content = fs_.read(prof, &err);
+  if (o.pgo_samples == 0 || !content) {
+    // Too fast to sample: say so, and build as by default rather than pretend.
+    o.pgo_note = fmt::format("the CPU profile of {} ({}) has no samples: built without a profile",
+                             vp.package->benchmark, opt_.cpu_benchtime);
+    return true;
+  }
+  o.pgo_profile = fnv1a_hex(*content);
+  return true;
 }
 
 bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
@@ -232,11 +299,13 @@ bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
   ProcessResult b;
   Command build;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    std::string logdir = join_path(
-        plan_.work_dir, fmt::format("optlog/{}/{}/{}{}", tc.version, p.scenario, p.variant, attempt ? "-again" : ""));
+    std::string logdir = join_path(plan_.work_dir, fmt::format("optlog/{}/{}/{}{}", tc.dir_name(), p.scenario,
+                                                               p.variant, attempt ? "-again" : ""));
     if (!fs_.make_dirs(logdir, &err)) return fail(o, err);
-    build = go_command(tc, {"test", "-c", "-vet=off", "-o", vp.binary, gcflags(vp, logdir), "./" + p.dir},
-                       opt_.compile_timeout);
+    std::vector<std::string> args = {"test", "-c", "-vet=off", "-o", vp.binary};
+    for (auto& f : build_flags(vp, o, logdir)) args.push_back(std::move(f));
+    args.push_back("./" + p.dir);
+    build = go_command(tc, std::move(args), opt_.compile_timeout);
     b = run(build);
     if (!b.ok()) break;
     std::string escaped;
@@ -257,8 +326,8 @@ bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
 
 ProcessResult Runner::run_recorded(const VariantPlan& vp, std::vector<std::string> args, const std::string& tag,
                                    HarnessFacts* facts, const std::map<std::string, std::string>& env) {
-  const std::string records = join_path(
-      plan_.work_dir, fmt::format("records/{}/{}/{}.{}", vp.toolchain->version, vp.scenario->id, vp.variant->dir, tag));
+  const std::string records = join_path(plan_.work_dir, fmt::format("records/{}/{}/{}.{}", vp.toolchain->dir_name(),
+                                                                    vp.scenario->id, vp.variant->dir, tag));
   std::string err;
   fs_.make_dirs(records.substr(0, records.rfind('/')), &err);
   fs_.remove(records, &err);
@@ -501,7 +570,7 @@ FactsTable Runner::facts(const ProgressFn& progress, const ScenarioDoneFn& done)
       const VariantPlan& vp = *jobs[k];
       if (progress) {
         std::lock_guard<std::mutex> lock(progress_mu_);
-        progress(fmt::format("{} {} {}: facts", vp.toolchain->version, vp.scenario->id, vp.variant->name));
+        progress(fmt::format("{} {} {}: facts", vp.toolchain->key(), vp.scenario->id, vp.variant->name));
       }
       std::chrono::milliseconds spent{0};
       VariantObservation o;
@@ -536,7 +605,7 @@ std::vector<std::string> Runner::timing_to_take(std::size_t t, std::size_t s, Ob
     obs[n].samples_taken = opt_.date;
   }
   std::erase_if(names, [&](const std::string& n) {
-    if (auto cached = cache_.timing(plan_.find(t, s, n)->timing_key)) {
+    if (auto cached = cache_.timing(timing_key(*plan_.find(t, s, n), obs[n]))) {
       obs[n].samples = std::move(cached->ns_per_op);
       obs[n].sample_iterations = std::move(cached->iterations);
       obs[n].samples_taken = std::move(cached->taken);
@@ -549,10 +618,13 @@ std::vector<std::string> Runner::timing_to_take(std::size_t t, std::size_t s, Ob
     const VariantPlan& vp = *plan_.find(t, s, n);
     std::string err;
     if (fs_.exists(vp.binary)) return false;
-    if (progress) progress(fmt::format("{} {} {}: build for timing", vp.toolchain->version, vp.scenario->id, n));
+    if (progress) progress(fmt::format("{} {} {}: build for timing", vp.toolchain->key(), vp.scenario->id, n));
     fs_.make_dirs(vp.binary.substr(0, vp.binary.rfind('/')), &err);
-    Command build = go_command(*vp.toolchain, {"test", "-c", "-vet=off", "-o", vp.binary, "./" + vp.package->dir},
-                               opt_.compile_timeout);
+    // As the facts' compile built it, without the -m flags (which change no code).
+    std::vector<std::string> args = {"test", "-c", "-vet=off", "-o", vp.binary};
+    for (auto& f : build_flags(vp, obs[n], "")) args.push_back(std::move(f));
+    args.push_back("./" + vp.package->dir);
+    Command build = go_command(*vp.toolchain, std::move(args), opt_.compile_timeout);
     ProcessResult b = run(build);
     if (b.ok()) return false;
     fail(obs[n], build_error(b, build));
@@ -561,8 +633,14 @@ std::vector<std::string> Runner::timing_to_take(std::size_t t, std::size_t s, Ob
   return names;
 }
 
+std::string Runner::timing_key(const VariantPlan& vp, const VariantObservation& o) const {
+  // A pgo binary's times are those of the profile it was built with.
+  return o.pgo_profile.empty() ? vp.timing_key : fnv1a_hex(vp.timing_key + "\npgo " + o.pgo_profile);
+}
+
 void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const ProgressFn& progress) {
   const TimingSettings& ts = plan_.timing;
+  if (!plan_.toolchains.at(t).emulator.empty()) return;  // the judge says why there are no samples
   std::vector<std::string> names = timing_to_take(t, s, obs, progress);
   std::set<std::string> failed;
   const int per_process = std::max(1, std::min(ts.samples_per_process, ts.samples));
@@ -580,7 +658,7 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
             after <= static_cast<std::size_t>(ts.samples)
                 ? fmt::format("/{}", ts.samples)
                 : fmt::format(", more while a median is not within {:g}% (up to {})", ts.target * 100, ts.max_samples);
-        progress(fmt::format("{} {} {}: timing {}{}", vp.toolchain->version, vp.scenario->id, n, after, of));
+        progress(fmt::format("{} {} {}: timing {}{}", vp.toolchain->key(), vp.scenario->id, n, after, of));
       }
       HarnessFacts hf;
       ProcessResult r = run_recorded(vp,
@@ -632,7 +710,7 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
   if (interrupts_.signal()) return;
   for (const auto& n : names)
     if (!failed.count(n))
-      cache_.store_timing(plan_.find(t, s, n)->timing_key,
+      cache_.store_timing(timing_key(*plan_.find(t, s, n), obs[n]),
                           TimingSamples{obs[n].samples, obs[n].sample_iterations, obs[n].samples_taken});
 }
 

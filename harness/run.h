@@ -11,6 +11,9 @@
 //            + Benchmark          benchmark result (ns/op, B/op, allocs/op)
 //   go build -gcflags=PKG=-m=2   only when the calls allocate in another
 //                                package: that package's chains
+//   go test -c, <binary>          pgo only, first: a CPU profile of the
+//     -test.cpuprofile            benchmark built as by default; the compile
+//                                 above then reads it (-pgo=)
 //   <binary> -test.memprofile    only when a spec reads the pprof view,
 //   go tool pprof -traces         then pprof's own view of that profile
 // Timing samples (phase two) run one benchmark process at a time with
@@ -97,11 +100,22 @@ class Runner {
   /// own, and reads the records back (`tag` names the file).
   ProcessResult run_recorded(const VariantPlan& vp, std::vector<std::string> args, const std::string& tag,
                              HarnessFacts* facts, const std::map<std::string, std::string>& env = {});
-  std::string gcflags(const VariantPlan& vp, const std::string& logdir) const;
+  /// The flags of the variant's `go test -c`: its own and its configuration's
+  /// -gcflags, with -m=2 and the JSON log into `logdir` (none when ""), and
+  /// -pgo= the profile `o` was measured with.
+  std::vector<std::string> build_flags(const VariantPlan& vp, const VariantObservation& o,
+                                       const std::string& logdir) const;
+  /// pgo: a CPU profile of the variant's benchmark, built as by default, into
+  /// pgo_profile_path; its hash and samples (or why none) into `o`.
+  bool take_pgo_profile(const VariantPlan& vp, VariantObservation& o);
+  std::string pgo_profile_path(const VariantPlan& vp) const;
+  /// The timing cache key: the plan's, and for pgo the profile's hash.
+  std::string timing_key(const VariantPlan& vp, const VariantObservation& o) const;
   ProcessResult run(const Command& c);
   Command go_command(const Toolchain& tc, std::vector<std::string> args, std::chrono::milliseconds timeout) const;
-  /// The variant's test binary with `args`, run in its package directory.
-  Command binary_command(const VariantPlan& vp, std::vector<std::string> args) const;
+  /// The variant's test binary (or `binary`) with `args`, run in its package
+  /// directory, under the configuration's emulator when it has one.
+  Command binary_command(const VariantPlan& vp, std::vector<std::string> args, const std::string& binary = "") const;
   /// Compiler lines of `text` that map to the spec, as Diagnostics.
   std::vector<Diagnostic> map_diagnostics(const std::string& text) const;
   /// Why-chains of the allocations the calls make in other packages.

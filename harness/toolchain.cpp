@@ -58,7 +58,21 @@ std::map<std::string, std::string> go_environment(const Toolchain& tc,
   env["GO111MODULE"] = "on";
   env["CGO_ENABLED"] = "0";
   env["LC_ALL"] = "C";
+  const ConfigInfo& ci = config_info(tc.config);
+  if (!ci.env_name.empty()) env[std::string(ci.env_name)] = ci.env_value;
   return env;
+}
+
+std::string Toolchain::dir_name() const {
+  std::string k = key();
+  for (char& c : k)
+    if (c == '/') c = '+';
+  return k;
+}
+
+std::string Toolchain::label() const {
+  const ConfigInfo& ci = config_info(config);
+  return fmt::format("{} {}/{}{}", version, goos, goarch, ci.key.empty() ? "" : fmt::format(" ({})", ci.spelling));
 }
 
 std::map<std::string, std::string> current_environment() {
@@ -72,9 +86,11 @@ std::map<std::string, std::string> current_environment() {
 }
 
 std::optional<Toolchain> probe_toolchain(ProcessRunner& runner, const std::string& spec,
-                                         const std::map<std::string, std::string>& inherited, std::string* err) {
+                                         const std::map<std::string, std::string>& inherited, std::string* err,
+                                         BuildConfig config) {
   Toolchain tc;
   tc.requested = spec;
+  tc.config = config;
   tc.gotoolchain = "local";
   std::string path_var = inherited.count("PATH") ? inherited.at("PATH") : "";
   std::string binary = spec;
@@ -128,6 +144,14 @@ std::optional<Toolchain> probe_toolchain(ProcessRunner& runner, const std::strin
   tc.goarch = lines[2];
   tc.goroot = lines[3];
   tc.parsed = GoVersion::parse(tc.version);
+  if (const ConfigInfo& ci = config_info(config); !ci.emulator.empty()) {
+    tc.emulator = search_path(std::string(ci.emulator), path_var);
+    if (tc.emulator.empty())
+      tc.unavailable = fmt::format(
+          "{} runs its binaries under {}, which is not on PATH: install Debian's {} (apt-get install {}, or "
+          ".ci/bootstrap)",
+          ci.spelling, ci.emulator, ci.emulator_package, ci.emulator_package);
+  }
   return tc;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config.h"
 #include "goversion.h"
 #include "process.h"
 
@@ -24,9 +25,16 @@ struct Toolchain {
   std::string goarch;
   std::string goroot;
   std::optional<GoVersion> parsed;  // of `version`; empty for devel builds
+  BuildConfig config = BuildConfig::standard;
+  std::string emulator;     // absolute path of what runs its binaries ("" when native)
+  std::string unavailable;  // why nothing can run in this configuration ("" when it can)
 
-  /// "go1.26.8 linux/amd64"
-  std::string label() const { return version + " " + goos + "/" + goarch; }
+  /// "go1.26.8", or "go1.26.8/pgo": what results, reports and caches call it.
+  std::string key() const { return result_key(version, config); }
+  /// The key as one path component: "go1.26.8", "go1.26.8+pgo".
+  std::string dir_name() const;
+  /// "go1.26.8 linux/amd64", "go1.26.8 linux/arm64 (GOARCH=arm64)"
+  std::string label() const;
 };
 
 /// The variables passed through from the harness's environment to go (where
@@ -37,7 +45,7 @@ const std::vector<std::string>& passed_through_env();
 /// The complete environment for `tc`'s go commands: the passed-through
 /// variables of `inherited`, and GOFLAGS cleared, GOENV=off (no go env file
 /// from the user), GOTOOLCHAIN explicit, GOWORK=off, GO111MODULE=on,
-/// CGO_ENABLED=0, LC_ALL=C.
+/// CGO_ENABLED=0, LC_ALL=C; and what its configuration sets (GOARCH=arm64).
 std::map<std::string, std::string> go_environment(const Toolchain& tc,
                                                   const std::map<std::string, std::string>& inherited);
 
@@ -45,8 +53,12 @@ std::map<std::string, std::string> go_environment(const Toolchain& tc,
 /// a version like "go1.27.3" (the go on PATH with GOTOOLCHAIN set), or "go"
 /// (the go on PATH); then asks it what it is. On failure returns nothing and
 /// says why in *err, including how to get a go when none is found.
+/// `config` is the configuration it is asked about in (its GOARCH is what
+/// go reports under it); an emulator it needs and cannot find leaves the
+/// toolchain `unavailable`, with the package to install, not an error.
 std::optional<Toolchain> probe_toolchain(ProcessRunner& runner, const std::string& spec,
-                                         const std::map<std::string, std::string>& inherited, std::string* err);
+                                         const std::map<std::string, std::string>& inherited, std::string* err,
+                                         BuildConfig config = BuildConfig::standard);
 
 /// The current process's environment as a map.
 std::map<std::string, std::string> current_environment();

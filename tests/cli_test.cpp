@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "results_json.h"
+#include "text.h"
 #include "test_util.h"
 
 using namespace eh;
@@ -409,4 +410,128 @@ TEST_CASE("extra timing rounds for an imprecise median take the variant it is co
   CHECK(v[1].results.at("go1.26.8").samples.size() == 180);
   REQUIRE(order.size() == 36);  // 180 samples, 10 per process, two variants
   for (std::size_t i = 1; i < order.size(); ++i) CHECK(order[i] != order[i - 1]);
+}
+
+TEST_CASE("configurations of the matrix file: keys, flags, and one clear message for a missing emulator",
+          "[cli][config]") {
+  Harness h;
+  h.ctx.env["PATH"] = "/usr/local/go/bin";  // go, and no qemu-aarch64-static
+  h.fs.files["scenarios/toolchains.txt"] = "go\ngo noinline\ngo GOARCH=arm64\n";
+  // The arm64 claims are error; the others are judged and the reports written.
+  CHECK(h.run({"run", "--quick", "--matrix"}) == kExitClaimErrors);
+  CHECK_THAT(h.err.str(), Catch::Contains("escape-harness run: go1.26.8/arm64: GOARCH=arm64 runs its binaries under "
+                                          "qemu-aarch64-static, which is not on PATH: install Debian's "
+                                          "qemu-user-static (apt-get install qemu-user-static, or .ci/bootstrap); "
+                                          "its claims are error\n"));
+  auto r = results_from_json(h.fs.files.at("reports/results.json"), nullptr);
+  REQUIRE(r);
+  std::vector<std::string> keys;
+  for (const auto& t : r->toolchains) keys.push_back(t.key());
+  CHECK(keys == std::vector<std::string>{"go1.26.8", "go1.26.8/noinline", "go1.26.8/arm64"});
+  const ClaimRecord& c = r->scenarios[0].claims[0];
+  CHECK(c.verdicts.at("go1.26.8").verdict == Verdict::confirmed);
+  CHECK(c.verdicts.at("go1.26.8/noinline").verdict == Verdict::confirmed);
+  CHECK(c.verdicts.at("go1.26.8/arm64").verdict == Verdict::error);
+  CHECK_THAT(c.verdicts.at("go1.26.8/arm64").reason, Catch::Contains("qemu-user-static"));
+  // noinline compiles the variant's package with -l; the default does not;
+  // no command ran for arm64 beyond the probe.
+  int with_l = 0, without_l = 0, arm64 = 0;
+  for (const auto& cmd : h.go.commands) {
+    if (auto it = cmd.env.find("GOARCH"); it != cmd.env.end() && it->second == "arm64" && cmd.argv.at(1) != "env")
+      ++arm64;
+    for (const auto& a : cmd.argv)
+      if (a.starts_with("-gcflags=-m=2")) (a.ends_with(" -l") ? with_l : without_l)++;
+  }
+  CHECK(with_l > 0);
+  CHECK(without_l > 0);
+  CHECK(arm64 == 0);
+  CHECK_THAT(h.fs.files.at("reports/MATRIX.md"), Catch::Contains("| go1.26.8 | go1.26.8/noinline | go1.26.8/arm64 |") &&
+                                                     Catch::Contains("- go1.26.8/noinline: go1.26.8 linux/amd64"));
+  // An unknown configuration is an error at its line and column, with the known ones.
+  h.fs.files["scenarios/toolchains.txt"] = "go\ngo  pgo2\n";
+  h.err.str("");
+  CHECK(h.run({"run", "--quick", "--matrix"}) == kExitBadInput);
+  CHECK_THAT(h.err.str(), Catch::Contains("scenarios/toolchains.txt:2:5: unknown configuration 'pgo2'") &&
+                              Catch::Contains("pgo, noinline, GOARCH=arm64, GOARCH=386, GOAMD64=v3"));
+  // And --config, for the --go toolchains.
+  h.err.str("");
+  CHECK(h.run({"run", "--quick", "--config", "nope"}) == kExitBadInput);
+  CHECK_THAT(h.err.str(), Catch::Contains("--config nope: unknown configuration"));
+  CHECK(h.run({"run", "--quick", "--out", "c", "--config", "default", "--config", "GOAMD64=v3"}) == kExitOk);
+  CHECK_THAT(h.fs.files.at("c/results.json"), Catch::Contains("\"key\": \"go1.26.8/amd64v3\""));
+}
+
+namespace {
+
+/// Answers the pgo configuration's benchmark run under a CPU profile: the
+/// profile file written (its content is what the build reads), and
+/// `go tool pprof -traces` of it printing `traces`.
+void answer_cpu_profiles(Harness& h, const std::string& traces) {
+  h.go.rules.insert(h.go.rules.begin(), [&fs = h.fs](const Command& c, ProcessResult& r) {
+    auto at = std::find(c.argv.begin(), c.argv.end(), "-test.cpuprofile");
+    if (at == c.argv.end() || at + 1 == c.argv.end()) return false;
+    fs.files[*(at + 1)] = "profile of " + c.argv.front();
+    r = test::exited(0, "PASS\n");
+    return true;
+  });
+  h.go.on({"tool", "pprof", "-traces", "-sample_index=samples"}, test::exited(0, traces));
+}
+
+}  // namespace
+
+TEST_CASE("pgo builds each variant again with a CPU profile of its own benchmark", "[cli][config]") {
+  Harness h;
+  answer_cpu_profiles(h, test::fixture("pprof_traces_cpu_go1.26.8_interface-upgrade_bug-not-inlined.txt"));
+  CHECK(h.run({"run", "--quick", "--config", "pgo"}) == kExitOk);
+  // The plain build, its benchmark under the profile, then the build with -pgo=.
+  std::vector<std::string> steps;
+  for (const auto& cmd : h.go.commands) {
+    const std::string line = cmd.display();
+    if (line.find("demo/bug") == std::string::npos) continue;
+    if (line.find(".test.default ./demo/bug") != std::string::npos) steps.push_back("plain build");
+    if (line.find("-test.cpuprofile") != std::string::npos) steps.push_back("profile");
+    if (line.find("-pgo=") != std::string::npos && line.find("/pgo/go1.26.8+pgo/demo/bug.pprof") != std::string::npos)
+      steps.push_back("pgo build");
+  }
+  // (Twice: the fake compile writes no JSON log, so it compiles again, as every variant here does.)
+  CHECK(steps == std::vector<std::string>{"plain build", "profile", "pgo build", "pgo build"});
+  auto r = results_from_json(h.fs.files.at("reports/results.json"), nullptr);
+  REQUIRE(r);
+  REQUIRE(r->toolchains.size() == 1);
+  CHECK(r->toolchains[0].key() == "go1.26.8/pgo");
+  const VariantObservation& o = r->scenarios[0].variants[0].results.at("go1.26.8/pgo");
+  CHECK(o.pgo_samples == 162);  // "Total samples = 162" in the fixture
+  // The hash of the profile kept in the work directory, which the timing rebuild reads.
+  std::string kept;
+  for (const auto& [path, content] : h.fs.files)
+    if (path.ends_with("/pgo/go1.26.8+pgo/demo/bug.pprof")) kept = content;
+  CHECK_THAT(kept, Catch::StartsWith("profile of ") && Catch::EndsWith("/demo/bug.test.default"));
+  CHECK(o.pgo_profile == fnv1a_hex(kept));
+  CHECK(o.pgo_note.empty());
+  CHECK_THAT(h.fs.files.at("reports/EVIDENCE.md"),
+             Catch::Contains("#### go1.26.8/pgo") &&
+                 Catch::Contains("built with a CPU profile of its benchmark (162 samples)"));
+}
+
+TEST_CASE("pgo says it used no profile when the profile has no samples, and skips toolchains before 1.21",
+          "[cli][config]") {
+  Harness h;
+  answer_cpu_profiles(
+      h, "File: bug.test\nType: samples\n-----------+-------------------------------------------------------\n");
+  h.go.rules.insert(h.go.rules.begin(), [](const Command& c, ProcessResult& r) {
+    if (c.argv.front() != "/usr/lib/go-1.19/bin/go" || c.argv.at(1) != "env") return false;
+    r = test::exited(0, "go1.19.8\nlinux\namd64\n/usr/lib/go-1.19\n");
+    return true;
+  });
+  CHECK(h.run({"run", "--quick", "--config", "pgo", "--go", "go", "--go", "/usr/lib/go-1.19/bin/go"}) == kExitOk);
+  for (const auto& cmd : h.go.commands)
+    for (const auto& a : cmd.argv) CHECK_FALSE(a.starts_with("-pgo="));
+  auto r = results_from_json(h.fs.files.at("reports/results.json"), nullptr);
+  REQUIRE(r);
+  const VariantRecord& v = r->scenarios[0].variants[0];
+  CHECK(v.results.at("go1.26.8/pgo").pgo_note ==
+        "the CPU profile of BenchmarkBug (1s) has no samples: built without a profile");
+  CHECK(v.results.at("go1.19.8/pgo").status == RunStatus::skipped);
+  CHECK(v.results.at("go1.19.8/pgo").reason == "-pgo needs Go 1.21 or newer; go1.19.8 is older");
+  CHECK(r->scenarios[0].claims[0].verdicts.at("go1.19.8/pgo").verdict == Verdict::skipped);
 }

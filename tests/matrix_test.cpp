@@ -4,8 +4,10 @@
 #include <fstream>
 
 #include "compare.h"
+#include "config.h"
 #include "matrix.h"
 #include "merge.h"
+#include "report_errata.h"
 #include "report_matrix.h"
 #include "results_json.h"
 #include "sample_results.h"
@@ -15,18 +17,21 @@ using namespace eh;
 
 namespace {
 
-/// sample_results() cut down to one toolchain, renamed.
-Results on(const std::string& version) {
+/// sample_results() cut down to one toolchain, renamed (a configuration
+/// after a '/': "go1.26.8/pgo").
+Results on(const std::string& key) {
   Results r = test::sample_results();
-  r.toolchains = {ToolchainInfo{version, "linux", "amd64", "AMD EPYC"}};
+  const std::string version = key.substr(0, key.find('/'));
+  const std::string config = key.find('/') == std::string::npos ? "" : key.substr(key.find('/') + 1);
+  r.toolchains = {ToolchainInfo{version, "linux", "amd64", "AMD EPYC", config}};
   for (auto& s : r.scenarios) {
     for (auto& c : s.claims) {
       ClaimVerdict v = c.verdicts.begin()->second;
-      c.verdicts = {{version, v}};
+      c.verdicts = {{key, v}};
     }
     for (auto& v : s.variants) {
       VariantObservation o = v.results.begin()->second;
-      v.results = {{version, o}};
+      v.results = {{key, o}};
     }
   }
   return r;
@@ -48,20 +53,63 @@ TEST_CASE("the matrix file lists one toolchain per line", "[matrix]") {
   specs = parse_matrix("m.txt", "go go1.27.3\n", errors);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].format() ==
-        "m.txt:1:1: one toolchain per line: a go binary, a GOROOT or a version like go1.27.3\n"
+        "m.txt:1:4: unknown configuration 'go1.27.3' (a line is one toolchain, then at most one configuration); the "
+        "known ones: default, pgo, noinline, GOARCH=arm64, GOARCH=386, GOAMD64=v3\n"
         "    go go1.27.3\n"
-        "    ^");
+        "       ^");
+  errors.clear();
+  specs = parse_matrix("m.txt", "go pgo extra\n", errors);
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0].format(), Catch::StartsWith("m.txt:1:4: one toolchain and at most one configuration per line"));
   errors.clear();
   parse_matrix("m.txt", "# nothing\n", errors);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].format() == "m.txt: no toolchains listed");
 }
 
-TEST_CASE("the committed matrix file parses", "[matrix]") {
+TEST_CASE("a matrix line can name a build configuration after its toolchain", "[matrix][config]") {
+  std::vector<InputError> errors;
+  auto specs = parse_matrix("m.txt",
+                            "go\ngo pgo\ngo\tGOARCH=arm64  # emulated\ngo1.27.3 noinline\ngo 386\ngo GOAMD64=v3\n"
+                            "go default\n",
+                            errors);
+  CHECK(errors.empty());
+  std::vector<std::string> keys;
+  for (const auto& l : specs) keys.push_back(result_key(l.spec, l.config));
+  CHECK(keys ==
+        std::vector<std::string>{"go", "go/pgo", "go/arm64", "go1.27.3/noinline", "go/386", "go/amd64v3", "go"});
+  // Errors for several lines in one read, each at its column.
+  errors.clear();
+  parse_matrix("m.txt", "go arm\ngo PGO\n", errors);
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].pos == SourcePos{"m.txt", 1, 4});
+  CHECK(errors[1].pos == SourcePos{"m.txt", 2, 4});
+}
+
+TEST_CASE("the configuration table: spellings, keys and what each needs", "[matrix][config]") {
+  for (const auto& c : kConfigs) {
+    CHECK(parse_config(c.spelling) == c.id);
+    CHECK(to_string(c.id) == (c.key.empty() ? std::string_view("default") : c.key));
+    CHECK(config_of_key(c.key) == c.id);
+  }
+  CHECK(result_key("go1.26.8", BuildConfig::standard) == "go1.26.8");
+  CHECK(result_key("go1.26.8", BuildConfig::arm64) == "go1.26.8/arm64");
+  CHECK(config_gate(BuildConfig::pgo, GoVersion::parse("go1.19.8"), "go1.19.8") ==
+        "-pgo needs Go 1.21 or newer; go1.19.8 is older");
+  CHECK(config_gate(BuildConfig::pgo, GoVersion::parse("go1.21.0"), "go1.21.0").empty());
+  CHECK(config_gate(BuildConfig::amd64v3, GoVersion::parse("go1.17.13"), "go1.17.13") ==
+        "GOAMD64=v3 needs Go 1.18 or newer; go1.17.13 is older");
+  CHECK(config_gate(BuildConfig::arm64, GoVersion::parse("go1.19.8"), "go1.19.8").empty());
+  CHECK(config_info(BuildConfig::arm64).emulator == "qemu-aarch64-static");
+}
+
+TEST_CASE("the committed matrix file parses, with pgo and arm64 on the installed toolchain", "[matrix]") {
   std::vector<InputError> errors;
   auto specs = parse_matrix("toolchains.txt", test::read_repo_file("scenarios/toolchains.txt"), errors);
   CHECK(errors.empty());
-  CHECK(specs.size() == 3);
+  std::vector<std::string> keys;
+  for (const auto& l : specs) keys.push_back(result_key(l.spec, l.config));
+  CHECK(keys == std::vector<std::string>{"go", "go/pgo", "go/arm64", "go1.27.3", "/usr/lib/go-1.19/bin/go"});
 }
 
 TEST_CASE("check finds no drift against itself", "[matrix]") {
@@ -175,4 +223,53 @@ TEST_CASE("a cell shows the observation that decided its verdict, whole", "[matr
   v.expectations[0].decisive = "no message matching /moved to heap: n/ (\"n does not escape\")";
   std::string md = matrix_markdown(r);
   CHECK_THAT(md, Catch::Contains("**refuted**<br>no message matching /moved to heap: n/ (\"n does not escape\") |"));
+}
+
+TEST_CASE("merge and check key configurations apart from their toolchain", "[matrix][config]") {
+  Results pgo = on("go1.26.8/pgo");
+  ClaimVerdict& v = pgo.scenarios[0].claims[0].verdicts.at("go1.26.8/pgo");
+  v.verdict = Verdict::confirmed;
+  v.expectations[0].verdict = Verdict::confirmed;
+  std::string err;
+  auto m = merge_results({{"pgo.json", pgo}, {"a.json", on("go1.26.8")}, {"old.json", on("go1.19.8")}}, &err);
+  REQUIRE(m);
+  std::vector<std::string> keys;
+  for (const auto& t : m->toolchains) keys.push_back(t.key());
+  // Each configuration after its toolchain's default, oldest toolchain first.
+  CHECK(keys == std::vector<std::string>{"go1.19.8", "go1.26.8", "go1.26.8/pgo"});
+  CHECK_FALSE(merge_results({{"a.json", on("go1.26.8/pgo")}, {"b.json", on("go1.26.8/pgo")}}, &err));
+  CHECK(err == "both a.json and b.json have results for go1.26.8/pgo; merge takes each toolchain from one file");
+  // The merged set round-trips with its keys.
+  auto back = results_from_json(results_to_json(*m), &err);
+  REQUIRE(back);
+  CHECK(back->toolchains == m->toolchains);
+  // check: a configuration's verdict is compared with the same key only.
+  Comparison same = compare_results(*m, *m);
+  CHECK_FALSE(same.drift());
+  Results now = *m;
+  now.scenarios[0].claims[0].verdicts.at("go1.26.8/pgo").verdict = Verdict::refuted;
+  Comparison c = compare_results(*m, now);
+  REQUIRE(c.changes.size() == 1);
+  CHECK(c.changes[0].toolchain == "go1.26.8/pgo");
+  CHECK_THAT(format_comparison(c, "base.json"), Catch::Contains("entry 3 moves on go1.26.8/pgo: confirmed -> refuted"));
+  // A run without the configuration: reported, not drift.
+  Comparison fewer = compare_results(*m, on("go1.26.8"));
+  CHECK(fewer.only_in_baseline == std::vector<std::string>{"go1.19.8", "go1.26.8/pgo"});
+  // A configuration only in the run has no baseline: drift, named by its key.
+  Comparison more = compare_results(on("go1.26.8"), *m);
+  CHECK_THAT(format_comparison(more, "base.json"),
+             Catch::Contains("toolchain go1.26.8/pgo: in this run only, no baseline to compare with"));
+  // MATRIX.md names the configuration that changes a verdict from its default.
+  CHECK_THAT(matrix_markdown(*m),
+             Catch::Contains("**configuration**: confirmed on go1.26.8/pgo (refuted by default)") &&
+                 Catch::Contains("- go1.26.8/pgo: go1.26.8 linux/amd64 on AMD EPYC; profile-guided optimisation"));
+  // ERRATA says in the correction that the verdict depends on the build.
+  CHECK_THAT(errata_markdown(*m, ReportPlace{}),
+             Catch::Contains("The verdict depends on the build configuration: refuted on go1.26.8 by default, "
+                             "confirmed on go1.26.8/pgo."));
+  // An unknown configuration in a results file is refused with the known ones.
+  std::string text = results_to_json(*m);
+  text.replace(text.find("\"config\": \"pgo\""), std::string("\"config\": \"pgo\"").size(), "\"config\": \"pgp\"");
+  CHECK_FALSE(results_from_json(text, &err));
+  CHECK_THAT(err, Catch::StartsWith("toolchain go1.26.8: unknown configuration 'pgp'"));
 }

@@ -15,7 +15,7 @@ TEST_CASE("the benchstat export: exact counts per process and only real timing s
   auto& cell = r.scenarios[0].variants[0].results.at("go1.26.8");
   cell.repeats = {*cell.counts, *cell.counts, AllocCounts{10000, 61, 976}};
   r.scenarios[0].runs["go1.26.8"] = CellRun{"2026-12-01T10:00:00Z", false};
-  r.toolchains.push_back(ToolchainInfo{"go1.27.3", "linux", "amd64", "AMD EPYC"});
+  r.toolchains.push_back(ToolchainInfo{"go1.27.3", "linux", "amd64", "AMD EPYC", ""});
   std::string text = benchstat_export(r);
   CHECK_THAT(text, Catch::Contains("Unit allocs/op assume=exact\nUnit B/op assume=exact\n"));
   auto rs = parse_bench_output(text);

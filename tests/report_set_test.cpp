@@ -98,7 +98,7 @@ Results cells(const std::vector<std::string>& scenarios, const std::vector<std::
               const std::string& date, const std::string& hash_suffix = "") {
   Results r;
   r.date = date;
-  for (const auto& tc : toolchains) r.toolchains.push_back(ToolchainInfo{tc, "linux", "amd64", "cpu"});
+  for (const auto& tc : toolchains) r.toolchains.push_back(ToolchainInfo{tc, "linux", "amd64", "cpu", ""});
   int entry = 0;
   for (const auto& id : scenarios) {
     ScenarioRecord s;

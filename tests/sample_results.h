@@ -28,7 +28,7 @@ inline Results sample_results() {
   Results r;
   r.generated_by = "escape-harness 0.1.0";
   r.date = "2026-11-30T01:02:03Z";
-  r.toolchains = {ToolchainInfo{"go1.26.8", "linux", "amd64", "AMD EPYC"}};
+  r.toolchains = {ToolchainInfo{"go1.26.8", "linux", "amd64", "AMD EPYC", ""}};
   ScenarioRecord s;
   s.id = "demo";
   s.entry = 3;
