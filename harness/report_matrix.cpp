@@ -1,5 +1,7 @@
 #include "report_matrix.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "deltas.h"
@@ -10,8 +12,9 @@ namespace eh {
 namespace {
 
 /// The rows of one group of claims (the sources' or the harness's), with
-/// the number of claims whose verdict changes between toolchains.
-std::string claim_rows(const Results& r, bool harness, int* changed) {
+/// the number of claims whose verdict changes between toolchains (their
+/// default configurations) and of those a build configuration changes.
+std::string claim_rows(const Results& r, bool harness, int* changed, int* by_configuration) {
   std::string rows;
   for (const auto& s : r.scenarios)
     for (const auto& c : s.claims) {
@@ -43,9 +46,11 @@ std::string claim_rows(const Results& r, bool harness, int* changed) {
       std::vector<std::string> by_config;  // verdicts a configuration changes from its toolchain's default
       for (const auto& ch : config_changes(r, c))
         by_config.push_back(fmt::format("{} on {} ({} by default)", ch.verdict, ch.key, ch.base_verdict));
+      const bool between = !change.empty();
+      if (!by_config.empty()) ++*by_configuration;
       if (!by_config.empty())
         change += (change.empty() ? "" : "; ") + fmt::format("**configuration**: {}", join(by_config, ", "));
-      if (!change.empty()) ++*changed;
+      if (between) ++*changed;
       rows += fmt::format(" {} |\n", change);
     }
   return rows;
@@ -74,10 +79,16 @@ std::string matrix_markdown(const Results& r, const ReportPlace& place) {
     out += fmt::format("- {}{} {}/{}{}{}\n", t.config.empty() ? "" : t.key() + ": ", t.version, t.goos, t.goarch,
                        t.cpu.empty() ? "" : " on " + t.cpu, t.config.empty() ? "" : "; " + config_about(t));
   out += fmt::format("- Run: {}{}\n\n", r.date, quick_note(r));
-  int changed = 0, harness_changed = 0;
-  std::string rows = claim_rows(r, false, &changed), harness = claim_rows(r, true, &harness_changed);
-  out += fmt::format("{} of the sources' claims change{} verdict between toolchains.\n\n", changed,
+  int changed = 0, configured = 0, harness_changed = 0, harness_configured = 0;
+  std::string rows = claim_rows(r, false, &changed, &configured),
+              harness = claim_rows(r, true, &harness_changed, &harness_configured);
+  const bool configs =
+      std::any_of(r.toolchains.begin(), r.toolchains.end(), [](const ToolchainInfo& t) { return !t.config.empty(); });
+  out += fmt::format("{} of the sources' claims change{} verdict between toolchains", changed,
                      changed == 1 ? "s its" : " their");
+  out += configs ? fmt::format("; a build configuration changes the verdict of {} from its toolchain's default.\n\n",
+                               configured)
+                 : std::string(".\n\n");
   out += "![Verdict per claim and toolchain](charts/verdicts.svg)\n\n";
   out += "## The sources' claims\n\n" + table_head(r) + rows;
   if (!harness.empty())
