@@ -152,7 +152,7 @@ TEST_CASE("the committed gosrc/ runs with plain go test, no C++ involved", "[int
   CHECK_THAT(res.out, Catch::Contains("escape-harness: counts calls="));
 }
 
-TEST_CASE("merging three single-toolchain runs equals one run on the matrix", "[integration][matrix]") {
+TEST_CASE("merging the workflow's single-leg runs equals one run on the matrix", "[integration][matrix]") {
   TempDir d;
   auto run = [&](std::vector<std::string> extra, const std::string& out) {
     std::vector<std::string> args = {"run",   "--quick",          "--only", "param-address",
@@ -162,17 +162,31 @@ TEST_CASE("merging three single-toolchain runs equals one run on the matrix", "[
     INFO(r.out << r.err);
     REQUIRE(r.ok());
   };
+  // One run per leg, as the workflow's jobs: a toolchain, or a toolchain and a configuration.
   run({"--go", "go"}, "a");
-  run({"--go", "go1.27.3"}, "b");
-  run({"--go", "/usr/lib/go-1.19/bin/go"}, "c");
+  run({"--go", "go", "--config", "pgo"}, "b");
+  run({"--go", "go", "--config", "GOARCH=arm64"}, "c");
+  run({"--go", "go1.27.3"}, "d");
+  run({"--go", "/usr/lib/go-1.19/bin/go"}, "e");
   run({"--matrix"}, "all");
-  auto m = harness({"merge", d.path + "/a/results.json", d.path + "/b/results.json", d.path + "/c/results.json",
-                    "--out", d.path + "/merged"});
+  std::vector<std::string> merge = {"merge"};
+  for (const char* leg : {"a", "b", "c", "d", "e"}) merge.push_back(fmt::format("{}/{}/results.json", d.path, leg));
+  merge.insert(merge.end(), {"--out", d.path + "/merged"});
+  auto m = harness(merge);
   INFO(m.out << m.err);
   REQUIRE(m.ok());
   Results merged = read_results(d.path + "/merged/results.json");
   Results all = read_results(d.path + "/all/results.json");
-  REQUIRE(merged.toolchains.size() == 3);
+  REQUIRE(merged.toolchains.size() == 5);
+  // The arm64 leg is what go reports under GOARCH=arm64, its binaries run
+  // under qemu: counts measured like everywhere else.
+  const ToolchainInfo& arm = merged.toolchains.at(3);
+  CHECK(arm.key() == arm.version + "/arm64");
+  CHECK(arm.goarch == "arm64");
+  for (const auto& v : merged.scenarios.at(0).variants) {
+    INFO(v.name);
+    CHECK(v.results.at(arm.key()).counts.has_value());
+  }
   REQUIRE(merged.toolchains == all.toolchains);
   const ScenarioRecord& ms = merged.scenarios.at(0);
   const ScenarioRecord& as = all.scenarios.at(0);
@@ -192,6 +206,33 @@ TEST_CASE("merging three single-toolchain runs equals one run on the matrix", "[
   auto c = harness({"check", "--baseline", d.path + "/all/results.json", "--results", d.path + "/merged/results.json"});
   CHECK(c.ok());
   CHECK_THAT(c.out, Catch::StartsWith("no drift:"));
+}
+
+TEST_CASE("entry 1 under PGO: the real profile and the devirtualisation it makes", "[integration][config]") {
+  TempDir out;
+  auto r = harness({"run", "--quick", "--only", "interface-upgrade", "--config", "default", "--config", "pgo", "--out",
+                    out.path, "--work", out.path + "/work"});
+  INFO(r.out << r.err);
+  REQUIRE(r.ok());
+  Results res = read_results(out.path + "/results.json");
+  REQUIRE(res.toolchains.size() == 2);
+  const std::string tc = res.toolchains.at(0).key();
+  CHECK(res.toolchains.at(1).key() == tc + "/pgo");
+  const VariantRecord& v = *res.scenarios.at(0).variant("bug-not-inlined");
+  // By default the out-of-line send calls Write through the interface;
+  // with a profile of its own benchmark the compiler devirtualises it.
+  auto has = [](const VariantObservation& o, const std::string& m) {
+    return std::any_of(o.diagnostics.begin(), o.diagnostics.end(), [&](const Diagnostic& d) { return d.message == m; });
+  };
+  const std::string devirt = "PGO devirtualizing interface call w.Write to os.(*File).Write";
+  const VariantObservation& pgo = v.results.at(tc + "/pgo");
+  CHECK(pgo.pgo_samples > 0);
+  CHECK(pgo.pgo_note.empty());
+  CHECK(has(pgo, devirt));
+  CHECK_FALSE(has(v.results.at(tc), devirt));
+  // And EVIDENCE.md shows the PGO build's messages for send.
+  CHECK_THAT(test::read_file(out.path + "/EVIDENCE.md"),
+             Catch::Contains("#### " + tc + "/pgo") && Catch::Contains(devirt));
 }
 
 TEST_CASE("actionlint finds nothing in the GitHub workflow", "[integration][workflow]") {

@@ -2,10 +2,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
 #include "cli.h"
+#include "config.h"
 #include "results_json.h"
 #include "test_util.h"
 
@@ -42,15 +44,39 @@ TEST_CASE("the GitHub Actions matrix workflow matches the CLI and the baseline",
   YAML::Node wf = YAML::Load(test::read_repo_file(".github/workflows/matrix.yml"));
   YAML::Node run = wf["jobs"]["run"];
   REQUIRE(run);
-  std::set<std::string> versions;
-  for (const auto& v : run["strategy"]["matrix"]["go"]) versions.insert("go" + v.as<std::string>());
+  // A leg is a Go version and a build configuration; its results carry the
+  // key they make together, which the baseline must have.
+  struct Leg {
+    std::string go, config, name;
+  };
+  std::vector<Leg> legs;
+  std::set<std::string> keys;
+  for (const auto& l : run["strategy"]["matrix"]["include"]) {
+    legs.push_back(Leg{l["go"].as<std::string>(), l["config"].as<std::string>(), l["leg"].as<std::string>()});
+    auto config = parse_config(legs.back().config);
+    REQUIRE(config);
+    keys.insert(result_key("go" + legs.back().go, *config));
+    // The artifact name: the key, '/' (not allowed there) as '-'.
+    std::string artifact = result_key("go" + legs.back().go, *config);
+    std::replace(artifact.begin(), artifact.end(), '/', '-');
+    CHECK(legs.back().name == artifact);
+  }
+  REQUIRE(legs.size() >= 5);
 
   std::string err;
   auto baseline = results_from_json(test::read_repo_file("reports/results.json"), &err);
   REQUIRE(baseline);
-  std::set<std::string> baseline_versions;
-  for (const auto& t : baseline->toolchains) baseline_versions.insert(t.version);
-  CHECK(versions == baseline_versions);
+  std::set<std::string> baseline_keys;
+  for (const auto& t : baseline->toolchains) baseline_keys.insert(t.key());
+  CHECK(keys == baseline_keys);
+  // A configuration with an emulator is a leg whose bootstrap installs it.
+  const std::string bootstrap = test::read_repo_file(".ci/bootstrap");
+  for (const auto& c : kConfigs)
+    if (!c.emulator_package.empty()) {
+      INFO(c.spelling);
+      CHECK(bootstrap.find(fmt::format("{} | {}) echo {}", c.spelling, c.key, c.emulator_package)) !=
+            std::string::npos);
+    }
 
   // Each job is built where the project is tested, with the packages
   // .ci/bootstrap names, and uploads its results even when a leg has an error.
@@ -75,12 +101,24 @@ TEST_CASE("the GitHub Actions matrix workflow matches the CLI and the baseline",
       if (!step["run"]) continue;
       const std::string script = step["run"].as<std::string>();
       if (script.find("apt-get") != std::string::npos) FAIL("a step installs packages itself: " << script);
-      installs += script == ".ci/bootstrap --build";
-      for (const auto& args : harness_commands(script)) {
-        INFO(script);
-        CHECK(valid_command_line(args, &err));
-        INFO(err);
-        ++commands;
+      installs += script == (name == std::string("run") ? ".ci/bootstrap --build --config ${{ matrix.config }}"
+                                                        : ".ci/bootstrap --build");
+      // Each leg's command line, with its matrix values in place.
+      std::vector<Leg> each = name == std::string("run") ? legs : std::vector<Leg>{Leg{}};
+      for (const auto& leg : each) {
+        std::string line = script;
+        for (const auto& [var, value] : {std::pair{"${{ matrix.config }}", leg.config}, {"${{ matrix.go }}", leg.go}})
+          for (auto at = line.find(var); at != std::string::npos; at = line.find(var))
+            line.replace(at, std::string(var).size(), value);
+        for (const auto& args : harness_commands(line)) {
+          INFO(line);
+          CHECK(valid_command_line(args, &err));
+          INFO(err);
+          if (&leg == &each.front()) ++commands;
+          // The configuration a leg names is one the harness knows.
+          if (auto at = std::find(args.begin(), args.end(), "--config"); at != args.end())
+            CHECK(parse_config(*(at + 1)).has_value());
+        }
       }
     }
     CHECK(installs == 1);
@@ -98,9 +136,15 @@ TEST_CASE("the GitHub Actions matrix workflow matches the CLI and the baseline",
   CHECK(wf["jobs"]["drift"]["needs"].IsScalar());  // the drift job waits for the pinned legs only
   CHECK(wf["jobs"]["drift"]["if"].as<std::string>() == "always()");
   CHECK(wf["jobs"]["drift"]["needs"].as<std::string>() == "run");
-  // The merge step names one artifact per matrix version.
+  // The merge step names one artifact per leg.
   std::string merge = wf["jobs"]["drift"]["steps"][4]["run"].as<std::string>();
-  for (const auto& v : versions) CHECK(merge.find("results-" + v + "/results.json") != std::string::npos);
+  for (const auto& l : legs) CHECK(merge.find("results-" + l.name + "/results.json") != std::string::npos);
+  // And the upload names each leg's artifact so.
+  bool named = false;
+  for (const auto& step : run["steps"])
+    if (step["with"] && step["with"]["name"])
+      named |= step["with"]["name"].as<std::string>() == "results-${{ matrix.leg }}";
+  CHECK(named);
 }
 
 TEST_CASE("valid_command_line knows each command's options", "[workflow]") {
