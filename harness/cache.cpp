@@ -47,6 +47,18 @@ void ResultCache::store_facts(const std::string& key, const VariantObservation& 
   fs_.write(join_path(dir_, "facts/" + key + ".json"), header(key) + observation_to_json_text(o), &err);
 }
 
+std::optional<std::string> ResultCache::profile(const std::string& key) {
+  if (dir_.empty() || !read_) return std::nullopt;
+  std::string err;
+  return fs_.read(join_path(dir_, "pgo/" + key + ".pprof"), &err);
+}
+
+void ResultCache::store_profile(const std::string& key, const std::string& content) {
+  if (dir_.empty()) return;
+  std::string err;
+  if (fs_.make_dirs(join_path(dir_, "pgo"), &err)) fs_.write(join_path(dir_, "pgo/" + key + ".pprof"), content, &err);
+}
+
 std::optional<TimingSamples> ResultCache::timing(const std::string& key) {
   if (dir_.empty() || !read_) return std::nullopt;
   std::string err;

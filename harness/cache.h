@@ -8,7 +8,10 @@
 //   timing: the facts key, the CPU model, the sample count and benchtime
 //
 // Entries are results.json fragments in <dir>/facts/<key>.json and
-// <dir>/timing/<key>.json, written atomically through FileSystem.
+// <dir>/timing/<key>.json, written atomically through FileSystem; a pgo
+// result's CPU profile goes beside its facts, <dir>/pgo/<key>.pprof, so that
+// the result can be reused from any work directory with the very profile
+// it was built with.
 
 #include <atomic>
 #include <cstdint>
@@ -40,6 +43,12 @@ class ResultCache {
   /// an older harness) is not found.
   std::optional<TimingSamples> timing(const std::string& key);
   void store_timing(const std::string& key, const TimingSamples& samples);
+
+  /// The CPU profile a pgo result was built with, stored under its facts key.
+  std::optional<std::string> profile(const std::string& key);
+  void store_profile(const std::string& key, const std::string& content);
+  /// A hit that was not used after all (its pgo profile is gone).
+  void not_used() { --hits_; }
 
   int hits() const { return hits_; }
 

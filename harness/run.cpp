@@ -197,16 +197,31 @@ std::string Runner::pgo_profile_path(const VariantPlan& vp) const {
 VariantObservation Runner::variant_facts(const VariantPlan& vp) {
   if (auto cached = cache_.facts(vp.facts_key)) {
     // A pgo build is only as cached as the profile it was built with: the
-    // binary a timing run rebuilds must be built from the same file.
+    // binary a timing run rebuilds must be built from the same file, which
+    // the cache keeps beside the result for work directories that lack it.
+    if (cached->pgo_profile.empty()) return *cached;
     std::string err;
-    auto profile = cached->pgo_profile.empty() ? std::nullopt : fs_.read(pgo_profile_path(vp), &err);
-    if (cached->pgo_profile.empty() || (profile && fnv1a_hex(*profile) == cached->pgo_profile)) return *cached;
+    const std::string path = pgo_profile_path(vp);
+    if (auto kept = fs_.read(path, &err); kept && fnv1a_hex(*kept) == cached->pgo_profile) {
+      if (!cache_.profile(vp.facts_key)) cache_.store_profile(vp.facts_key, *kept);
+      return *cached;
+    }
+    if (auto stored = cache_.profile(vp.facts_key); stored && fnv1a_hex(*stored) == cached->pgo_profile &&
+                                                    fs_.make_dirs(path.substr(0, path.rfind('/')), &err) &&
+                                                    fs_.write(path, *stored, &err))
+      return *cached;
+    cache_.not_used();
   }
   VariantObservation o = measure(vp);
   normalise_paths(*vp.toolchain, o);
   // Only what does not depend on this machine's luck is kept: a timeout or
   // a failed start is retried next time.
-  if (o.status != RunStatus::error || o.reason.starts_with("does not compile")) cache_.store_facts(vp.facts_key, o);
+  if (o.status != RunStatus::error || o.reason.starts_with("does not compile")) {
+    std::string err;
+    if (!o.pgo_profile.empty())
+      if (auto content = fs_.read(pgo_profile_path(vp), &err)) cache_.store_profile(vp.facts_key, *content);
+    cache_.store_facts(vp.facts_key, o);
+  }
   return o;
 }
 

@@ -511,6 +511,25 @@ TEST_CASE("pgo builds each variant again with a CPU profile of its own benchmark
   CHECK_THAT(h.fs.files.at("reports/EVIDENCE.md"),
              Catch::Contains("#### go1.26.8/pgo") &&
                  Catch::Contains("built with a CPU profile of its benchmark (162 samples)"));
+  // Another work directory reuses the cached result with the profile the
+  // cache kept beside it, copied where a timing rebuild reads it.
+  const std::size_t before = h.go.commands.size();
+  REQUIRE(h.run({"run", "--quick", "--config", "pgo", "--work", "elsewhere", "--out", "other"}) == kExitOk);
+  for (std::size_t i = before; i < h.go.commands.size(); ++i)
+    CHECK(h.go.commands[i].display().find("-test.cpuprofile") == std::string::npos);
+  auto profile_in = [&](const std::string& work) {
+    for (const auto& [path, content] : h.fs.files)
+      if (path.ends_with(work + "/pgo/go1.26.8+pgo/demo/bug.pprof")) return content;
+    return std::string();
+  };
+  CHECK(profile_in("/elsewhere") == kept);
+  // Without its profile anywhere, the cached result is not used: measured again.
+  std::erase_if(h.fs.files, [](const auto& f) { return f.first.ends_with(".pprof"); });
+  const std::size_t third = h.go.commands.size();
+  REQUIRE(h.run({"run", "--quick", "--config", "pgo", "--work", "third", "--out", "other"}) == kExitOk);
+  CHECK_FALSE(profile_in("/third").empty());
+  CHECK(std::any_of(h.go.commands.begin() + static_cast<std::ptrdiff_t>(third), h.go.commands.end(),
+                    [](const Command& c) { return c.display().find("-test.cpuprofile") != std::string::npos; }));
 }
 
 TEST_CASE("pgo says it used no profile when the profile has no samples, and skips toolchains before 1.21",
