@@ -28,9 +28,14 @@ std::optional<BuildConfig> config_of_key(std::string_view key) {
   return std::nullopt;
 }
 
-std::string result_key(std::string_view version, BuildConfig c) {
-  const ConfigInfo& i = config_info(c);
-  return i.key.empty() ? std::string(version) : fmt::format("{}/{}", version, i.key);
+std::string result_key(std::string_view version, BuildConfig c) { return result_key(version, config_info(c).key); }
+
+std::string result_key(std::string_view version, std::string_view config_key) {
+  return config_key.empty() ? std::string(version) : fmt::format("{}/{}", version, config_key);
+}
+
+std::string config_name(std::string_view config_key) {
+  return std::string(config_key.empty() ? to_string(BuildConfig::standard) : config_key);
 }
 
 std::string config_gate(BuildConfig c, const std::optional<GoVersion>& go, std::string_view version) {

@@ -46,13 +46,13 @@ inline constexpr std::array<ConfigInfo, 6> kConfigs = {{
      "v3", "", "", "", 18},
 }};
 
-constexpr std::array<Named<BuildConfig>, 6> enum_names(BuildConfig) {
-  return {{{BuildConfig::standard, "default"},
-           {BuildConfig::pgo, "pgo"},
-           {BuildConfig::noinline, "noinline"},
-           {BuildConfig::arm64, "arm64"},
-           {BuildConfig::i386, "386"},
-           {BuildConfig::amd64v3, "amd64v3"}}};
+/// The name table of BuildConfig, read from kConfigs: each one's key, and
+/// "default" (its spelling) for the configuration without one.
+constexpr std::array<Named<BuildConfig>, kConfigs.size()> enum_names(BuildConfig) {
+  std::array<Named<BuildConfig>, kConfigs.size()> out{};
+  for (std::size_t i = 0; i < kConfigs.size(); ++i)
+    out[i] = {kConfigs[i].id, kConfigs[i].key.empty() ? kConfigs[i].spelling : kConfigs[i].key};
+  return out;
 }
 
 const ConfigInfo& config_info(BuildConfig c);
@@ -68,6 +68,11 @@ std::optional<BuildConfig> config_of_key(std::string_view key);
 
 /// "go1.26.8" for the standard configuration, else "go1.26.8/pgo".
 std::string result_key(std::string_view version, BuildConfig c);
+/// The same from a configuration's key ("" for the standard one).
+std::string result_key(std::string_view version, std::string_view config_key);
+
+/// How results.json and exports name a configuration by its key: "default" for "".
+std::string config_name(std::string_view config_key);
 
 /// Why `c` cannot be built by Go `go` ("-pgo needs Go 1.21 or newer; go1.19.8 is older"), or "".
 std::string config_gate(BuildConfig c, const std::optional<GoVersion>& go, std::string_view version);

@@ -75,7 +75,7 @@ std::string benchstat_export(const Results& r) {
   };
   for (const auto& t : r.toolchains) {
     out += fmt::format("\ngoos: {}\ngoarch: {}\ngoversion: {}\nconfig: {}\n", t.goos, t.goarch, t.version,
-                       t.config.empty() ? "default" : t.config);
+                       config_name(t.config));
     if (!t.cpu.empty()) out += fmt::format("cpu: {}\n", t.cpu);
     for (const auto& s : r.scenarios) {
       auto cell = s.runs.find(t.key());

@@ -46,11 +46,11 @@ std::string claim_rows(const Results& r, bool harness, int* changed, int* by_con
       std::vector<std::string> by_config;  // verdicts a configuration changes from its toolchain's default
       for (const auto& ch : config_changes(r, c))
         by_config.push_back(fmt::format("{} on {} ({} by default)", ch.verdict, ch.key, ch.base_verdict));
-      const bool between = !change.empty();
-      if (!by_config.empty()) ++*by_configuration;
-      if (!by_config.empty())
+      if (!change.empty()) ++*changed;
+      if (!by_config.empty()) {
+        ++*by_configuration;
         change += (change.empty() ? "" : "; ") + fmt::format("**configuration**: {}", join(by_config, ", "));
-      if (between) ++*changed;
+      }
       rows += fmt::format(" {} |\n", change);
     }
   return rows;

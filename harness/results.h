@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config.h"
 #include "judge.h"
 #include "catalog_text.h"
 #include "observation.h"
@@ -28,7 +29,7 @@ struct ToolchainInfo {
   std::string config;  // the build configuration's key (config.h): "" for the default, "pgo", "arm64"
 
   /// "go1.26.8" or "go1.26.8/pgo": the key of every per-toolchain map.
-  std::string key() const { return config.empty() ? version : version + "/" + config; }
+  std::string key() const { return result_key(version, config); }
 
   friend bool operator==(const ToolchainInfo&, const ToolchainInfo&) = default;
 };

@@ -474,7 +474,7 @@ std::string results_to_json(const Results& r) {
   for (const auto& t : r.toolchains)
     tcs.push_back(ojson{{"key", t.key()},
                         {"version", t.version},
-                        {"config", t.config.empty() ? "default" : t.config},
+                        {"config", config_name(t.config)},
                         {"goos", t.goos},
                         {"goarch", t.goarch},
                         {"cpu", t.cpu}});
@@ -501,15 +501,16 @@ std::optional<Results> results_from_json(const std::string& text, std::string* e
     r.date = j.value("date", "");
     r.quick = j.value("quick", false);
     for (const auto& t : j.at("toolchains")) {
-      std::string config = t.value("config", "default");
-      if (config == "default") config.clear();
-      if (!config_of_key(config)) {
-        *err = fmt::format("toolchain {}: unknown configuration '{}' (known: {})", t.value("version", "?"), config,
+      const std::string name = t.value("config", config_name(""));
+      auto config = parse_config(name);
+      if (!config) {
+        *err = fmt::format("toolchain {}: unknown configuration '{}' (known: {})", t.value("version", "?"), name,
                            config_spellings());
         return std::nullopt;
       }
       r.toolchains.push_back(ToolchainInfo{t.at("version").get<std::string>(), t.at("goos").get<std::string>(),
-                                           t.at("goarch").get<std::string>(), t.value("cpu", ""), config});
+                                           t.at("goarch").get<std::string>(), t.value("cpu", ""),
+                                           std::string(config_info(*config).key)});
     }
     if (j.contains("catalog")) {
       r.catalog_file = j.at("catalog").at("file").get<std::string>();

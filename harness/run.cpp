@@ -245,19 +245,20 @@ VariantObservation Runner::measure(const VariantPlan& vp) {
   return o;
 }
 
-std::vector<std::string> Runner::build_flags(const VariantPlan& vp, const VariantObservation& o,
-                                             const std::string& logdir) const {
+Command Runner::build_command(const VariantPlan& vp, const VariantObservation& o, const std::string& output,
+                              const std::string& logdir) const {
   std::vector<std::string> flags;
   for (const auto& f : vp.variant->gcflags) flags.push_back(f);
   if (const ConfigInfo& ci = config_info(vp.toolchain->config); !ci.gcflag.empty()) flags.emplace_back(ci.gcflag);
-  std::vector<std::string> args;
+  std::vector<std::string> args = {"test", "-c", "-vet=off", "-o", output};
   if (!logdir.empty())
     args.push_back(
         fmt::format("-gcflags=-m=2 '-json=0,file://{}'{}{}", logdir, flags.empty() ? "" : " ", join(flags, " ")));
   else if (!flags.empty())
     args.push_back("-gcflags=" + join(flags, " "));
   if (!o.pgo_profile.empty()) args.push_back("-pgo=" + pgo_profile_path(vp));
-  return args;
+  args.push_back("./" + vp.package->dir);
+  return go_command(*vp.toolchain, std::move(args), opt_.compile_timeout);
 }
 
 bool Runner::take_pgo_profile(const VariantPlan& vp, VariantObservation& o) {
@@ -270,10 +271,7 @@ bool Runner::take_pgo_profile(const VariantPlan& vp, VariantObservation& o) {
   if (!fs_.make_dirs(vp.binary.substr(0, vp.binary.rfind('/')), &err) ||
       !fs_.make_dirs(prof.substr(0, prof.rfind('/')), &err))
     return fail(o, err);
-  std::vector<std::string> args = {"test", "-c", "-vet=off", "-o", plain};
-  for (auto& f : build_flags(vp, o, "")) args.push_back(std::move(f));
-  args.push_back("./" + vp.package->dir);
-  Command build = go_command(tc, std::move(args), opt_.compile_timeout);
+  Command build = build_command(vp, o, plain, "");
   ProcessResult b = run(build);
   if (!b.ok()) return fail(o, build_error(b, build));
   fs_.remove(prof, &err);
@@ -317,10 +315,7 @@ bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
     std::string logdir = join_path(plan_.work_dir, fmt::format("optlog/{}/{}/{}{}", tc.dir_name(), p.scenario,
                                                                p.variant, attempt ? "-again" : ""));
     if (!fs_.make_dirs(logdir, &err)) return fail(o, err);
-    std::vector<std::string> args = {"test", "-c", "-vet=off", "-o", vp.binary};
-    for (auto& f : build_flags(vp, o, logdir)) args.push_back(std::move(f));
-    args.push_back("./" + p.dir);
-    build = go_command(tc, std::move(args), opt_.compile_timeout);
+    build = build_command(vp, o, vp.binary, logdir);
     b = run(build);
     if (!b.ok()) break;
     std::string escaped;
@@ -636,10 +631,7 @@ std::vector<std::string> Runner::timing_to_take(std::size_t t, std::size_t s, Ob
     if (progress) progress(fmt::format("{} {} {}: build for timing", vp.toolchain->key(), vp.scenario->id, n));
     fs_.make_dirs(vp.binary.substr(0, vp.binary.rfind('/')), &err);
     // As the facts' compile built it, without the -m flags (which change no code).
-    std::vector<std::string> args = {"test", "-c", "-vet=off", "-o", vp.binary};
-    for (auto& f : build_flags(vp, obs[n], "")) args.push_back(std::move(f));
-    args.push_back("./" + vp.package->dir);
-    Command build = go_command(*vp.toolchain, std::move(args), opt_.compile_timeout);
+    Command build = build_command(vp, obs[n], vp.binary, "");
     ProcessResult b = run(build);
     if (b.ok()) return false;
     fail(obs[n], build_error(b, build));

@@ -100,11 +100,11 @@ class Runner {
   /// own, and reads the records back (`tag` names the file).
   ProcessResult run_recorded(const VariantPlan& vp, std::vector<std::string> args, const std::string& tag,
                              HarnessFacts* facts, const std::map<std::string, std::string>& env = {});
-  /// The flags of the variant's `go test -c`: its own and its configuration's
+  /// The variant's `go test -c -o output`: its own and its configuration's
   /// -gcflags, with -m=2 and the JSON log into `logdir` (none when ""), and
   /// -pgo= the profile `o` was measured with.
-  std::vector<std::string> build_flags(const VariantPlan& vp, const VariantObservation& o,
-                                       const std::string& logdir) const;
+  Command build_command(const VariantPlan& vp, const VariantObservation& o, const std::string& output,
+                        const std::string& logdir) const;
   /// pgo: a CPU profile of the variant's benchmark, built as by default, into
   /// pgo_profile_path; its hash and samples (or why none) into `o`.
   bool take_pgo_profile(const VariantPlan& vp, VariantObservation& o);
