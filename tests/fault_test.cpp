@@ -74,7 +74,7 @@ std::vector<pid_t> processes_mentioning(const std::string& needle) {
 
 /// Starts the harness without waiting for it.
 pid_t spawn_harness(std::vector<std::string> args, const std::string& cwd) {
-  std::vector<std::string> argv = {ESCAPE_HARNESS_BINARY};
+  std::vector<std::string> argv = {test::harness_binary()};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());

@@ -136,7 +136,7 @@ claims:
   CHECK_THAT(r.out, Catch::StartsWith("claims: 1 confirmed, 0 refuted, 0 inconclusive, 0 skipped, 0 error\n"));
 }
 
-TEST_CASE("the committed gosrc/ runs with plain go test, no C++ involved", "[integration]") {
+TEST_CASE("the committed gosrc/ runs with plain go test, no C++ involved", "[integration][heavy]") {
   SystemProcessRunner r;
   std::string go = search_path("go", current_environment()["PATH"]);
   REQUIRE_FALSE(go.empty());
@@ -152,10 +152,12 @@ TEST_CASE("the committed gosrc/ runs with plain go test, no C++ involved", "[int
   CHECK_THAT(res.out, Catch::Contains("escape-harness: counts calls="));
 }
 
-TEST_CASE("merging the workflow's single-leg runs equals one run on the matrix", "[integration][matrix]") {
+TEST_CASE("merging the workflow's single-leg runs equals one run on the matrix", "[integration][matrix][heavy]") {
   TempDir d;
+  // Entry 5's three variants: every leg builds and runs each, and the pgo
+  // leg profiles each and rebuilds the standard library with that profile.
   auto run = [&](std::vector<std::string> extra, const std::string& out) {
-    std::vector<std::string> args = {"run",   "--quick",          "--only", "param-address",
+    std::vector<std::string> args = {"run",   "--quick",          "--only", "closure-capture",
                                      "--out", d.path + "/" + out, "--work", d.path + "/work-" + out};
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = harness(args);
@@ -209,7 +211,7 @@ TEST_CASE("merging the workflow's single-leg runs equals one run on the matrix",
 }
 
 TEST_CASE("entry 1 under PGO: a real profile of each variant, and only the devirtualisation it can make",
-          "[integration][config]") {
+          "[integration][config][heavy]") {
   TempDir out;
   auto r = harness({"run", "--quick", "--only", "interface-upgrade", "--config", "default", "--config", "pgo", "--out",
                     out.path, "--work", out.path + "/work"});
@@ -335,7 +337,7 @@ TEST_CASE("real benchstat compares each fix with its own bug on the committed ev
 TEST_CASE("the progress line redraws in place on a terminal, plain lines in a pipe", "[integration][terminal]") {
   TempDir d;
   const std::string cmd = fmt::format("{} run --quick --only param-address --out {}/out --work {}/work",
-                                      ESCAPE_HARNESS_BINARY, d.path, d.path);
+                                      test::harness_binary(), d.path, d.path);
   SystemProcessRunner r;
   Command tty;  // script(1) gives the harness a pseudo-terminal
   tty.argv = {"/usr/bin/script", "-qfec", cmd, "/dev/null"};

@@ -219,7 +219,7 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   {
     TempDir d;
     write_specs(d.path, one_variant("      func f() { time.Sleep(time.Hour) }\n", "[time]"));
-    std::vector<std::string> argv = {ESCAPE_HARNESS_BINARY, "run", "--quick", "--out", "out", "--work", "work"};
+    std::vector<std::string> argv = {test::harness_binary(), "run", "--quick", "--out", "out", "--work", "work"};
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);

@@ -68,7 +68,8 @@ std::optional<Png> render(const std::string& svg_path, int width, int height, co
 
 }  // namespace
 
-TEST_CASE("every committed chart renders in headless Chromium at its size and is not blank", "[integration][svg]") {
+TEST_CASE("every committed chart renders in headless Chromium at its size and is not blank",
+          "[integration][svg][heavy]") {
   if (!std::filesystem::exists("/usr/bin/chromium")) FAIL("no /usr/bin/chromium: run .ci/bootstrap");
   std::string err;
   auto results = results_from_json(test::read_repo_file("reports/results.json"), &err);

@@ -22,7 +22,11 @@
 
 namespace eh::test {
 
-inline std::string source_dir() { return ESCAPE_HARNESS_SOURCE_DIR; }
+/// The repository, the escape-harness binary under test, and where exports
+/// are kept for `exports: validate` (tests/test_paths.cpp).
+std::string source_dir();
+std::string harness_binary();
+std::string exports_dir();
 
 /// A path under the repository. join_path is compiled elsewhere: GCC 12's
 /// -Warray-bounds misfires on `literal + "/" + rel` it can see through
@@ -42,8 +46,8 @@ inline std::string read_file(const std::string& path) {
 /// every one against its published schema and the SARIF multitool's GitHub
 /// rules (.ci/validate-exports).
 inline void keep_export(const std::string& name, const std::string& text) {
-  std::filesystem::create_directories(ESCAPE_HARNESS_EXPORTS_DIR);
-  std::ofstream(join_path(ESCAPE_HARNESS_EXPORTS_DIR, name), std::ios::binary) << text;
+  std::filesystem::create_directories(exports_dir());
+  std::ofstream(join_path(exports_dir(), name), std::ios::binary) << text;
 }
 
 /// The contents of a file under the repository (tests/fixtures/..., scenarios/...).
@@ -213,7 +217,7 @@ inline ProcessResult run_harness(const std::vector<std::string>& args, const std
                                  std::map<std::string, std::string> env = test_environment()) {
   SystemProcessRunner r;
   Command c;
-  c.argv = {ESCAPE_HARNESS_BINARY};
+  c.argv = {harness_binary()};
   c.argv.insert(c.argv.end(), args.begin(), args.end());
   c.cwd = cwd;
   c.env = std::move(env);
