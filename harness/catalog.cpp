@@ -83,9 +83,10 @@ RunOptions runner_options(const CliContext& ctx, const CatalogOptions& o) {
 }
 
 /// Both phases, judging each scenario as soon as its part is done and
-/// rewriting the exports. False when interrupted.
+/// rewriting the exports; `load` gets the warning when other processes kept
+/// the machine busy while it timed. False when interrupted.
 bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& plan, Runner& runner, Results& results,
-                       const Results* baseline) {
+                       const Results* baseline, std::string* load) {
   Progress progress(ctx.err, ctx.term, ctx.env, ctx.clock);
   progress.set_total(plan.steps(o.quick));
   auto on_step = [&](const std::string& what) { progress.step(what); };
@@ -109,6 +110,7 @@ bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& 
     write_exports(ctx, o, results, baseline);
   });
   // Phase two: timing, one benchmark process at a time.
+  const std::optional<CpuReading> before = o.quick ? std::nullopt : ctx.cpu.read();
   for (std::size_t t = 0; t < plan.toolchains.size() && !ctx.interrupts.signal(); ++t)
     for (std::size_t i = 0; i < scenarios.size() && !ctx.interrupts.signal(); ++i) {
       if (!o.quick) runner.timing(t, i, table[t][i], on_step);
@@ -116,16 +118,20 @@ bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& 
       add_toolchain_results(results.scenarios[i], scenarios[i], table[t][i], judging(t, o.quick), run);
       if (!o.quick) write_exports(ctx, o, results, baseline);
     }
+  if (before)
+    if (auto after = ctx.cpu.read()) *load = load_warning(*before, *after);
   progress.finish();
   return !ctx.interrupts.signal();
 }
 
 /// Prints the end of a run: verdict counts, refuted claims, the processes.
-void print_summary(CliContext& ctx, const Results& results, const RunPlan& plan, const Runner& runner) {
+void print_summary(CliContext& ctx, const Results& results, const RunPlan& plan, const Runner& runner,
+                   const std::string& load) {
   // Colour only when stdout itself is a terminal, whatever stderr is.
   Progress painter(ctx.out, ctx.term.for_stdout(), ctx.env, ctx.clock);
   auto paint = [&](const std::string& text, const char* colour) { return painter.paint(text, colour); };
   fmt::print(ctx.out, "{}", format_summary(summarize(results, plan.timing.target), paint));
+  if (!load.empty()) fmt::print(ctx.out, "{}\n", paint(load, "bold"));
   fmt::print(ctx.out, "processes: {} go, {} test binaries ({} results from the cache)\n",
              plan.toolchains.size() + static_cast<std::size_t>(runner.go_processes()), runner.binary_processes(),
              runner.cache_hits());
@@ -408,9 +414,10 @@ CatalogOutcome run_catalog(const CatalogOptions& o, CliContext& ctx, const Resul
     fmt::print(ctx.err, "escape-harness {}: work directory: {}\n", o.command, err);
     return {kExitBadInput, {}};
   }
-  if (!measure_and_judge(ctx, o, plan, runner, results, baseline)) return interrupted(ctx.interrupts.signal());
+  std::string load;
+  if (!measure_and_judge(ctx, o, plan, runner, results, baseline, &load)) return interrupted(ctx.interrupts.signal());
 
-  print_summary(ctx, results, plan, runner);
+  print_summary(ctx, results, plan, runner, load);
   if (o.write_reports && !write_reports(ctx, o, *specs, module, results, *output))
     return {kExitClaimErrors, std::move(results)};
   RunSummary summary = summarize(results, plan.timing.target);

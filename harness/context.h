@@ -1,6 +1,6 @@
 #pragma once
 // What a command may touch: processes, files, the terminal, the environment,
-// the clock and the interrupt flag. main() builds the real ones; tests drive
+// the clock, the interrupt flag and the machine's CPU accounting. main() builds the real ones; tests drive
 // every command with a scripted process runner, files in memory, a fixed
 // clock and an interrupt they raise themselves.
 
@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "fs.h"
+#include "load.h"
 #include "process.h"
 #include "terminal.h"
 
@@ -37,7 +38,8 @@ struct CliContext {
   TerminalInfo term = {};                  // what stderr and stdout are
   const Clock& clock = system_clock();
   const Interrupts& interrupts = signal_interrupts();
-  std::string cwd = current_directory();  // relative paths are resolved against it
+  const CpuMeter& cpu = system_cpu_meter();  // whether the machine was busy while timing
+  std::string cwd = current_directory();     // relative paths are resolved against it
 
   /// `path` made absolute against cwd (go and test binaries run elsewhere).
   std::string absolute(const std::string& path) const;

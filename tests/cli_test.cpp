@@ -412,6 +412,71 @@ TEST_CASE("extra timing rounds for an imprecise median take the variant it is co
   for (std::size_t i = 1; i < order.size(); ++i) CHECK(order[i] != order[i - 1]);
 }
 
+namespace {
+
+/// Readings in turn, the last one repeated; counts how often it was read.
+class FakeCpuMeter : public CpuMeter {
+ public:
+  explicit FakeCpuMeter(std::vector<CpuReading> readings) : readings_(std::move(readings)) {}
+  std::optional<CpuReading> read() const override {
+    ++reads;
+    return readings_.at(std::min(reads - 1, readings_.size() - 1));
+  }
+  mutable std::size_t reads = 0;
+
+ private:
+  std::vector<CpuReading> readings_;
+};
+
+}  // namespace
+
+TEST_CASE("a timing run on a machine busy with other work says so; quick mode does not look", "[cli][timing]") {
+  Harness h;
+  h.fs.files["scenarios/03-demo.yaml"] = kSpec + R"(  - id: fix-faster
+    aspect: fix
+    text: the pointer is faster.
+    origin: harness
+    expect:
+      - kind: faster
+        variant: fix
+        than: bug
+)";
+  h.go.rules.insert(h.go.rules.begin(), [&](const Command& c, ProcessResult& r) {
+    auto count = std::find(c.argv.begin(), c.argv.end(), "-test.count");
+    if (count == c.argv.end()) return false;
+    const bool bug = c.argv[0].ends_with("/demo/bug.test");
+    std::string out = "goos: linux\n", records;
+    for (int i = 0; i < std::stoi(*(count + 1)); ++i) {
+      out += fmt::format("Benchmark{}-2  1000  {} ns/op\n", bug ? "Bug" : "Fix", bug ? 12.5 : 1.5);
+      records += fmt::format("{0} bench n=1 ns=40\n{0} bench n=1000 ns={1}\n", c.env.at("ESCAPE_HARNESS_NONCE"),
+                             bug ? 12500 : 1500);
+    }
+    std::string err;
+    h.fs.write(c.env.at("ESCAPE_HARNESS_RECORDS"), records, &err);
+    r = test::exited(0, out + "PASS\n");
+    return true;
+  });
+  // Before and after timing: 60 s in which others kept 70/60 of a core busy.
+  FakeCpuMeter busy({{100, 1000, 10, 2}, {160, 1100, 40, 2}});
+  CliContext ctx{h.go, h.fs, h.out, h.err, h.ctx.env, {}, system_clock(), signal_interrupts(), busy};
+  REQUIRE(run_cli({"run", "--samples", "20", "--out", "busy"}, ctx) == kExitOk);
+  CHECK(busy.reads == 2);
+  CHECK_THAT(h.out.str(), Catch::Contains("\nwarning: other processes used 1.2 of the machine's 2 cores on average "
+                                          "while this run timed (60 s;"));
+  // A quiet machine: nothing said.
+  h.out.str("");
+  FakeCpuMeter quiet({{100, 1000, 10, 2}, {160, 1040, 40, 2}});
+  CliContext calm{h.go, h.fs, h.out, h.err, h.ctx.env, {}, system_clock(), signal_interrupts(), quiet};
+  REQUIRE(run_cli({"run", "--samples", "20", "--out", "quiet", "--no-cache"}, calm) == kExitOk);
+  CHECK(quiet.reads == 2);
+  CHECK_THAT(h.out.str(), !Catch::Contains("warning:"));
+  // Quick mode times nothing and reads nothing.
+  FakeCpuMeter unread({{100, 1000, 10, 2}, {160, 1100, 40, 2}});
+  CliContext fast{h.go, h.fs, h.out, h.err, h.ctx.env, {}, system_clock(), signal_interrupts(), unread};
+  REQUIRE(run_cli({"run", "--quick", "--out", "fast"}, fast) == kExitOk);
+  CHECK(unread.reads == 0);
+}
+
 TEST_CASE("configurations of the matrix file: keys, flags, and one clear message for a missing emulator",
           "[cli][config]") {
   Harness h;
