@@ -430,7 +430,7 @@ class FakeCpuMeter : public CpuMeter {
 
 }  // namespace
 
-TEST_CASE("a timing run on a machine busy with other work says so; quick mode does not look", "[cli][timing]") {
+TEST_CASE("a timing run on a machine busy with other work says so, and quick mode does not look", "[cli][timing]") {
   Harness h;
   h.fs.files["scenarios/03-demo.yaml"] = kSpec + R"(  - id: fix-faster
     aspect: fix
