@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
+#include <functional>
 #include <sstream>
 
 #include "cli.h"
@@ -113,6 +114,38 @@ struct Harness {
   }
 
   int run(std::vector<std::string> args) { return run_cli(args, ctx); }
+
+  /// Adds the harness's own claim that fix is faster than bug, and answers
+  /// every timing process with `ns(bug, i)` ns/op for its i-th sample;
+  /// `order` gets the variant each timing process ran.
+  void time_fix_against_bug(std::function<int(bool, int)> ns, std::vector<std::string>* order = nullptr) {
+    fs.files["scenarios/03-demo.yaml"] = kSpec + R"(  - id: fix-faster
+    aspect: fix
+    text: the pointer is faster.
+    origin: harness
+    expect:
+      - kind: faster
+        variant: fix
+        than: bug
+)";
+    go.rules.insert(go.rules.begin(), [this, ns, order](const Command& c, ProcessResult& r) {
+      auto count = std::find(c.argv.begin(), c.argv.end(), "-test.count");
+      if (count == c.argv.end()) return false;
+      const bool bug = c.argv[0].ends_with("/demo/bug.test");
+      if (order) order->push_back(bug ? "bug" : "fix");
+      std::string printed = "goos: linux\n", records;
+      const std::string& nonce = c.env.at("ESCAPE_HARNESS_NONCE");
+      for (int i = 0; i < std::stoi(*(count + 1)); ++i) {
+        const int n = ns(bug, i);
+        printed += fmt::format("Benchmark{}-2  1000  {} ns/op\n", bug ? "Bug" : "Fix", n / 1000.0);
+        records += fmt::format("{0} bench n=1 ns=40\n{0} bench n=1000 ns={1}\n", nonce, n);
+      }
+      std::string why;
+      fs.write(c.env.at("ESCAPE_HARNESS_RECORDS"), records, &why);
+      r = test::exited(0, printed + "PASS\n");
+      return true;
+    });
+  }
 };
 
 }  // namespace
@@ -371,35 +404,10 @@ TEST_CASE("a rerun of an unchanged catalog comes from the cache", "[cli]") {
 
 TEST_CASE("extra timing rounds for an imprecise median take the variant it is compared with along", "[cli][timing]") {
   Harness h;
-  h.fs.files["scenarios/03-demo.yaml"] = kSpec + R"(  - id: fix-faster
-    aspect: fix
-    text: the pointer is faster.
-    origin: harness
-    expect:
-      - kind: faster
-        variant: fix
-        than: bug
-)";
   // Timing runs: bug's samples swing between 10 and 30 ns/op, so its median
   // never gets precise; fix's are all 1.5 ns/op, precise from the start.
   std::vector<std::string> order;
-  h.go.rules.insert(h.go.rules.begin(), [&](const Command& c, ProcessResult& r) {
-    auto count = std::find(c.argv.begin(), c.argv.end(), "-test.count");
-    if (count == c.argv.end()) return false;
-    const bool bug = c.argv[0].ends_with("/demo/bug.test");
-    order.push_back(bug ? "bug" : "fix");
-    std::string out = "goos: linux\n", records;
-    const std::string& nonce = c.env.at("ESCAPE_HARNESS_NONCE");
-    for (int i = 0; i < std::stoi(*(count + 1)); ++i) {
-      int ns = bug ? (i % 2 ? 30000 : 10000) : 1500;
-      out += fmt::format("Benchmark{}-2  1000  {} ns/op\n", bug ? "Bug" : "Fix", ns / 1000.0);
-      records += fmt::format("{0} bench n=1 ns=40\n{0} bench n=1000 ns={1}\n", nonce, ns);
-    }
-    std::string err;
-    h.fs.write(c.env.at("ESCAPE_HARNESS_RECORDS"), records, &err);
-    r = test::exited(0, out + "PASS\n");
-    return true;
-  });
+  h.time_fix_against_bug([](bool bug, int i) { return bug ? (i % 2 ? 30000 : 10000) : 1500; }, &order);
   REQUIRE(h.run({"run", "--samples", "20"}) == kExitOk);
   std::string err;
   auto r = results_from_json(h.fs.files.at("reports/results.json"), &err);
@@ -432,30 +440,7 @@ class FakeCpuMeter : public CpuMeter {
 
 TEST_CASE("a timing run on a machine busy with other work says so, and quick mode does not look", "[cli][timing]") {
   Harness h;
-  h.fs.files["scenarios/03-demo.yaml"] = kSpec + R"(  - id: fix-faster
-    aspect: fix
-    text: the pointer is faster.
-    origin: harness
-    expect:
-      - kind: faster
-        variant: fix
-        than: bug
-)";
-  h.go.rules.insert(h.go.rules.begin(), [&](const Command& c, ProcessResult& r) {
-    auto count = std::find(c.argv.begin(), c.argv.end(), "-test.count");
-    if (count == c.argv.end()) return false;
-    const bool bug = c.argv[0].ends_with("/demo/bug.test");
-    std::string out = "goos: linux\n", records;
-    for (int i = 0; i < std::stoi(*(count + 1)); ++i) {
-      out += fmt::format("Benchmark{}-2  1000  {} ns/op\n", bug ? "Bug" : "Fix", bug ? 12.5 : 1.5);
-      records += fmt::format("{0} bench n=1 ns=40\n{0} bench n=1000 ns={1}\n", c.env.at("ESCAPE_HARNESS_NONCE"),
-                             bug ? 12500 : 1500);
-    }
-    std::string err;
-    h.fs.write(c.env.at("ESCAPE_HARNESS_RECORDS"), records, &err);
-    r = test::exited(0, out + "PASS\n");
-    return true;
-  });
+  h.time_fix_against_bug([](bool bug, int) { return bug ? 12500 : 1500; });
   // Before and after timing: 60 s in which others kept 70/60 of a core busy.
   FakeCpuMeter busy({{100, 1000, 10, 2}, {160, 1100, 40, 2}});
   CliContext ctx{h.go, h.fs, h.out, h.err, h.ctx.env, {}, system_clock(), signal_interrupts(), busy};
