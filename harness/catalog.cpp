@@ -94,6 +94,8 @@ bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& 
   auto judging = [&](std::size_t t, bool quick) {
     JudgeOptions jo;
     jo.quick = quick;
+    jo.alpha = plan.timing.alpha;
+    jo.looks = plan.looks;
     const Toolchain& tc = plan.toolchains[t];
     jo.toolchain = tc.key();
     jo.toolchain_go = tc.parsed;
@@ -130,7 +132,7 @@ void print_summary(CliContext& ctx, const Results& results, const RunPlan& plan,
   // Colour only when stdout itself is a terminal, whatever stderr is.
   Progress painter(ctx.out, ctx.term.for_stdout(), ctx.env, ctx.clock);
   auto paint = [&](const std::string& text, const char* colour) { return painter.paint(text, colour); };
-  fmt::print(ctx.out, "{}", format_summary(summarize(results, plan.timing.target), paint));
+  fmt::print(ctx.out, "{}", format_summary(summarize(results), paint));
   if (!load.empty()) fmt::print(ctx.out, "{}\n", paint(load, "bold"));
   fmt::print(ctx.out, "processes: {} go, {} test binaries ({} results from the cache)\n",
              plan.toolchains.size() + static_cast<std::size_t>(runner.go_processes()), runner.binary_processes(),
@@ -399,7 +401,7 @@ CatalogOutcome run_catalog(const CatalogOptions& o, CliContext& ctx, const Resul
   GeneratedModule module = generate(specs->all);
   TimingSettings timing;
   timing.samples = o.samples;
-  timing.max_samples = o.max_samples;
+  timing.looks = o.looks;
   timing.cpu = cpu_model(ctx.fs);
   // Absolute: go and the test binaries run in other directories.
   const std::string work = ctx.absolute(o.work.empty() ? default_work_dir(ctx, o.out) : o.work);
@@ -420,13 +422,12 @@ CatalogOutcome run_catalog(const CatalogOptions& o, CliContext& ctx, const Resul
   print_summary(ctx, results, plan, runner, load);
   if (o.write_reports && !write_reports(ctx, o, *specs, module, results, *output))
     return {kExitClaimErrors, std::move(results)};
-  RunSummary summary = summarize(results, plan.timing.target);
+  RunSummary summary = summarize(results);
   return {summary.errors.empty() ? kExitOk : kExitClaimErrors, std::move(results)};
 }
 
-RunSummary summarize(const Results& r, double timing_target) {
+RunSummary summarize(const Results& r) {
   RunSummary s;
-  s.timing_target_percent = timing_target * 100;
   for (Verdict v : enum_values<Verdict>()) s.counts[v] = s.harness_counts[v] = 0;
   for (const auto& sc : r.scenarios) {
     const std::string name = sc.label();
@@ -479,13 +480,10 @@ std::string format_summary(const RunSummary& s,
   }
   if (!s.timing_widths.empty()) {
     auto [lo, hi] = std::minmax_element(s.timing_widths.begin(), s.timing_widths.end());
-    auto within = std::count_if(s.timing_widths.begin(), s.timing_widths.end(),
-                                [&](double w) { return w <= s.timing_target_percent; });
-    out += fmt::format(
-        "timing: {} samples per variant; median 95% CI half-width {:.1f}% to {:.1f}% ({} of {} within {}%)\n",
-        s.fewest_samples == s.most_samples ? std::to_string(s.most_samples)
-                                           : fmt::format("{} to {}", s.fewest_samples, s.most_samples),
-        *lo, *hi, within, s.timing_widths.size(), s.timing_target_percent);
+    out += fmt::format("timing: {} samples per variant; median 95% CI half-width {:.1f}% to {:.1f}%\n",
+                       s.fewest_samples == s.most_samples ? std::to_string(s.most_samples)
+                                                          : fmt::format("{} to {}", s.fewest_samples, s.most_samples),
+                       *lo, *hi);
   }
   for (const auto& r : s.refuted) out += fmt::format("  {}: {}\n", paint("refuted", "yellow"), r);
   for (const auto& e : s.errors) out += fmt::format("  {}: {}\n", paint("error", "red"), e);

@@ -43,8 +43,8 @@ struct CatalogOptions {
   bool write_reports = true;  // check: only with --out
   bool replace = false;       // true: the previous results.json's cells are not kept
   bool quick = false;
-  int samples = 60;
-  int max_samples = 180;
+  int samples = 60;  // per variant at the last look
+  int looks = 3;
   int timeout_s = 120;
   std::string work;  // "" for the default under the cache home
   int jobs = 0;      // 0: the number of cores
@@ -72,10 +72,9 @@ struct RunSummary {
   /// The 95% interval half-widths of the timed medians, as % of the median.
   std::vector<double> timing_widths;
   std::size_t fewest_samples = 0, most_samples = 0;
-  double timing_target_percent = 3;
 };
 
-RunSummary summarize(const Results& r, double timing_target);
+RunSummary summarize(const Results& r);
 
 /// The summary as printed; `paint` colours a word ("green", "yellow", "red", "bold").
 std::string format_summary(const RunSummary& s,

@@ -50,7 +50,7 @@ CatalogOptions catalog_options(const Args& a, std::string command) {
   o.replace = a.flag("--replace");
   o.quick = a.flag("--quick");
   o.samples = a.number("--samples");
-  o.max_samples = std::max(o.samples, a.number("--max-samples"));
+  o.looks = std::min(o.samples, a.number("--looks"));
   o.timeout_s = a.number("--timeout");
   o.work = a.text("--work");
   o.jobs = a.number("--jobs");

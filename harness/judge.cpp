@@ -468,100 +468,148 @@ ExpectationVerdict judge_cpu(const Expectation& e, const VariantObservation& o) 
   return v;
 }
 
-/// Two variants' timing samples, summarised: medians with intervals, the U
-/// test, and the ratio of `variant` to `than` with its interval.
+/// Two variants' timing samples at one look, summarised: medians with
+/// intervals, the U test, and the ratio of `variant` to `than` with its
+/// interval, all at the look's level.
 struct TimingPair {
   stats::MedianInterval a, b;
   std::optional<stats::UTest> u;
   stats::RatioInterval ratio;
+  double alpha = 0.05;  // the look's nominal level; the intervals' confidence is 1 - alpha
 
   std::string p() const {
     if (!u) return "= n/a";
     return u->p < 1e-4 ? std::string("< 0.0001") : fmt::format("= {:.3g}", u->p);
   }
-  bool significant(double alpha) const { return u && u->p < alpha; }
+  bool significant() const { return u && u->p < alpha; }
+  /// "95%", "99.95%": the intervals' confidence.
+  std::string level() const { return fmt::format("{:.4g}%", (1 - alpha) * 100); }
+  std::string interval() const { return fmt::format("[{:.3f}, {:.3f}]", ratio.lo, ratio.hi); }
 };
 
 std::string pct_change(double ratio) { return fmt::format("{:+.1f}%", (ratio - 1) * 100); }
 
-/// The pair for a timing expectation, or nothing with `v` set: skipped in
-/// quick mode, the variants' own verdict when they did not run, error
-/// without samples. `v.observed` gets the numbers.
-std::optional<TimingPair> timing_pair(const Expectation& e, const Observations& obs, const JudgeOptions& opt,
-                                      ExpectationVerdict& v) {
+/// A timing rule: the verdict at one look (confirmed, refuted, or
+/// inconclusive with its reason), and the expectation's wording.
+struct TimingRule {
+  std::string (*expected)(const Expectation& e, const std::string& level);
+  void (*decide)(const Expectation& e, const TimingPair& t, ExpectationVerdict& v);
+};
+
+std::string alpha_text(double a) { return fmt::format("{:.2g}", a); }
+
+/// The level a decision needs, in words: "p < 0.05" for one fixed-sample
+/// test, the looks' levels for a sequential one.
+std::string design_text(const JudgeOptions& opt) {
+  if (opt.looks.size() <= 1) return alpha_text(opt.looks.empty() ? opt.alpha : opt.looks[0].alpha);
+  std::vector<std::string> at;
+  for (const auto& l : opt.looks) at.push_back(fmt::format("{} at n = {}", alpha_text(l.alpha), l.samples));
+  return fmt::format("the look's O'Brien-Fleming level ({}; {} overall)", join(at, ", "), alpha_text(opt.alpha));
+}
+
+/// A timing expectation judged by a group sequential test (opt.looks): at
+/// each look the samples of both variants reach, the first that many of
+/// each (in the order they were taken) are judged at that look's level, and
+/// the first look that decides gives the verdict. Samples taken after it
+/// (for another comparison) change nothing. No decision by the last look is
+/// inconclusive. Without looks, one test at opt.alpha on every sample.
+ExpectationVerdict judge_timing(const Expectation& e, const Observations& obs, const JudgeOptions& opt,
+                                const TimingRule& rule) {
+  ExpectationVerdict v;
+  v.expected = rule.expected(e, design_text(opt));
   if (opt.quick || !opt.no_timing.empty()) {
     v.verdict = Verdict::skipped;
     v.reason = opt.quick ? "quick mode" : opt.no_timing;
-    return std::nullopt;
+    return v;
   }
   auto pair = usable_pair(obs, e, v);
-  if (!pair) return std::nullopt;
+  if (!pair) return v;
   const auto [a, b] = *pair;
-  auto ma = stats::median_ci(a->samples), mb = stats::median_ci(b->samples);
-  auto ratio = stats::ratio_ci(a->samples, b->samples, 1 - opt.alpha);
-  if (!ma || !mb || !ratio) {
+  const std::size_t have = std::min(a->samples.size(), b->samples.size());
+  std::vector<stats::Look> looks = opt.looks;
+  if (looks.empty()) looks.push_back({static_cast<int>(std::max(a->samples.size(), b->samples.size())), 0, opt.alpha});
+  auto no_samples = [&] {
     v.verdict = Verdict::error;
-    v.reason =
-        fmt::format("no timing samples ({} of {}, {} of {})", a->samples.size(), e.variant, b->samples.size(), e.than);
-    return std::nullopt;
+    v.reason = fmt::format("no timing samples for the first look ({} of {}, {} of {}; it needs {} each)",
+                           a->samples.size(), e.variant, b->samples.size(), e.than, looks[0].samples);
+    return v;
+  };
+  const bool fixed = opt.looks.empty();
+  for (std::size_t k = 0; k < looks.size(); ++k) {
+    const auto n = static_cast<std::size_t>(looks[k].samples);
+    if (!fixed && have < n) break;
+    auto prefix = [&](const std::vector<double>& xs) {
+      return fixed ? xs : std::vector<double>(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(n));
+    };
+    const std::vector<double> sa = prefix(a->samples), sb = prefix(b->samples);
+    auto ma = stats::median_ci(sa, 1 - looks[k].alpha), mb = stats::median_ci(sb, 1 - looks[k].alpha);
+    auto ratio = stats::ratio_ci(sa, sb, 1 - looks[k].alpha);
+    if (!ma || !mb || !ratio) return no_samples();
+    TimingPair t{*ma, *mb, stats::mann_whitney_u(sa, sb), *ratio, looks[k].alpha};
+    const std::string look =
+        fixed ? "" : fmt::format(", look {} of {} (level {})", k + 1, looks.size(), alpha_text(t.alpha));
+    v.observed = fmt::format("{} {} [{}, {}] vs {} {} [{}, {}]; ratio {:.3f} {} ({}), p {}, n = {}+{}{}", e.variant,
+                             format_time(t.a.median), format_time(t.a.lo), format_time(t.a.hi), e.than,
+                             format_time(t.b.median), format_time(t.b.lo), format_time(t.b.hi), t.ratio.estimate,
+                             t.interval(), pct_change(t.ratio.estimate), t.p(), sa.size(), sb.size(), look);
+    v.decisive = fmt::format("{} [{}, {}], p {}", pct_change(t.ratio.estimate), pct_change(t.ratio.lo),
+                             pct_change(t.ratio.hi), t.p());
+    v.reason.clear();
+    rule.decide(e, t, v);
+    if (v.verdict != Verdict::inconclusive) return v;
+    if (!fixed && k + 1 == looks.size()) v.reason += fmt::format(" at the last look (n = {})", n);
   }
-  TimingPair t{*ma, *mb, stats::mann_whitney_u(a->samples, b->samples), *ratio};
-  v.observed = fmt::format(
-      "{} {} [{}, {}] vs {} {} [{}, {}]; ratio {} [{}, {}] ({}), p {}, n = {}+{}", e.variant, format_time(t.a.median),
-      format_time(t.a.lo), format_time(t.a.hi), e.than, format_time(t.b.median), format_time(t.b.lo),
-      format_time(t.b.hi), fmt::format("{:.3f}", t.ratio.estimate), fmt::format("{:.3f}", t.ratio.lo),
-      fmt::format("{:.3f}", t.ratio.hi), pct_change(t.ratio.estimate), t.p(), a->samples.size(), b->samples.size());
-  v.decisive = fmt::format("{} [{}, {}], p {}", pct_change(t.ratio.estimate), pct_change(t.ratio.lo),
-                           pct_change(t.ratio.hi), t.p());
-  return t;
-}
-
-ExpectationVerdict judge_faster(const Expectation& e, const Observations& obs, const JudgeOptions& opt) {
-  ExpectationVerdict v;
-  const double margin = e.by_at_least ? e.by_at_least->to_double() : 0;
-  v.expected = e.by_at_least
-                   ? fmt::format(
-                         "ns/op of {} below {} by >= {}% (the ratio's 95% interval below {:.3f}), "
-                         "p < {}",
-                         e.variant, e.than, (*e.by_at_least * Rational(100)).to_string(), 1 - margin, opt.alpha)
-                   : fmt::format("median ns/op of {} below {}, p < {}", e.variant, e.than, opt.alpha);
-  auto t = timing_pair(e, obs, opt, v);
-  if (!t) return v;
-  const bool sig = t->significant(opt.alpha);
-  if (sig && t->ratio.hi < 1 && t->ratio.hi <= 1 - margin) {
-    v.verdict = Verdict::confirmed;
-  } else if ((sig && t->ratio.lo > 1) || (margin > 0 && t->ratio.lo > 1 - margin)) {
-    v.verdict = Verdict::refuted;  // slower, or surely less faster than claimed
-  } else {
-    v.verdict = Verdict::inconclusive;
-    v.reason = !t->u  ? std::string("all samples equal: no ranking")
-               : !sig ? fmt::format("no significant difference (p {} >= {})", t->p(), opt.alpha)
-                      : fmt::format("the ratio's 95% interval [{:.3f}, {:.3f}] straddles the claimed {:.3f}",
-                                    t->ratio.lo, t->ratio.hi, 1 - margin);
-  }
+  if (v.observed.empty()) return no_samples();
+  if (!fixed && have < static_cast<std::size_t>(looks.back().samples))
+    v.reason += fmt::format("; sampling stopped before the last look ({} of {}, {} of {}; the last look needs {})",
+                            a->samples.size(), e.variant, b->samples.size(), e.than, looks.back().samples);
   return v;
 }
 
-ExpectationVerdict judge_similar(const Expectation& e, const Observations& obs, const JudgeOptions& opt) {
-  ExpectationVerdict v;
-  const double within = e.by_at_least->to_double();
-  v.expected = fmt::format("the 95% interval of the ratio of {} to {} within [{:.3f}, {:.3f}] ({}%)", e.variant, e.than,
-                           1 - within, 1 + within, (*e.by_at_least * Rational(100)).to_string());
-  auto t = timing_pair(e, obs, opt, v);
-  if (!t) return v;
-  // An equivalence test: similar only when the whole interval is inside
-  // the margin; different only when the whole interval is outside it.
-  if (t->ratio.lo >= 1 - within && t->ratio.hi <= 1 + within) {
-    v.verdict = Verdict::confirmed;
-  } else if (t->ratio.hi < 1 - within || t->ratio.lo > 1 + within) {
-    v.verdict = Verdict::refuted;
-  } else {
-    v.verdict = Verdict::inconclusive;
-    v.reason = fmt::format("the ratio's 95% interval [{:.3f}, {:.3f}] is not inside the margin [{:.3f}, {:.3f}]",
-                           t->ratio.lo, t->ratio.hi, 1 - within, 1 + within);
-  }
-  return v;
-}
+const TimingRule kFaster{
+    [](const Expectation& e, const std::string& level) {
+      return e.by_at_least ? fmt::format("ns/op of {} below {} by >= {}% (the ratio's interval below {:.3f}), p < {}",
+                                         e.variant, e.than, (*e.by_at_least * Rational(100)).to_string(),
+                                         1 - e.by_at_least->to_double(), level)
+                           : fmt::format("median ns/op of {} below {}, p < {}", e.variant, e.than, level);
+    },
+    [](const Expectation& e, const TimingPair& t, ExpectationVerdict& v) {
+      const double margin = e.by_at_least ? e.by_at_least->to_double() : 0;
+      const bool sig = t.significant();
+      if (sig && t.ratio.hi < 1 && t.ratio.hi <= 1 - margin) {
+        v.verdict = Verdict::confirmed;
+      } else if ((sig && t.ratio.lo > 1) || (margin > 0 && t.ratio.lo > 1 - margin)) {
+        v.verdict = Verdict::refuted;  // slower, or surely less faster than claimed
+      } else {
+        v.verdict = Verdict::inconclusive;
+        v.reason = !t.u   ? std::string("all samples equal: no ranking")
+                   : !sig ? fmt::format("no significant difference (p {} >= {})", t.p(), alpha_text(t.alpha))
+                          : fmt::format("the ratio's {} interval {} straddles the claimed {:.3f}", t.level(),
+                                        t.interval(), 1 - margin);
+      }
+    }};
+
+// An equivalence test: similar only when the whole interval is inside the
+// margin; different only when the whole interval is outside it.
+const TimingRule kSimilar{
+    [](const Expectation& e, const std::string& level) {
+      const double within = e.by_at_least->to_double();
+      return fmt::format("the interval of the ratio of {} to {} (confidence 1 - {}) within [{:.3f}, {:.3f}] ({}%)",
+                         e.variant, e.than, level, 1 - within, 1 + within,
+                         (*e.by_at_least * Rational(100)).to_string());
+    },
+    [](const Expectation& e, const TimingPair& t, ExpectationVerdict& v) {
+      const double within = e.by_at_least->to_double();
+      if (t.ratio.lo >= 1 - within && t.ratio.hi <= 1 + within) {
+        v.verdict = Verdict::confirmed;
+      } else if (t.ratio.hi < 1 - within || t.ratio.lo > 1 + within) {
+        v.verdict = Verdict::refuted;
+      } else {
+        v.verdict = Verdict::inconclusive;
+        v.reason = fmt::format("the ratio's {} interval {} is not inside the margin [{:.3f}, {:.3f}]", t.level(),
+                               t.interval(), 1 - within, 1 + within);
+      }
+    }};
 
 /// The largest object under `function` in `o`'s sites, and the count of sites without a size.
 std::pair<std::int64_t, int> largest_under(const VariantObservation& o, const std::string& function) {
@@ -634,13 +682,22 @@ ExpectationVerdict judge_expectation(const Scenario& s, const Expectation& e, co
     case ExpectKind::fewer: v = judge_fewer(e, obs); break;
     case ExpectKind::diagnostic: v = judge_diagnostic(s, e, obs); break;
     case ExpectKind::site: v = judge_site(e, obs); break;
-    case ExpectKind::faster: v = judge_faster(e, obs, opt); break;
+    case ExpectKind::faster: v = judge_timing(e, obs, opt, kFaster); break;
     case ExpectKind::holds: v = judge_holds(e, obs); break;
-    case ExpectKind::similar: v = judge_similar(e, obs, opt); break;
+    case ExpectKind::similar: v = judge_timing(e, obs, opt, kSimilar); break;
     case ExpectKind::largest: v = judge_largest(e, obs); break;
   }
   v.expectation = e.describe();
   return v;
+}
+
+bool timing_open(const Expectation& e, const Observations& obs, const JudgeOptions& opt) {
+  if (opt.looks.empty() || (e.kind != ExpectKind::faster && e.kind != ExpectKind::similar)) return false;
+  if (judge_timing(e, obs, opt, e.kind == ExpectKind::faster ? kFaster : kSimilar).verdict != Verdict::inconclusive)
+    return false;  // decided, or not to be judged at all
+  const auto a = obs.find(e.variant), b = obs.find(e.than);
+  return std::min(a->second.samples.size(), b->second.samples.size()) <
+         static_cast<std::size_t>(opt.looks.back().samples);
 }
 
 ClaimVerdict judge_claim(const Scenario& s, const Claim& c, const Observations& obs, const JudgeOptions& opt) {

@@ -16,8 +16,10 @@
 // read from the heap profile are ranges where the profile cannot see every
 // object: the tiny allocator packs pointer-free objects under 16 bytes into
 // shared blocks and the profile records only each block; some toolchains
-// cut the allocator's frames from a stack. Timing compares the 95% interval
-// of the ratio of the medians with the claimed margin.
+// cut the allocator's frames from a stack. Timing is a group sequential
+// test (O'Brien-Fleming looks): at each look, the U test and the interval
+// of the ratio of the medians at the look's level against the claimed
+// margin; the first look that decides gives the verdict.
 
 #include <map>
 #include <optional>
@@ -27,6 +29,7 @@
 #include "goversion.h"
 #include "observation.h"
 #include "spec.h"
+#include "stats.h"
 
 namespace eh {
 
@@ -63,8 +66,12 @@ struct ClaimVerdict {
 };
 
 struct JudgeOptions {
-  bool quick = false;                     // timing expectations are skipped ("quick mode")
-  double alpha = 0.05;                    // significance level of the U test, 1 - the intervals' confidence
+  bool quick = false;   // timing expectations are skipped ("quick mode")
+  double alpha = 0.05;  // significance level of the U test, 1 - the intervals' confidence
+  /// Timing's group sequential design (stats::obrien_fleming at alpha):
+  /// each look's level applies to the samples up to it. Empty: one
+  /// fixed-sample test at alpha on every sample.
+  std::vector<stats::Look> looks;
   std::string no_timing;                  // why timing expectations are skipped here ("" when they are not)
   std::string toolchain;                  // "go1.26.8", for claims' own Go ranges
   std::optional<GoVersion> toolchain_go;  // its version; empty for devel toolchains
@@ -85,6 +92,12 @@ inline constexpr CombineRule kCombineRules[] = {
     {Combine::all, {Verdict::error, Verdict::refuted, Verdict::inconclusive, Verdict::skipped}, Verdict::confirmed},
     {Combine::any, {Verdict::confirmed, Verdict::error, Verdict::inconclusive, Verdict::skipped}, Verdict::refuted},
 };
+
+/// Whether more timing samples could decide timing expectation `e`: its
+/// sequential test has not decided at the looks the samples reach, and a
+/// look remains. False for other kinds, and when `e` cannot be judged at
+/// all (a variant that did not run).
+bool timing_open(const Expectation& e, const Observations& obs, const JudgeOptions& opt);
 
 /// Combines expectation verdicts by kCombineRules.
 Verdict combine(const std::vector<ExpectationVerdict>& vs, Combine how = Combine::all);

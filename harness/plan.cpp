@@ -47,10 +47,10 @@ std::string facts_key(const GeneratedModule& module, const GoPackage& p, const T
   return fnv1a_hex(all);
 }
 
-/// v4: samples from the records' own clock.
+/// v5: sequential looks.
 std::string timing_key(const std::string& facts, const TimingSettings& t) {
-  return fnv1a_hex(fmt::format("timing v4\n{}\n{}\n{} x {} by {}, to {} or {}", facts, t.cpu, t.samples, t.benchtime,
-                               t.samples_per_process, t.target, t.max_samples));
+  return fnv1a_hex(fmt::format("timing v5\n{}\n{}\n{} x {} by {}, {} looks at {}", facts, t.cpu, t.samples, t.benchtime,
+                               t.samples_per_process, t.looks, t.alpha));
 }
 
 }  // namespace
@@ -72,6 +72,7 @@ RunPlan make_plan(const std::vector<Scenario>& scenarios, const GeneratedModule&
   plan.work_dir = work_dir;
   plan.module_root = join_path(work_dir, "gosrc");
   plan.timing = timing;
+  plan.looks = timing.design();
   for (const auto& s : scenarios) {
     auto& names = plan.timed.emplace_back();
     for (const auto& c : s.claims)
@@ -111,6 +112,13 @@ const VariantPlan* RunPlan::find(std::size_t toolchain, std::size_t scenario, st
   for (const auto& v : variants.at(toolchain).at(scenario))
     if (v.variant->name == variant) return &v;
   return nullptr;
+}
+
+std::vector<stats::Look> TimingSettings::design() const {
+  std::vector<int> at;
+  const int k = std::clamp(looks, 1, samples);
+  for (int i = 1; i <= k; ++i) at.push_back((i * samples + k - 1) / k);
+  return stats::obrien_fleming(at, alpha);
 }
 
 int RunPlan::steps(bool quick) const {

@@ -11,18 +11,26 @@
 
 #include "generate.h"
 #include "spec.h"
+#include "stats.h"
 #include "toolchain.h"
 
 namespace eh {
 
-/// How timing samples are taken; part of the timing cache key.
+/// How timing samples are taken; part of the timing cache key. Sampling is
+/// a group sequential test: `looks` looks, equally spaced, the last after
+/// `samples` per variant, each at its O'Brien-Fleming level (stats.h), so a
+/// large difference is decided after the first look's samples and only a
+/// close call takes them all.
 struct TimingSettings {
   std::string cpu;                  // samples are only reused on the same CPU model
-  int samples = 60;                 // per variant, at least
+  int samples = 60;                 // per variant, at the last look
+  int looks = 3;                    // 1: one fixed-sample test
   std::string benchtime = "100ms";  // per sample
-  int samples_per_process = 10;     // -test.count of one timing run
-  double target = 0.03;             // more rounds while a median's 95% half-width exceeds this share of it
-  int max_samples = 180;
+  int samples_per_process = 10;     // the most -test.count of one timing run
+  double alpha = 0.05;              // the test's overall two-sided level
+
+  /// The looks: after ceil(k * samples / looks) samples, k = 1..looks.
+  std::vector<stats::Look> design() const;
 };
 
 /// One variant on one toolchain.
@@ -49,13 +57,15 @@ struct RunPlan {
   std::string module_root;  // absolute: the generated module in the work directory
   std::string work_dir;
   TimingSettings timing;
+  std::vector<stats::Look> looks;  // timing.design(): what the runner samples to and the judge decides at
   std::vector<std::vector<std::vector<VariantPlan>>> variants;  // [toolchain][scenario][variant]
   /// Per scenario, the timed variants in the order timing expectations name
   /// them: the order of each round of samples.
   std::vector<std::vector<std::string>> timed;
 
   const VariantPlan* find(std::size_t toolchain, std::size_t scenario, std::string_view variant) const;
-  /// Progress steps: one per variant's facts, and (unless quick) one per timing process.
+  /// Progress steps: one per variant's facts, and (unless quick) one per
+  /// timing process of a variant that runs to the last look.
   int steps(bool quick) const;
 };
 

@@ -651,6 +651,7 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
   std::vector<std::string> names = timing_to_take(t, s, obs, progress);
   std::set<std::string> failed;
   const int per_process = std::max(1, std::min(ts.samples_per_process, ts.samples));
+  const int last = plan_.looks.empty() ? ts.samples : plan_.looks.back().samples;
   // One round: `count` more samples of each variant in `which`, interleaved,
   // so a slow patch of the machine lands on all of them alike.
   auto round = [&](const std::vector<std::string>& which, int count) {
@@ -659,14 +660,9 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
       if (failed.count(n)) continue;
       const VariantPlan& vp = *plan_.find(t, s, n);
       VariantObservation& o = obs[n];
-      if (progress) {
-        const std::size_t after = o.samples.size() + static_cast<std::size_t>(count);
-        const std::string of =
-            after <= static_cast<std::size_t>(ts.samples)
-                ? fmt::format("/{}", ts.samples)
-                : fmt::format(", more while a median is not within {:g}% (up to {})", ts.target * 100, ts.max_samples);
-        progress(fmt::format("{} {} {}: timing {}{}", vp.toolchain->key(), vp.scenario->id, n, after, of));
-      }
+      if (progress)
+        progress(fmt::format("{} {} {}: timing {} (the most: {})", vp.toolchain->key(), vp.scenario->id, n,
+                             o.samples.size() + static_cast<std::size_t>(count), last));
       HarnessFacts hf;
       ProcessResult r = run_recorded(vp,
                                      {"-test.run", "^$", "-test.bench", "^" + vp.package->benchmark + "$",
@@ -688,33 +684,27 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
       }
     }
   };
-  for (int taken = 0; taken < ts.samples && !interrupts_.signal(); taken += per_process)
-    round(names, std::min(per_process, ts.samples - taken));
-  // Then more rounds while a median is not yet precise enough: for that
-  // variant and every variant it is compared with, still interleaved, so a
-  // slow patch during the extra rounds cannot land on one side of a
-  // comparison only.
-  auto open = [&](const std::string& n) {
-    return !failed.count(n) && static_cast<int>(obs[n].samples.size()) < ts.max_samples;
-  };
-  auto imprecise = [&] {
-    std::set<std::string> more;
-    for (const auto& n : names) {
-      if (!open(n)) continue;
-      auto ci = stats::median_ci(obs[n].samples);
-      if (!ci || !std::isfinite(ci->lo) || !std::isfinite(ci->hi) || (ci->hi - ci->lo) / 2 > ts.target * ci->median) {
-        more.insert(n);
-        const auto& partners = plan_.find(t, s, n)->partners;
-        more.insert(partners.begin(), partners.end());
-      }
-    }
-    std::vector<std::string> out;
-    for (const auto& n : names)
-      if (more.count(n) && open(n)) out.push_back(n);
-    return out;
-  };
-  for (auto more = imprecise(); !more.empty() && !interrupts_.signal(); more = imprecise()) round(more, per_process);
-  if (interrupts_.signal()) return;
+  // The sequential test (judge.h, timing_open): up to each look, rounds of
+  // the variants still needed; after it, a variant goes on only while a
+  // comparison it is in is undecided. The judge replays the same looks on
+  // the samples, so what stopped sampling is what decides the verdict.
+  JudgeOptions jo;
+  jo.alpha = ts.alpha;
+  jo.looks = plan_.looks;
+  std::vector<std::string> todo = names;
+  int have = 0;
+  for (const stats::Look& look :
+       plan_.looks.empty() ? std::vector<stats::Look>{{ts.samples, 0, ts.alpha}} : plan_.looks) {
+    for (; have < look.samples && !interrupts_.signal(); have += std::min(per_process, look.samples - have))
+      round(todo, std::min(per_process, look.samples - have));
+    if (interrupts_.signal()) return;
+    std::set<std::string> open;
+    for (const auto& c : plan_.scenarios->at(s).claims)
+      for (const auto& e : c.expect)
+        if (timing_open(e, obs, jo)) open.insert({e.variant, e.than});
+    std::erase_if(todo, [&](const std::string& n) { return !open.count(n) || failed.count(n); });
+    if (todo.empty()) break;
+  }
   for (const auto& n : names)
     if (!failed.count(n))
       cache_.store_timing(timing_key(*plan_.find(t, s, n), obs[n]),

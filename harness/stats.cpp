@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <numeric>
 
 namespace eh::stats {
@@ -15,6 +17,33 @@ double binomial_pmf(int n, int k) {
 }
 
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+
+/// How many ways n1 of the pooled values have each doubled rank sum, by
+/// dynamic programming over the values. Without ties the ranks are 1..n
+/// and the counts depend on n1 and n alone: those are kept, as a sequential
+/// test asks for the same sizes again and again.
+const std::vector<double>& rank_sum_counts(const std::vector<long>& rank2, std::size_t n1, bool untied) {
+  static std::mutex mu;
+  static std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> kept;
+  thread_local std::vector<double> scratch;
+  const std::size_t n = rank2.size();
+  std::unique_lock lock(mu, std::defer_lock);
+  if (untied) {
+    lock.lock();
+    if (auto it = kept.find({n1, n}); it != kept.end()) return it->second;
+  }
+  // counts[j][s]: ways to choose j of the values seen so far with doubled rank sum s.
+  const long max_sum = std::accumulate(rank2.begin(), rank2.end(), 0L);
+  std::vector<std::vector<double>> counts(n1 + 1, std::vector<double>(static_cast<std::size_t>(max_sum) + 1, 0));
+  counts[0][0] = 1;
+  for (std::size_t k = 0; k < n; ++k)
+    for (std::size_t j = std::min(n1, k + 1); j >= 1; --j)
+      for (long s = max_sum; s >= rank2[k]; --s)
+        counts[j][static_cast<std::size_t>(s)] += counts[j - 1][static_cast<std::size_t>(s - rank2[k])];
+  if (untied) return kept[{n1, n}] = std::move(counts[n1]);
+  scratch = std::move(counts[n1]);
+  return scratch;
+}
 
 }  // namespace
 
@@ -86,17 +115,11 @@ std::optional<UTest> mann_whitney_u(const std::vector<double>& a, const std::vec
   r.u = std::min(u1, d1 * d2 - u1);
 
   if (n <= 100) {
-    // counts[j][s]: ways to choose j of the values seen so far with doubled rank sum s.
-    const long max_sum = std::accumulate(rank2.begin(), rank2.end(), 0L);
-    std::vector<std::vector<double>> counts(n1 + 1, std::vector<double>(static_cast<std::size_t>(max_sum) + 1, 0));
-    counts[0][0] = 1;
-    for (std::size_t k = 0; k < n; ++k)
-      for (std::size_t j = std::min(n1, k + 1); j >= 1; --j)
-        for (long s = max_sum; s >= rank2[k]; --s)
-          counts[j][static_cast<std::size_t>(s)] += counts[j - 1][static_cast<std::size_t>(s - rank2[k])];
+    const std::vector<double>& dist = rank_sum_counts(rank2, n1, tie_term == 0);
+    const long max_sum = static_cast<long>(dist.size()) - 1;
     double total = 0, below = 0, above = 0;
     for (long s = 0; s <= max_sum; ++s) {
-      double c = counts[n1][static_cast<std::size_t>(s)];
+      double c = dist[static_cast<std::size_t>(s)];
       total += c;
       if (s <= w2) below += c;
       if (s >= w2) above += c;
@@ -133,6 +156,66 @@ std::optional<RatioInterval> ratio_ci(const std::vector<double>& a, const std::v
   r.lo = bounded ? ma->lo / mb->hi : 0;
   r.hi = bounded ? ma->hi / mb->lo : inf;
   return r;
+}
+
+double crossing_probability(const std::vector<double>& t, const std::vector<double>& z) {
+  if (t.empty() || t.size() != z.size()) return 0;
+  // f holds the density of B(t_k) on the paths that have not crossed yet,
+  // on a grid of the continuation interval (-b_k, b_k), b_k = z_k sqrt(t_k).
+  constexpr int kPoints = 401;  // odd, for Simpson's rule
+  auto phi = [](double x, double var) { return std::exp(-x * x / (2 * var)) / std::sqrt(2 * M_PI * var); };
+  std::vector<double> grid(kPoints), weight(kPoints), f(kPoints), next(kPoints);
+  auto lay_out = [&](double b) {
+    const double h = 2 * b / (kPoints - 1);
+    for (int i = 0; i < kPoints; ++i) {
+      grid[i] = -b + h * i;
+      weight[i] = h / 3 * (i == 0 || i == kPoints - 1 ? 1 : i % 2 ? 4 : 2);
+    }
+  };
+  std::vector<double> prev_grid, prev_weight;
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    if (!(t[k] > (k ? t[k - 1] : 0)) || !(z[k] > 0)) return 0;
+    prev_grid = grid;
+    prev_weight = weight;
+    lay_out(z[k] * std::sqrt(t[k]));
+    for (int j = 0; j < kPoints; ++j) {
+      if (k == 0) {
+        next[j] = phi(grid[j], t[0]);
+        continue;
+      }
+      double sum = 0;
+      for (int i = 0; i < kPoints; ++i) sum += prev_weight[i] * f[i] * phi(grid[j] - prev_grid[i], t[k] - t[k - 1]);
+      next[j] = sum;
+    }
+    f.swap(next);
+  }
+  double stay = 0;
+  for (int i = 0; i < kPoints; ++i) stay += weight[i] * f[i];
+  return std::clamp(1 - stay, 0.0, 1.0);
+}
+
+std::vector<Look> obrien_fleming(const std::vector<int>& samples, double alpha) {
+  if (samples.empty() || !(alpha > 0 && alpha < 1)) return {};
+  for (std::size_t k = 0; k < samples.size(); ++k)
+    if (samples[k] <= 0 || (k && samples[k] <= samples[k - 1])) return {};
+  std::vector<double> t;
+  for (int n : samples) t.push_back(static_cast<double>(n) / samples.back());
+  auto bounds = [&](double c) {
+    std::vector<double> z;
+    for (double tk : t) z.push_back(c / std::sqrt(tk));
+    return z;
+  };
+  // The crossing chance falls as C grows: bisect for the C that gives alpha.
+  double lo = inverse_normal_cdf(1 - alpha / 2), hi = lo + 3;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = (lo + hi) / 2;
+    (crossing_probability(t, bounds(mid)) > alpha ? lo : hi) = mid;
+  }
+  std::vector<Look> looks;
+  const std::vector<double> z = bounds((lo + hi) / 2);
+  for (std::size_t k = 0; k < samples.size(); ++k)
+    looks.push_back({samples[k], z[k], std::erfc(z[k] / std::sqrt(2.0))});
+  return looks;
 }
 
 double inverse_normal_cdf(double p) {

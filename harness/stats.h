@@ -60,4 +60,29 @@ std::optional<RatioInterval> ratio_ci(const std::vector<double>& a, const std::v
 /// The z with normal_cdf(z) = p, for 0 < p < 1.
 double inverse_normal_cdf(double p);
 
+/// One look of a group sequential test: after `samples` per variant, a
+/// difference is decided when the two-sided test's p is below `alpha`
+/// (|Z| >= z); otherwise sampling goes on to the next look, and after the
+/// last one the answer is "no decision".
+struct Look {
+  int samples = 0;
+  double z = 0;
+  double alpha = 0;  // 2 (1 - Phi(z)): the nominal level at this look
+};
+
+/// O'Brien and Fleming's boundaries for looks after `samples` (increasing,
+/// positive) per variant: z_k = C / sqrt(t_k) with t_k = samples_k /
+/// samples_K, and C such that under the null hypothesis a statistic with
+/// independent increments (Brownian motion in the information t) crosses a
+/// boundary at some look with probability `alpha`, two-sided. Early looks
+/// decide only large differences; the last look's level is close to
+/// `alpha`. One look is the fixed-sample test. Empty for bad input.
+std::vector<Look> obrien_fleming(const std::vector<int>& samples, double alpha = 0.05);
+
+/// P(|B(t_k)| >= z_k sqrt(t_k) at some k) for standard Brownian motion B,
+/// 0 < t_1 < ... < t_K: the chance a sequential test with boundaries z
+/// stops under the null hypothesis. Numerical integration (Armitage,
+/// McPherson and Rowe's recursion; Simpson's rule), accurate to about 1e-7.
+double crossing_probability(const std::vector<double>& t, const std::vector<double>& z);
+
 }  // namespace eh::stats

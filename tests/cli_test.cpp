@@ -402,22 +402,43 @@ TEST_CASE("a rerun of an unchanged catalog comes from the cache", "[cli]") {
   CHECK_THAT(h.out.str(), Catch::Contains("(1 results from the cache)\n"));
 }
 
-TEST_CASE("extra timing rounds for an imprecise median take the variant it is compared with along", "[cli][timing]") {
-  Harness h;
-  // Timing runs: bug's samples swing between 10 and 30 ns/op, so its median
-  // never gets precise; fix's are all 1.5 ns/op, precise from the start.
-  std::vector<std::string> order;
-  h.time_fix_against_bug([](bool bug, int i) { return bug ? (i % 2 ? 30000 : 10000) : 1500; }, &order);
-  REQUIRE(h.run({"run", "--samples", "20"}) == kExitOk);
-  std::string err;
-  auto r = results_from_json(h.fs.files.at("reports/results.json"), &err);
-  REQUIRE(r);
-  const auto& v = r->scenarios[0].variants;
-  // Both reach the cap together: every extra round ran both, in turn.
-  CHECK(v[0].results.at("go1.26.8").samples.size() == 180);
-  CHECK(v[1].results.at("go1.26.8").samples.size() == 180);
-  REQUIRE(order.size() == 36);  // 180 samples, 10 per process, two variants
-  for (std::size_t i = 1; i < order.size(); ++i) CHECK(order[i] != order[i - 1]);
+TEST_CASE("sequential timing stops at the first look that decides, the variants compared in turn", "[cli][timing]") {
+  struct Case {
+    const char* what;
+    std::function<int(bool, int)> ns;
+    std::size_t samples;  // per variant when sampling stopped
+    Verdict verdict;
+    const char* says;
+  };
+  const Case cases[] = {
+      // bug swings between 10 and 30 ns/op, fix is 1.5: clear at the first
+      // look, 20 samples each of the default 60 (looks at 20, 40, 60).
+      {"a large difference", [](bool bug, int i) { return bug ? (i % 2 ? 30000 : 10000) : 1500; }, 20,
+       Verdict::confirmed, "n = 20+20, look 1 of 3 (level 0.00052)"},
+      // The same samples on both sides: no look decides; all 60 are taken.
+      {"no difference", [](bool, int i) { return i % 2 ? 1100 : 1000; }, 60, Verdict::inconclusive,
+       "n = 60+60, look 3 of 3 (level 0.045)"},
+  };
+  for (const auto& c : cases) {
+    DYNAMIC_SECTION(c.what) {
+      Harness h;
+      std::vector<std::string> order;
+      h.time_fix_against_bug(c.ns, &order);
+      REQUIRE(h.run({"run"}) == kExitOk);
+      std::string err;
+      auto r = results_from_json(h.fs.files.at("reports/results.json"), &err);
+      REQUIRE(r);
+      const auto& v = r->scenarios[0].variants;
+      CHECK(v[0].results.at("go1.26.8").samples.size() == c.samples);
+      CHECK(v[1].results.at("go1.26.8").samples.size() == c.samples);
+      REQUIRE(order.size() == c.samples * 2 / 10);  // 10 per process, two variants
+      for (std::size_t i = 1; i < order.size(); ++i) CHECK(order[i] != order[i - 1]);
+      const ClaimVerdict& cv = r->scenarios[0].claims.back().verdicts.at("go1.26.8");
+      CHECK(cv.verdict == c.verdict);
+      REQUIRE(cv.expectations.size() == 1);
+      CHECK_THAT(cv.expectations[0].observed, Catch::EndsWith(c.says));
+    }
+  }
 }
 
 namespace {

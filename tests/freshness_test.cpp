@@ -7,6 +7,8 @@
 #include <set>
 
 #include "generate.h"
+#include "judge.h"
+#include "plan.h"
 #include "report_set.h"
 #include "results_json.h"
 #include "spec_loader.h"
@@ -109,6 +111,48 @@ TEST_CASE("reports/ is what the committed scenarios and results produce", "[fres
     INFO("reports/" << p << " is no report of results.json: remove it, or run build/escape-harness report");
     CHECK((expected.count(p) || p == ".escape-harness.lock"));
   }
+}
+
+TEST_CASE("the committed timing verdicts are what the sequential test gives on the committed samples", "[freshness]") {
+  // Each timing expectation of each cell measured with timing, judged again
+  // from results.json's samples with the default design: the verdict and
+  // the numbers it shows must be the ones stored.
+  InSourceDir here;
+  std::vector<Scenario> scenarios = committed_scenarios();
+  std::string err;
+  auto results = results_from_json(test::read_repo_file("reports/results.json"), &err);
+  INFO(err);
+  REQUIRE(results);
+  JudgeOptions opt;
+  opt.looks = TimingSettings{}.design();
+  int judged = 0;
+  for (const auto& s : scenarios) {
+    const ScenarioRecord* rec = results->scenario(s.id);
+    REQUIRE(rec);
+    for (const auto& [tc, run] : rec->runs) {
+      if (run.quick) continue;
+      Observations obs;
+      for (const auto& v : rec->variants)
+        if (auto it = v.results.find(tc); it != v.results.end()) obs[v.name] = it->second;
+      for (std::size_t c = 0; c < s.claims.size(); ++c) {
+        auto verdict = rec->claims.at(c).verdicts.find(tc);
+        if (verdict == rec->claims.at(c).verdicts.end() || verdict->second.expectations.empty()) continue;
+        for (std::size_t e = 0; e < s.claims[c].expect.size(); ++e) {
+          const Expectation& x = s.claims[c].expect[e];
+          if (x.kind != ExpectKind::faster && x.kind != ExpectKind::similar) continue;
+          const ExpectationVerdict& stored = verdict->second.expectations.at(e);
+          if (stored.verdict == Verdict::skipped) continue;
+          ExpectationVerdict now = judge_expectation(s, x, obs, opt);
+          INFO(s.id << " " << s.claims[c].id << " on " << tc << ": stored " << stored.observed << "; now "
+                    << now.observed << " (" << now.reason << ")");
+          CHECK(now.verdict == stored.verdict);
+          CHECK(now.observed == stored.observed);
+          ++judged;
+        }
+      }
+    }
+  }
+  CHECK(judged > 0);
 }
 
 TEST_CASE("reports/compiler.json covers the matrix: each suite on each toolchain", "[freshness][errorcheck]") {

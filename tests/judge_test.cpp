@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <random>
+
 #include "judge.h"
 #include "pattern.h"
 #include "sample_results.h"
@@ -327,6 +330,118 @@ TEST_CASE("timing needs a significant difference", "[judge]") {
   auto close = judge_expectation(s, e, obs, {});
   CHECK(close.verdict == Verdict::inconclusive);  // the interval straddles 51% of bug's time
   CHECK_THAT(close.reason, Catch::StartsWith("the ratio's 95% interval ["));
+}
+
+TEST_CASE("sequential timing: the first look that decides gives the verdict, on the samples up to it", "[judge]") {
+  Scenario s = scenario();
+  Expectation e;
+  e.kind = ExpectKind::faster;
+  e.variant = "fix";
+  e.than = "bug";
+  JudgeOptions opt;
+  opt.looks = stats::obrien_fleming({20, 40, 60});
+  auto series = [](int n, double base, double step) {
+    std::vector<double> xs;
+    for (int i = 0; i < n; ++i) xs.push_back(base + step * (i % 10));
+    return xs;
+  };
+  VariantObservation fix, bug;
+  // Twice as fast in the first 20 samples, the same afterwards: decided at
+  // look 1, and what came later changes nothing.
+  fix.samples = series(20, 10, 0.1);
+  bug.samples = series(60, 20, 0.1);
+  auto more = series(40, 20, 0.1);
+  fix.samples.insert(fix.samples.end(), more.begin(), more.end());
+  Observations obs{{"fix", fix}, {"bug", bug}};
+  auto v = judge_expectation(s, e, obs, opt);
+  CHECK(v.verdict == Verdict::confirmed);
+  CHECK_THAT(v.observed, Catch::EndsWith("n = 20+20, look 1 of 3 (level 0.00052)"));
+  CHECK_THAT(v.expected, Catch::EndsWith("p < the look's O'Brien-Fleming level (0.00052 at n = 20, 0.014 at n = 40, "
+                                         "0.045 at n = 60; 0.05 overall)"));
+  CHECK_FALSE(timing_open(e, obs, opt));
+  // A small difference: too little for the first two looks' levels, enough
+  // for the last one's (p 0.035 by the U test's normal approximation).
+  obs["fix"].samples = series(60, 10, 0.1);
+  obs["bug"].samples = series(60, 10, 0.1);
+  for (int i = 0; i < 60; i += 10) obs["bug"].samples[static_cast<std::size_t>(i)] = 10.95;
+  auto p20 = stats::mann_whitney_u(std::vector<double>(obs["fix"].samples.begin(), obs["fix"].samples.begin() + 20),
+                                   std::vector<double>(obs["bug"].samples.begin(), obs["bug"].samples.begin() + 20));
+  REQUIRE(p20);
+  CHECK(p20->p > opt.looks[0].alpha);
+  // Undecided, and samples short of the last look: more could decide.
+  obs["fix"].samples.resize(30);
+  obs["bug"].samples.resize(30);
+  v = judge_expectation(s, e, obs, opt);
+  CHECK(v.verdict == Verdict::inconclusive);
+  CHECK_THAT(v.observed, Catch::EndsWith("n = 20+20, look 1 of 3 (level 0.00052)"));
+  CHECK_THAT(v.reason, Catch::EndsWith("; sampling stopped before the last look (30 of fix, 30 of bug; the last look "
+                                       "needs 60)"));
+  CHECK(timing_open(e, obs, opt));
+  // Fewer than the first look needs: nothing was measured as designed.
+  obs["fix"].samples.resize(10);
+  v = judge_expectation(s, e, obs, opt);
+  CHECK(v.verdict == Verdict::error);
+  CHECK(v.reason == "no timing samples for the first look (10 of fix, 30 of bug; it needs 20 each)");
+  CHECK_FALSE(timing_open(e, obs, opt));
+  // All the same: every look taken, none decides.
+  obs["fix"].samples = series(60, 10, 0.1);
+  obs["bug"].samples = series(60, 10, 0.1);
+  v = judge_expectation(s, e, obs, opt);
+  CHECK(v.verdict == Verdict::inconclusive);
+  CHECK(v.reason == "no significant difference (p = 1 >= 0.045) at the last look (n = 60)");
+  CHECK_FALSE(timing_open(e, obs, opt));
+  // Other kinds are never open.
+  CHECK_FALSE(timing_open(amount(ExpectKind::allocs, Compare::exactly, "0"), obs, opt));
+}
+
+TEST_CASE("sequential timing on identical fake distributions decides at most 5% of the time", "[judge][stats]") {
+  // The false-positive rate of the design, over many seeds: both variants'
+  // samples from one distribution (log-normal noise, 5% slow outliers, as
+  // timings look). The sequential U test must reject about 5% of the time,
+  // where looking at the same looks at a fixed 0.05 rejects about 11%
+  // (Armitage et al.): that contrast is what this test can fail on. The
+  // verdicts, which also need the ratio's interval, decide no more often.
+  Scenario s = scenario();
+  Expectation e;
+  e.kind = ExpectKind::faster;
+  e.variant = "fix";
+  e.than = "bug";
+  JudgeOptions opt;
+  opt.looks = stats::obrien_fleming({20, 40, 60});
+  std::mt19937_64 rng(20261202);
+  std::lognormal_distribution<double> noise(0, 0.05);
+  std::bernoulli_distribution outlier(0.05);
+  auto draw = [&] {
+    std::vector<double> xs;
+    for (int i = 0; i < 60; ++i) xs.push_back(1000 * noise(rng) * (outlier(rng) ? 1.3 : 1));
+    return xs;
+  };
+  constexpr int kSeeds = 2000;
+  int decided = 0, sequential = 0, peeking = 0;
+  for (int seed = 0; seed < kSeeds; ++seed) {
+    Observations obs;
+    obs["fix"].samples = draw();
+    obs["bug"].samples = draw();
+    if (judge_expectation(s, e, obs, opt).verdict != Verdict::inconclusive) ++decided;
+    bool seq = false, peek = false;
+    for (const auto& look : opt.looks) {
+      auto head = [&](const char* v) {
+        const auto& xs = obs[v].samples;
+        return std::vector<double>(xs.begin(), xs.begin() + look.samples);
+      };
+      auto u = stats::mann_whitney_u(head("fix"), head("bug"));
+      REQUIRE(u);
+      seq = seq || u->p < look.alpha;
+      peek = peek || u->p < 0.05;
+    }
+    sequential += seq;
+    peeking += peek;
+  }
+  const double se = std::sqrt(0.05 * 0.95 / kSeeds);  // 0.0049
+  INFO("sequential " << sequential << ", peeking " << peeking << ", verdicts decided " << decided << " of " << kSeeds);
+  CHECK(std::abs(sequential / double(kSeeds) - 0.05) < 3 * se);
+  CHECK(peeking / double(kSeeds) > 0.05 + 6 * se);
+  CHECK(decided <= sequential);
 }
 
 TEST_CASE("variants that were skipped or failed", "[judge]") {

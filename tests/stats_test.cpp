@@ -90,3 +90,44 @@ TEST_CASE("Mann-Whitney U: exact values", "[stats]") {
     CHECK(u.p == Approx(0.0049335360814172224).epsilon(0.001));
   }
 }
+
+TEST_CASE("crossing probability: one look is the normal tail, more looks cross more often", "[stats]") {
+  CHECK(crossing_probability({1.0}, {1.959964}) == Approx(0.05).margin(1e-6));
+  CHECK(crossing_probability({1.0}, {2.575829}) == Approx(0.01).margin(1e-6));
+  // Peeking at the same level at each of three looks: Armitage, McPherson
+  // and Rowe's 0.107 for K = 3 at a nominal 0.05.
+  CHECK(crossing_probability({1 / 3.0, 2 / 3.0, 1.0}, {1.959964, 1.959964, 1.959964}) == Approx(0.107).margin(0.001));
+  CHECK(crossing_probability({0.5, 0.4}, {2, 2}) == 0);  // not increasing
+  CHECK(crossing_probability({}, {}) == 0);
+}
+
+TEST_CASE("O'Brien-Fleming boundaries: Jennison and Turnbull's constants", "[stats]") {
+  // Table 2.3 of Jennison & Turnbull (2000), two-sided alpha = 0.05, equal
+  // group sizes: C_B(K) for K = 1..5.
+  const std::pair<int, double> table[] = {{1, 1.960}, {2, 1.977}, {3, 2.004}, {4, 2.024}, {5, 2.040}};
+  for (auto [k, c] : table) {
+    std::vector<int> samples;
+    for (int i = 1; i <= k; ++i) samples.push_back(20 * i);
+    auto looks = obrien_fleming(samples);
+    REQUIRE(looks.size() == static_cast<std::size_t>(k));
+    CHECK(looks.back().z == Approx(c).margin(0.0015));
+    for (int i = 0; i < k; ++i) {
+      CHECK(looks[i].samples == samples[i]);
+      CHECK(looks[i].z == Approx(looks.back().z * std::sqrt(static_cast<double>(k) / (i + 1))).epsilon(1e-9));
+      CHECK(looks[i].alpha == Approx(std::erfc(looks[i].z / std::sqrt(2.0))).epsilon(1e-9));
+    }
+  }
+  // The harness's default design, 20, 40 and 60 samples: 3.471, 2.454, 2.004.
+  auto d = obrien_fleming({20, 40, 60});
+  REQUIRE(d.size() == 3);
+  CHECK(d[0].z == Approx(3.471).margin(0.002));
+  CHECK(d[1].z == Approx(2.454).margin(0.002));
+  CHECK(d[2].z == Approx(2.004).margin(0.002));
+  CHECK(d[0].alpha < 0.001);
+  CHECK(d[2].alpha == Approx(0.045).margin(0.001));
+  CHECK(crossing_probability({1 / 3.0, 2 / 3.0, 1.0}, {d[0].z, d[1].z, d[2].z}) == Approx(0.05).margin(1e-6));
+  CHECK(obrien_fleming({}).empty());
+  CHECK(obrien_fleming({20, 20}).empty());
+  CHECK(obrien_fleming({0, 20}).empty());
+  CHECK(obrien_fleming({20}, 1.5).empty());
+}
