@@ -72,6 +72,15 @@ Expectation site(const char* function) {
   return e;
 }
 
+/// The timing expectation of the timing tests: fix faster than bug.
+Expectation fix_faster_than_bug() {
+  Expectation e;
+  e.kind = ExpectKind::faster;
+  e.variant = "fix";
+  e.than = "bug";
+  return e;
+}
+
 }  // namespace
 
 TEST_CASE("allocation amounts compare exact fractions", "[judge]") {
@@ -294,10 +303,7 @@ TEST_CASE("holds reads the printed value of a Go expression", "[judge]") {
 
 TEST_CASE("timing needs a significant difference", "[judge]") {
   Scenario s = scenario();
-  Expectation e;
-  e.kind = ExpectKind::faster;
-  e.variant = "fix";
-  e.than = "bug";
+  Expectation e = fix_faster_than_bug();
   VariantObservation fast, slow, same;
   fast.samples = {10, 11, 10.5, 10.2, 10.8, 10.1, 10.9, 10.4, 10.6, 10.3};
   slow.samples = {20, 21, 20.5, 20.2, 20.8, 20.1, 20.9, 20.4, 20.6, 20.3};
@@ -334,10 +340,7 @@ TEST_CASE("timing needs a significant difference", "[judge]") {
 
 TEST_CASE("sequential timing: the first look that decides gives the verdict, on the samples up to it", "[judge]") {
   Scenario s = scenario();
-  Expectation e;
-  e.kind = ExpectKind::faster;
-  e.variant = "fix";
-  e.than = "bug";
+  Expectation e = fix_faster_than_bug();
   JudgeOptions opt;
   opt.looks = stats::obrien_fleming({20, 40, 60});
   auto series = [](int n, double base, double step) {
@@ -402,10 +405,7 @@ TEST_CASE("sequential timing on identical fake distributions decides at most 5% 
   // (Armitage et al.): that contrast is what this test can fail on. The
   // verdicts, which also need the ratio's interval, decide no more often.
   Scenario s = scenario();
-  Expectation e;
-  e.kind = ExpectKind::faster;
-  e.variant = "fix";
-  e.than = "bug";
+  Expectation e = fix_faster_than_bug();
   JudgeOptions opt;
   opt.looks = stats::obrien_fleming({20, 40, 60});
   std::mt19937_64 rng(20261202);
