@@ -524,7 +524,8 @@ ExpectationVerdict judge_timing(const Expectation& e, const Observations& obs, c
   }
   auto pair = usable_pair(obs, e, v);
   if (!pair) return v;
-  const auto [a, b] = *pair;
+  const VariantObservation* a = pair->first;  // not a structured binding: the lambdas below capture them
+  const VariantObservation* b = pair->second;
   const std::size_t have = std::min(a->samples.size(), b->samples.size());
   std::vector<stats::Look> looks = opt.looks;
   if (looks.empty()) looks.push_back({static_cast<int>(std::max(a->samples.size(), b->samples.size())), 0, opt.alpha});

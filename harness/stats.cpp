@@ -162,13 +162,13 @@ double crossing_probability(const std::vector<double>& t, const std::vector<doub
   if (t.empty() || t.size() != z.size()) return 0;
   // f holds the density of B(t_k) on the paths that have not crossed yet,
   // on a grid of the continuation interval (-b_k, b_k), b_k = z_k sqrt(t_k).
-  constexpr int kPoints = 401;  // odd, for Simpson's rule
+  constexpr std::size_t kPoints = 401;  // odd, for Simpson's rule
   auto phi = [](double x, double var) { return std::exp(-x * x / (2 * var)) / std::sqrt(2 * M_PI * var); };
   std::vector<double> grid(kPoints), weight(kPoints), f(kPoints), next(kPoints);
   auto lay_out = [&](double b) {
-    const double h = 2 * b / (kPoints - 1);
-    for (int i = 0; i < kPoints; ++i) {
-      grid[i] = -b + h * i;
+    const double h = 2 * b / static_cast<double>(kPoints - 1);
+    for (std::size_t i = 0; i < kPoints; ++i) {
+      grid[i] = -b + h * static_cast<double>(i);
       weight[i] = h / 3 * (i == 0 || i == kPoints - 1 ? 1 : i % 2 ? 4 : 2);
     }
   };
@@ -178,19 +178,20 @@ double crossing_probability(const std::vector<double>& t, const std::vector<doub
     prev_grid = grid;
     prev_weight = weight;
     lay_out(z[k] * std::sqrt(t[k]));
-    for (int j = 0; j < kPoints; ++j) {
+    for (std::size_t j = 0; j < kPoints; ++j) {
       if (k == 0) {
         next[j] = phi(grid[j], t[0]);
         continue;
       }
       double sum = 0;
-      for (int i = 0; i < kPoints; ++i) sum += prev_weight[i] * f[i] * phi(grid[j] - prev_grid[i], t[k] - t[k - 1]);
+      for (std::size_t i = 0; i < kPoints; ++i)
+        sum += prev_weight[i] * f[i] * phi(grid[j] - prev_grid[i], t[k] - t[k - 1]);
       next[j] = sum;
     }
     f.swap(next);
   }
   double stay = 0;
-  for (int i = 0; i < kPoints; ++i) stay += weight[i] * f[i];
+  for (std::size_t i = 0; i < kPoints; ++i) stay += weight[i] * f[i];
   return std::clamp(1 - stay, 0.0, 1.0);
 }
 
