@@ -612,6 +612,9 @@ const TimingRule kSimilar{
       }
     }};
 
+/// The rule of a timing kind (is_timing): the judge and timing_open share it.
+const TimingRule& timing_rule(ExpectKind k) { return k == ExpectKind::faster ? kFaster : kSimilar; }
+
 /// The largest object under `function` in `o`'s sites, and the count of sites without a size.
 std::pair<std::int64_t, int> largest_under(const VariantObservation& o, const std::string& function) {
   std::int64_t most = 0;
@@ -683,9 +686,9 @@ ExpectationVerdict judge_expectation(const Scenario& s, const Expectation& e, co
     case ExpectKind::fewer: v = judge_fewer(e, obs); break;
     case ExpectKind::diagnostic: v = judge_diagnostic(s, e, obs); break;
     case ExpectKind::site: v = judge_site(e, obs); break;
-    case ExpectKind::faster: v = judge_timing(e, obs, opt, kFaster); break;
+    case ExpectKind::faster: v = judge_timing(e, obs, opt, timing_rule(e.kind)); break;
     case ExpectKind::holds: v = judge_holds(e, obs); break;
-    case ExpectKind::similar: v = judge_timing(e, obs, opt, kSimilar); break;
+    case ExpectKind::similar: v = judge_timing(e, obs, opt, timing_rule(e.kind)); break;
     case ExpectKind::largest: v = judge_largest(e, obs); break;
   }
   v.expectation = e.describe();
@@ -693,8 +696,8 @@ ExpectationVerdict judge_expectation(const Scenario& s, const Expectation& e, co
 }
 
 bool timing_open(const Expectation& e, const Observations& obs, const JudgeOptions& opt) {
-  if (opt.looks.empty() || (e.kind != ExpectKind::faster && e.kind != ExpectKind::similar)) return false;
-  if (judge_timing(e, obs, opt, e.kind == ExpectKind::faster ? kFaster : kSimilar).verdict != Verdict::inconclusive)
+  if (opt.looks.empty() || !is_timing(e.kind)) return false;
+  if (judge_timing(e, obs, opt, timing_rule(e.kind)).verdict != Verdict::inconclusive)
     return false;  // decided, or not to be judged at all
   const auto a = obs.find(e.variant), b = obs.find(e.than);
   return std::min(a->second.samples.size(), b->second.samples.size()) <

@@ -651,7 +651,10 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
   std::vector<std::string> names = timing_to_take(t, s, obs, progress);
   std::set<std::string> failed;
   const int per_process = std::max(1, std::min(ts.samples_per_process, ts.samples));
-  const int last = plan_.looks.empty() ? ts.samples : plan_.looks.back().samples;
+  // The plan's looks; none (settings no design takes) is one look at the end.
+  const std::vector<stats::Look> looks =
+      plan_.looks.empty() ? std::vector<stats::Look>{{ts.samples, 0, ts.alpha}} : plan_.looks;
+  const int last = looks.back().samples;
   // One round: `count` more samples of each variant in `which`, interleaved,
   // so a slow patch of the machine lands on all of them alike.
   auto round = [&](const std::vector<std::string>& which, int count) {
@@ -693,8 +696,7 @@ void Runner::timing(std::size_t t, std::size_t s, Observations& obs, const Progr
   jo.looks = plan_.looks;
   std::vector<std::string> todo = names;
   int have = 0;
-  for (const stats::Look& look :
-       plan_.looks.empty() ? std::vector<stats::Look>{{ts.samples, 0, ts.alpha}} : plan_.looks) {
+  for (const stats::Look& look : looks) {
     for (; have < look.samples && !interrupts_.signal(); have += std::min(per_process, look.samples - have))
       round(todo, std::min(per_process, look.samples - have));
     if (interrupts_.signal()) return;
