@@ -52,15 +52,18 @@ void remove_stale_temporaries(CliContext& ctx, const std::string& dir) {
 }
 
 /// The run's empty Results: toolchains and scenario records, no verdicts yet.
+/// What results.json records of a toolchain.
+ToolchainInfo toolchain_info(const Toolchain& tc, const std::string& cpu) {
+  return ToolchainInfo{tc.version, tc.goos, tc.goarch, cpu, std::string(config_info(tc.config).key)};
+}
+
 Results empty_results(CliContext& ctx, const RunPlan& plan, const GeneratedModule& module, const Specs& specs,
                       bool quick) {
   Results results;
   results.generated_by = fmt::format("escape-harness {}", ESCAPE_HARNESS_VERSION);
   results.date = ctx.clock.utc_now();
   results.quick = quick;
-  for (const auto& tc : plan.toolchains)
-    results.toolchains.push_back(
-        ToolchainInfo{tc.version, tc.goos, tc.goarch, plan.timing.cpu, std::string(config_info(tc.config).key)});
+  for (const auto& tc : plan.toolchains) results.toolchains.push_back(toolchain_info(tc, plan.timing.cpu));
   sort_toolchains(results);
   const CatalogText* catalog = specs.catalog ? &*specs.catalog : nullptr;
   for (const auto& s : *plan.scenarios) results.scenarios.push_back(make_record(s, module.source_hash(s), catalog));
@@ -92,17 +95,8 @@ bool measure_and_judge(CliContext& ctx, const CatalogOptions& o, const RunPlan& 
   auto on_step = [&](const std::string& what) { progress.step(what); };
   const auto& scenarios = *plan.scenarios;
   auto judging = [&](std::size_t t, bool quick) {
-    JudgeOptions jo;
-    jo.quick = quick;
-    jo.alpha = plan.timing.alpha;
-    jo.looks = plan.looks;
-    const Toolchain& tc = plan.toolchains[t];
-    jo.toolchain = tc.key();
-    jo.toolchain_go = tc.parsed;
-    if (!tc.emulator.empty())
-      jo.no_timing = fmt::format("{} runs under {}: its times are the emulator's, not the hardware's",
-                                 config_info(tc.config).spelling, config_info(tc.config).emulator);
-    return jo;
+    return cell_judge_options(toolchain_info(plan.toolchains[t], plan.timing.cpu), quick, plan.timing.alpha,
+                              plan.looks);
   };
   const CellRun run{results.date, o.quick};
   // Phase one: facts, in parallel. Each scenario is judged (timing pending)

@@ -103,6 +103,19 @@ ScenarioRecord make_record(const Scenario& s, const std::string& source_hash, co
   return r;
 }
 
+JudgeOptions cell_judge_options(const ToolchainInfo& t, bool quick, double alpha, std::vector<stats::Look> looks) {
+  JudgeOptions jo;
+  jo.quick = quick;
+  jo.alpha = alpha;
+  jo.looks = std::move(looks);
+  jo.toolchain = t.key();
+  jo.toolchain_go = GoVersion::parse(t.version);
+  if (auto c = config_of_key(t.config); c && !config_info(*c).emulator.empty())
+    jo.no_timing = fmt::format("{} runs under {}: its times are the emulator's, not the hardware's",
+                               config_info(*c).spelling, config_info(*c).emulator);
+  return jo;
+}
+
 void add_toolchain_results(ScenarioRecord& record, const Scenario& s, const Observations& obs, const JudgeOptions& opt,
                            const CellRun& run) {
   const std::string& toolchain = opt.toolchain;

@@ -133,6 +133,12 @@ ScenarioRecord make_record(const Scenario& s, const std::string& source_hash, co
 std::vector<CoverageRow> coverage_of(const CatalogText& catalog, int entry, const std::vector<Claim>& claims,
                                      const std::vector<NotEncoded>& not_encoded);
 
+/// How a cell of toolchain `t` is judged: its key and version (claims' own
+/// Go ranges), quick mode, the timing test's level and looks, and no timing
+/// where its configuration runs the binaries under an emulator. The run and
+/// the check of the committed verdicts both use it.
+JudgeOptions cell_judge_options(const ToolchainInfo& t, bool quick, double alpha, std::vector<stats::Look> looks);
+
 /// Adds one toolchain's observations and verdicts to a record; the
 /// toolchain is opt.toolchain, and `run` says when its cells were measured.
 void add_toolchain_results(ScenarioRecord& record, const Scenario& s, const Observations& obs, const JudgeOptions& opt,

@@ -113,46 +113,51 @@ TEST_CASE("reports/ is what the committed scenarios and results produce", "[fres
   }
 }
 
-TEST_CASE("the committed timing verdicts are what the sequential test gives on the committed samples", "[freshness]") {
-  // Each timing expectation of each cell measured with timing, judged again
-  // from results.json's samples with the default design: the verdict and
-  // the numbers it shows must be the ones stored.
+TEST_CASE("the committed verdicts are what the judge gives on the committed observations", "[freshness]") {
+  // Every claim of every cell, judged again from results.json's
+  // observations as the run judges them (the default timing design): the
+  // verdicts and the numbers they show must be the ones stored, so a change
+  // to the judge cannot land without the reports it changes.
   InSourceDir here;
   std::vector<Scenario> scenarios = committed_scenarios();
   std::string err;
   auto results = results_from_json(test::read_repo_file("reports/results.json"), &err);
   INFO(err);
   REQUIRE(results);
-  JudgeOptions opt;
-  opt.looks = TimingSettings{}.design();
-  int judged = 0;
+  const TimingSettings timing;
+  int judged = 0, timed = 0;
   for (const auto& s : scenarios) {
     const ScenarioRecord* rec = results->scenario(s.id);
     REQUIRE(rec);
-    for (const auto& [tc, run] : rec->runs) {
-      if (run.quick) continue;
+    for (const auto& info : results->toolchains) {
+      auto run = rec->runs.find(info.key());
+      if (run == rec->runs.end()) continue;
+      const JudgeOptions opt = cell_judge_options(info, run->second.quick, timing.alpha, timing.design());
       Observations obs;
       for (const auto& v : rec->variants)
-        if (auto it = v.results.find(tc); it != v.results.end()) obs[v.name] = it->second;
+        if (auto it = v.results.find(info.key()); it != v.results.end()) obs[v.name] = it->second;
       for (std::size_t c = 0; c < s.claims.size(); ++c) {
-        auto verdict = rec->claims.at(c).verdicts.find(tc);
-        if (verdict == rec->claims.at(c).verdicts.end() || verdict->second.expectations.empty()) continue;
-        for (std::size_t e = 0; e < s.claims[c].expect.size(); ++e) {
-          const Expectation& x = s.claims[c].expect[e];
-          if (x.kind != ExpectKind::faster && x.kind != ExpectKind::similar) continue;
-          const ExpectationVerdict& stored = verdict->second.expectations.at(e);
-          if (stored.verdict == Verdict::skipped) continue;
-          ExpectationVerdict now = judge_expectation(s, x, obs, opt);
-          INFO(s.id << " " << s.claims[c].id << " on " << tc << ": stored " << stored.observed << "; now "
-                    << now.observed << " (" << now.reason << ")");
-          CHECK(now.verdict == stored.verdict);
-          CHECK(now.observed == stored.observed);
-          ++judged;
+        auto stored = rec->claims.at(c).verdicts.find(info.key());
+        REQUIRE(stored != rec->claims.at(c).verdicts.end());
+        ClaimVerdict now = judge_claim(s, s.claims[c], obs, opt);
+        INFO(s.id << " " << s.claims[c].id << " on " << info.key());
+        CHECK(now.verdict == stored->second.verdict);
+        REQUIRE(now.expectations.size() == stored->second.expectations.size());
+        for (std::size_t e = 0; e < now.expectations.size(); ++e) {
+          const ExpectationVerdict &was = stored->second.expectations[e], &is = now.expectations[e];
+          INFO("expectation " << e << ": stored " << was.observed << "; now " << is.observed << " (" << is.reason
+                              << ")");
+          CHECK(is.verdict == was.verdict);
+          CHECK(is.observed == was.observed);
+          CHECK(is.decisive == was.decisive);
+          if (is_timing(s.claims[c].expect[e].kind) && is.verdict != Verdict::skipped) ++timed;
         }
+        ++judged;
       }
     }
   }
   CHECK(judged > 0);
+  CHECK(timed > 0);  // the timing verdicts are among them, replayed from their samples
 }
 
 TEST_CASE("reports/compiler.json covers the matrix: each suite on each toolchain", "[freshness][errorcheck]") {
