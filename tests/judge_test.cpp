@@ -529,6 +529,46 @@ TEST_CASE("a site amount the tiny allocator hides is a range, and a verdict must
   CHECK(judge_expectation(s, e, {{"bug", o}}, {}).verdict == Verdict::refuted);
 }
 
+TEST_CASE("the pprof view judges what the profile recorded: a stray malloc in the window decides nothing", "[judge]") {
+  // Entry 1's bug variant on go1.26.8/arm64 (results.json before fe84574):
+  // the memory-profile run counted 6 mallocs over its 1001 calls, other
+  // goroutines' on the benchmark's other P, and go tool pprof showed no
+  // allocation on the measured calls' stacks. The next run counted 0.
+  Scenario s = scenario();
+  VariantObservation o = counted(10000, 0, 0);
+  o.pprof_sites = std::vector<AllocSite>{};
+  o.pprof_calls = 1001;
+  o.pprof_mallocs = 6;
+  Expectation e = site("runtime.convT*");
+  e.view = SiteView::pprof;
+  auto v = judge_expectation(s, e, {{"bug", o}}, {});
+  CHECK(v.verdict == Verdict::refuted);
+  CHECK(v.observed ==
+        "0 of 0 allocs/op from stacks with runtime.convT* (as go tool pprof -traces shows them) (the process counted "
+        "~0.006 allocs/op in its measured runs, ~0.006 more than the profile records on the measured calls' stacks: "
+        "objects in tiny-allocator blocks the profile records once, or other goroutines' mallocs; pprof shows "
+        "neither); allocating frames: none (no allocations)");
+  CHECK(v.decisive == "bug: 0 of 0 allocs/op under runtime.convT* (pprof view)");
+  o.pprof_mallocs = 0;
+  auto quiet = judge_expectation(s, e, {{"bug", o}}, {});
+  CHECK(quiet.verdict == v.verdict);
+  CHECK(quiet.decisive == v.decisive);
+  // What the profile recorded decides, whatever the window counted besides.
+  o.pprof_sites = std::vector<AllocSite>{alloc_site(1001, 16016, {"runtime.convTstring", "p.call", "p.harnessLoop"})};
+  o.pprof_mallocs = 2002;
+  CHECK(judge_expectation(s, e, {{"bug", o}}, {}).verdict == Verdict::confirmed);
+  e.has_amount = true;
+  e.compare = Compare::exactly;
+  e.value = Rational(1);
+  CHECK(judge_expectation(s, e, {{"bug", o}}, {}).verdict == Verdict::confirmed);
+  // The full view still bounds what it cannot see.
+  e.view = SiteView::full;
+  o.sites = {alloc_site(100, 1600, {"runtime.mallocgc", "runtime.convT64", "p.call", "p.harnessLoop"})};
+  o.counts = AllocCounts{100, 200, 1600};
+  o.repeats = {*o.counts};
+  CHECK(judge_expectation(s, e, {{"bug", o}}, {}).verdict == Verdict::inconclusive);
+}
+
 TEST_CASE("a CPU view is a share of samples, decided by its interval", "[judge]") {
   Scenario s = scenario();
   VariantObservation o = counted(100, 0, 0);
