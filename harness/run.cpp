@@ -108,6 +108,27 @@ Command Runner::go_command(const Toolchain& tc, std::vector<std::string> args,
   return c;
 }
 
+Command Runner::pprof_command(const Toolchain& tc, std::vector<std::string> args) {
+  std::string tool;
+  {
+    std::lock_guard<std::mutex> lock(pprof_mu_);
+    auto it = pprof_tools_.find(tc.key());
+    if (it == pprof_tools_.end()) {
+      ProcessResult r = run(go_command(tc, {"tool", "-n", "pprof"}, opt_.run_timeout));
+      const std::string path(trim(r.out));
+      it = pprof_tools_.emplace(tc.key(), r.ok() && path.starts_with("/") ? path : "").first;
+    }
+    tool = it->second;
+  }
+  if (tool.empty()) {
+    args.insert(args.begin(), {"tool", "pprof"});
+    return go_command(tc, std::move(args), opt_.run_timeout);
+  }
+  Command c = go_command(tc, std::move(args), opt_.run_timeout);
+  c.argv.front() = tool;
+  return c;
+}
+
 Command Runner::binary_command(const VariantPlan& vp, std::vector<std::string> args, const std::string& binary) const {
   Command c;
   if (!vp.toolchain->emulator.empty()) c.argv.push_back(vp.toolchain->emulator);
@@ -133,7 +154,8 @@ struct Measuring {
 }  // namespace
 
 ProcessResult Runner::run(const Command& c) {
-  (c.argv.at(0).ends_with("/go") ? go_started_ : binaries_started_)++;
+  const bool go_tool = c.argv.at(0).ends_with("/go") || c.argv.at(0).ends_with("/pprof");
+  (go_tool ? go_started_ : binaries_started_)++;
   ProcessResult r = processes_.run(c);
   if (t_spent) *t_spent += r.elapsed;
   return r;
@@ -281,7 +303,7 @@ bool Runner::take_pgo_profile(const VariantPlan& vp, VariantObservation& o) {
                              plain);
   ProcessResult r = run(c);
   if (!r.ok()) return fail(o, failure("the benchmark run for the PGO profile failed", r, opt_.run_timeout));
-  Command pp = go_command(tc, {"tool", "pprof", "-traces", "-sample_index=samples", plain, prof}, opt_.run_timeout);
+  Command pp = pprof_command(tc, {"-traces", "-sample_index=samples", plain, prof});
   ProcessResult pr = run(pp);
   if (!pr.ok())
     return fail(o, fmt::format("go tool pprof failed on the PGO profile ({}): {}", pr.describe(pp.timeout),
@@ -417,8 +439,7 @@ bool Runner::read_cpu_profile(const VariantPlan& vp, VariantObservation& o) {
                                   opt_.cpu_benchtime, "-test.cpuprofile", prof},
                                  "cpu", &hf);
   if (!r.ok()) return fail(o, failure("the CPU-profile run failed", r, opt_.run_timeout));
-  Command pp = go_command(*vp.toolchain, {"tool", "pprof", "-traces", "-sample_index=samples", vp.binary, prof},
-                          opt_.run_timeout);
+  Command pp = pprof_command(*vp.toolchain, {"-traces", "-sample_index=samples", vp.binary, prof});
   ProcessResult pr = run(pp);
   if (!pr.ok())
     return fail(o, fmt::format("go tool pprof failed on the CPU profile ({}): {}", pr.describe(pp.timeout),
@@ -447,8 +468,7 @@ bool Runner::read_pprof_view(const VariantPlan& vp, VariantObservation& o) {
                                   "mem", &hf, {{"ESCAPE_HARNESS_COUNT", "1"}});
   if (!mr.ok()) return fail(o, failure("the memory-profile run failed", mr, opt_.run_timeout));
   if (std::string why = untrusted(hf, mr.out, p.benchmark, 1); !why.empty()) return fail(o, why);
-  Command pp = go_command(*vp.toolchain, {"tool", "pprof", "-traces", "-sample_index=alloc_objects", vp.binary, prof},
-                          opt_.run_timeout);
+  Command pp = pprof_command(*vp.toolchain, {"-traces", "-sample_index=alloc_objects", vp.binary, prof});
   ProcessResult pr = run(pp);
   if (!pr.ok())
     return fail(o, fmt::format("go tool pprof failed ({}): {}", pr.describe(pp.timeout), trim(tail_lines(pr.err, 5))));

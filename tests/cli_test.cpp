@@ -603,6 +603,29 @@ TEST_CASE("pgo builds each variant again with a CPU profile of its own benchmark
                     [](const Command& c) { return c.display().find("-test.cpuprofile") != std::string::npos; }));
 }
 
+TEST_CASE("pprof runs as the toolchain's own binary, found once per toolchain with go tool -n pprof", "[cli][config]") {
+  Harness h;
+  const std::string tool = "/opt/go/pkg/tool/linux_amd64/pprof";
+  h.go.on({"tool", "-n", "pprof"}, test::exited(0, tool + "\n"));
+  answer_cpu_profiles(h, test::fixture("pprof_traces_cpu_go1.26.8_interface-upgrade_bug-not-inlined.txt"));
+  h.go.on({tool, "-traces", "-sample_index=samples"},
+          test::exited(0, test::fixture("pprof_traces_cpu_go1.26.8_interface-upgrade_bug-not-inlined.txt")));
+  CHECK(h.run({"run", "--quick", "--config", "pgo"}) == kExitOk);
+  int lookups = 0, direct = 0, through_go = 0;
+  for (const auto& c : h.go.commands) {
+    const std::string line = c.display();
+    if (line.find("tool -n pprof") != std::string::npos) ++lookups;
+    if (c.argv.front() == tool) ++direct;
+    if (line.find("tool pprof") != std::string::npos) ++through_go;
+  }
+  CHECK(lookups == 1);
+  CHECK(direct >= 1);
+  CHECK(through_go == 0);
+  auto r = results_from_json(h.fs.files.at("reports/results.json"), nullptr);
+  REQUIRE(r);
+  CHECK(r->scenarios[0].variants[0].results.at("go1.26.8/pgo").pgo_samples == 162);
+}
+
 TEST_CASE("pgo says it used no profile when the profile has no samples, and skips toolchains before 1.21",
           "[cli][config]") {
   Harness h;
