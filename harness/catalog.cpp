@@ -51,12 +51,12 @@ void remove_stale_temporaries(CliContext& ctx, const std::string& dir) {
       if (is_temporary_file(n)) ctx.fs.remove(join_path(dir, n), &err);
 }
 
-/// The run's empty Results: toolchains and scenario records, no verdicts yet.
 /// What results.json records of a toolchain.
 ToolchainInfo toolchain_info(const Toolchain& tc, const std::string& cpu) {
   return ToolchainInfo{tc.version, tc.goos, tc.goarch, cpu, std::string(config_info(tc.config).key)};
 }
 
+/// The run's empty Results: toolchains and scenario records, no verdicts yet.
 Results empty_results(CliContext& ctx, const RunPlan& plan, const GeneratedModule& module, const Specs& specs,
                       bool quick) {
   Results results;

@@ -114,9 +114,7 @@ Command Runner::pprof_command(const Toolchain& tc, std::vector<std::string> args
     std::lock_guard<std::mutex> lock(pprof_mu_);
     auto it = pprof_tools_.find(tc.key());
     if (it == pprof_tools_.end()) {
-      ProcessResult r = run(go_command(tc, {"tool", "-n", "pprof"}, opt_.run_timeout));
-      const std::string path(trim(r.out));
-      it = pprof_tools_.emplace(tc.key(), r.ok() && path.starts_with("/") ? path : "").first;
+      it = pprof_tools_.emplace(tc.key(), named_pprof(run(go_command(tc, kPprofLookup, opt_.run_timeout)))).first;
     }
     tool = it->second;
   }

@@ -112,10 +112,9 @@ class Runner {
   /// The timing cache key: the plan's, and for pgo the profile's hash.
   std::string timing_key(const VariantPlan& vp, const VariantObservation& o) const;
   ProcessResult run(const Command& c);
-  /// `go tool pprof ARGS` as the toolchain's pprof binary run directly (found
-  /// once per toolchain with `go tool -n pprof`): it starts in about 10 ms
-  /// where the go command takes 150 ms. Through the go command when go does
-  /// not name it.
+  /// `go tool pprof ARGS` as the toolchain's pprof binary run directly
+  /// (named_pprof, looked up once per toolchain); through the go command
+  /// when go does not name it.
   Command pprof_command(const Toolchain& tc, std::vector<std::string> args);
   Command go_command(const Toolchain& tc, std::vector<std::string> args, std::chrono::milliseconds timeout) const;
   /// The variant's test binary (or `binary`) with `args`, run in its package

@@ -85,6 +85,11 @@ std::map<std::string, std::string> current_environment() {
   return env;
 }
 
+std::string named_pprof(const ProcessResult& lookup) {
+  const std::string path(trim(lookup.out));
+  return lookup.ok() && path.starts_with("/") ? path : "";
+}
+
 std::optional<Toolchain> probe_toolchain(ProcessRunner& runner, const std::string& spec,
                                          const std::map<std::string, std::string>& inherited, std::string* err,
                                          BuildConfig config) {
