@@ -275,7 +275,7 @@ std::string deltas_section(const Results& r, const ScenarioRecord& s) {
   for (const auto& d : deltas)
     out += fmt::format("| `{}` | `{}` | {} | {} | {} | {}{} | {}{} |\n", d.fix, d.bug, d.toolchain,
                        delta_text(d.bug_allocs, d.fix_allocs), delta_text(d.bug_bytes, d.fix_bytes),
-                       delta_time(d.bug_ns, d.fix_ns), d.timed ? "" : " (one run each)",
+                       delta_time(d.bug_ns, d.fix_ns), d.timed || !d.bug_ns || !d.fix_ns ? "" : " (one run each)",
                        d.costs_more ? "**the fix allocates more than its bug**" : "",
                        d.varies ? " (counts vary between processes; first shown)" : "");
   return out + "\n";
