@@ -52,7 +52,7 @@ constexpr OptionRow kOptions[] = {
     {"--gosrc", "DIR", "gosrc", "where the generated module is written", kCmdGen},
     {"--catalog", "FILE", "", "the catalog the quotes are checked against (default: catalog/ beside the scenarios)",
      kRunLike | kCmdGen | kCmdList},
-    {"--quick", "", "", "skip timing samples: timing claims are `skipped`", kRunLike},
+    {"--quick", "", "", "no timing: timing claims are `skipped`, and no ns/op is measured", kRunLike},
     {"--samples", "N", "60",
      "the most timing samples per variant (100 ms each), taken only while a comparison is undecided", kRunLike, false,
      2, 1000},

@@ -215,7 +215,18 @@ std::string Runner::pgo_profile_path(const VariantPlan& vp) const {
 }
 
 VariantObservation Runner::variant_facts(const VariantPlan& vp) {
-  if (auto cached = cache_.facts(vp.facts_key)) {
+  auto cached = cache_.facts(vp.facts_key);
+  if (cached && cached->status == RunStatus::ok) {
+    // One entry serves both kinds of run: a run without the benchmark drops
+    // it, so its output does not depend on what made the entry; a run with
+    // it does not take an entry made without it.
+    if (!opt_.facts_benchmark) cached->bench.reset();
+    else if (!cached->bench) {
+      cache_.not_used();
+      cached.reset();
+    }
+  }
+  if (cached) {
     // A pgo build is only as cached as the profile it was built with: the
     // binary a timing run rebuilds must be built from the same file, which
     // the cache keeps beside the result for work directories that lack it.
@@ -399,12 +410,15 @@ std::string untrusted(const HarnessFacts& f, const std::string& stdout_text, con
 bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o) {
   const GoPackage& p = *vp.package;
   HarnessFacts hf;
-  ProcessResult f = run_recorded(vp,
-                                 {"-test.run", "^TestEscapeHarness$", "-test.bench", "^" + p.benchmark + "$",
-                                  "-test.benchmem", "-test.benchtime", opt_.benchtime},
-                                 "facts", &hf);
+  const std::vector<std::string> args =
+      opt_.facts_benchmark
+          ? std::vector<std::string>{"-test.run",      "^TestEscapeHarness$", "-test.bench", "^" + p.benchmark + "$",
+                                     "-test.benchmem", "-test.benchtime",     opt_.benchtime}
+          : std::vector<std::string>{"-test.run", "^TestEscapeHarness$", "-test.bench", "^$"};
+  ProcessResult f = run_recorded(vp, args, "facts", &hf);
   if (!f.ok()) return fail(o, failure("the test binary failed", f, opt_.run_timeout));
-  if (std::string why = untrusted(hf, f.out, p.benchmark, 1); !why.empty()) return fail(o, why);
+  const std::size_t rounds = opt_.facts_benchmark ? 1 : 0;
+  if (std::string why = untrusted(hf, f.out, rounds ? p.benchmark : "", rounds); !why.empty()) return fail(o, why);
   if (!hf.counts) return fail(o, "TestEscapeHarness recorded no allocation counts");
   o.counts = hf.counts;
   o.repeats = {*hf.counts};

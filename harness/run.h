@@ -50,6 +50,11 @@ struct RunOptions {
   std::chrono::milliseconds compile_timeout{std::chrono::minutes(5)};
   std::chrono::milliseconds run_timeout{std::chrono::minutes(2)};
   std::string benchtime = "200ms";  // the facts run's single benchmark
+  /// False: the facts run counts and records but runs no benchmark (no
+  /// ns/op, no B/op: quick mode, whose verdicts read neither). A cached
+  /// result without the benchmark is then enough; with it, a cached result
+  /// made without one is measured again.
+  bool facts_benchmark = true;
   /// Processes that count each variant's allocations: a claim must hold in
   /// every one (some counts differ from one process to the next).
   int count_processes = 3;

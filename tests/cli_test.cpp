@@ -402,6 +402,40 @@ TEST_CASE("a rerun of an unchanged catalog comes from the cache", "[cli]") {
   CHECK_THAT(h.out.str(), Catch::Contains("(1 results from the cache)\n"));
 }
 
+TEST_CASE("quick mode's facts run no benchmark, and a full run does not take what quick mode cached", "[cli]") {
+  Harness h;
+  auto benchmarks = [&h](std::size_t from) {
+    std::size_t n = 0;
+    for (std::size_t i = from; i < h.go.commands.size(); ++i)
+      n += std::count(h.go.commands[i].argv.begin(), h.go.commands[i].argv.end(), "-test.benchmem");
+    return n;
+  };
+  REQUIRE(h.run({"run", "--quick"}) == kExitOk);
+  CHECK(benchmarks(0) == 0);
+  CHECK(h.fs.files.at("reports/results.json").find("\"bench\"") == std::string::npos);
+  // A full run measures both variants again, each with its benchmark.
+  std::size_t before = h.go.commands.size();
+  h.out.str("");
+  REQUIRE(h.run({"run"}) == kExitOk);
+  CHECK(benchmarks(before) == 2);
+  CHECK_THAT(h.out.str(), Catch::Contains("(0 results from the cache)\n"));
+  CHECK_THAT(h.fs.files.at("reports/results.json"), Catch::Contains("\"bench\""));
+  // Its entries serve both kinds of run; quick mode's output stays without
+  // the benchmark, whatever made the entry.
+  const std::string quick = [&h] {
+    h.out.str("");
+    REQUIRE(h.run({"run", "--quick"}) == kExitOk);
+    return h.fs.files.at("reports/results.json");
+  }();
+  CHECK_THAT(h.out.str(), Catch::Contains("(2 results from the cache)\n"));
+  CHECK(quick.find("\"bench\"") == std::string::npos);
+  before = h.go.commands.size();
+  h.out.str("");
+  REQUIRE(h.run({"run"}) == kExitOk);
+  CHECK(benchmarks(before) == 0);
+  CHECK_THAT(h.out.str(), Catch::Contains("(2 results from the cache)\n"));
+}
+
 TEST_CASE("sequential timing stops at the first look that decides, the variants compared in turn", "[cli][timing]") {
   struct Case {
     const char* what;
