@@ -391,7 +391,12 @@ std::string untrusted(const HarnessFacts& f, const std::string& stdout_text, con
                        f.foreign_lines == 1 ? "" : "s", f.first_foreign);
   const char* were = rounds == 1 ? "was" : "were";
   std::size_t printed = 0, other = 0;
-  for (const auto& br : parse_bench_output(stdout_text)) (br.name == benchmark ? printed : other)++;
+  for (const auto& br : parse_bench_output(stdout_text)) (rounds > 0 && br.name == benchmark ? printed : other)++;
+  if (rounds == 0 && other > 0)
+    return fmt::format(
+        "the test binary printed {} benchmark result{} where no benchmark was run: something else "
+        "prints benchmark lines",
+        other, other == 1 ? "" : "s");
   if (printed < rounds && other == 0)
     return fmt::format(
         "the test binary printed {} result{} for {} where {} {} run: the code under test writes to stdout while "
@@ -418,7 +423,7 @@ bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o) {
   ProcessResult f = run_recorded(vp, args, "facts", &hf);
   if (!f.ok()) return fail(o, failure("the test binary failed", f, opt_.run_timeout));
   const std::size_t rounds = opt_.facts_benchmark ? 1 : 0;
-  if (std::string why = untrusted(hf, f.out, rounds ? p.benchmark : "", rounds); !why.empty()) return fail(o, why);
+  if (std::string why = untrusted(hf, f.out, p.benchmark, rounds); !why.empty()) return fail(o, why);
   if (!hf.counts) return fail(o, "TestEscapeHarness recorded no allocation counts");
   o.counts = hf.counts;
   o.repeats = {*hf.counts};
@@ -436,7 +441,8 @@ bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o) {
     ProcessResult r =
         run_recorded(vp, {"-test.run", "^TestEscapeHarness$", "-test.bench", "^$"}, fmt::format("repeat{}", i), &again);
     if (!r.ok()) return fail(o, failure("a repeat of the test binary failed", r, opt_.run_timeout));
-    if (again.foreign_lines || !again.counts) return fail(o, untrusted(again, "", "", 0) + " (a repeat of the counts)");
+    if (again.foreign_lines) return fail(o, untrusted(again, "", "", 0) + " (a repeat of the counts)");
+    if (!again.counts) return fail(o, "TestEscapeHarness recorded no allocation counts (a repeat of the counts)");
     o.repeats.push_back(*again.counts);
   }
   return true;

@@ -331,29 +331,46 @@ claims:
     expect:
       - {kind: allocs, variant: chatty, exactly: 1}
 )");
-  auto r = harness({"run", "--quick", "--out", "out", "--work", "work"}, d.path);
-  INFO(r.out << r.err);
   // The counts come from the records file, each line led by the run's
   // nonce: the printed "mallocs=0" changes nothing. A benchmark line the
   // harness did not ask for makes the run untrustworthy: an error, with why.
-  CHECK(r.exit_code == kExitClaimErrors);
-  Results res = [&] {
-    std::string err;
-    auto x = results_from_json(read(d.path + "/out/results.json"), &err);
-    REQUIRE(x);
-    return *x;
-  }();
-  const ScenarioRecord* s = res.scenario("forger");
-  REQUIRE(s);
-  const std::string tc = res.toolchains.at(0).version;
-  CHECK(s->claim("counted")->verdicts.at(tc).verdict == Verdict::confirmed);
-  CHECK(s->variant("counts")->results.at(tc).counts->allocs_per_call() == Rational(1));
-  CHECK(s->claim("timed")->verdicts.at(tc).verdict == Verdict::error);
-  CHECK_THAT(r.out, Catch::Contains("variant 'bench': the test binary printed 2 results for BenchmarkBench and 0 for "
-                                    "other benchmarks where 1 was run: something else prints benchmark lines"));
-  CHECK(s->claim("chatted")->verdicts.at(tc).verdict == Verdict::error);
-  CHECK_THAT(r.out, Catch::Contains("variant 'chatty': the test binary printed 0 results for BenchmarkChatty where 1 "
-                                    "was run: the code under test writes to stdout while the benchmark runs"));
+  // A line printed into the benchmark's own result is an error where the
+  // benchmark runs (a full run), and changes nothing where none runs.
+  for (const bool quick : {true, false}) {
+    DYNAMIC_SECTION((quick ? "quick" : "full")) {
+      std::vector<std::string> args = {"run", "--out", "out", "--work", "work"};
+      if (quick) args.emplace_back("--quick");
+      auto r = harness(args, d.path);
+      INFO(r.out << r.err);
+      CHECK(r.exit_code == kExitClaimErrors);
+      Results res = [&] {
+        std::string err;
+        auto x = results_from_json(read(d.path + "/out/results.json"), &err);
+        REQUIRE(x);
+        return *x;
+      }();
+      const ScenarioRecord* s = res.scenario("forger");
+      REQUIRE(s);
+      const std::string tc = res.toolchains.at(0).version;
+      CHECK(s->claim("counted")->verdicts.at(tc).verdict == Verdict::confirmed);
+      CHECK(s->variant("counts")->results.at(tc).counts->allocs_per_call() == Rational(1));
+      CHECK(s->claim("timed")->verdicts.at(tc).verdict == Verdict::error);
+      if (quick) {
+        CHECK_THAT(r.out, Catch::Contains("variant 'bench': the test binary printed 1 benchmark result where no "
+                                          "benchmark was run: something else prints benchmark lines"));
+        CHECK(s->claim("chatted")->verdicts.at(tc).verdict == Verdict::confirmed);
+        CHECK(s->variant("chatty")->results.at(tc).counts->allocs_per_call() == Rational(1));
+      } else {
+        CHECK_THAT(r.out,
+                   Catch::Contains("variant 'bench': the test binary printed 2 results for BenchmarkBench and 0 for "
+                                   "other benchmarks where 1 was run: something else prints benchmark lines"));
+        CHECK(s->claim("chatted")->verdicts.at(tc).verdict == Verdict::error);
+        CHECK_THAT(r.out,
+                   Catch::Contains("variant 'chatty': the test binary printed 0 results for BenchmarkChatty where 1 "
+                                   "was run: the code under test writes to stdout while the benchmark runs"));
+      }
+    }
+  }
 }
 
 TEST_CASE("an export file whose directory does not exist is refused before anything runs", "[fault]") {

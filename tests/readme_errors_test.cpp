@@ -111,10 +111,12 @@ std::string claim_error(const ProcessResult& r) {
   return r.out.substr(colon + 3, end - colon - 3);
 }
 
-std::string run_error(const std::string& code, std::vector<std::string> extra = {}, const std::string& imports = "[]") {
+std::string run_error(const std::string& code, std::vector<std::string> extra = {}, const std::string& imports = "[]",
+                      bool quick = true) {
   TempDir d;
   write_specs(d.path, one_variant(code, imports));
-  std::vector<std::string> args = {"run", "--quick", "--out", "out", "--work", "work"};
+  std::vector<std::string> args = {"run", "--out", "out", "--work", "work"};
+  if (quick) args.emplace_back("--quick");
   args.insert(args.end(), extra.begin(), extra.end());
   return claim_error(harness(d.path, args));
 }
@@ -188,11 +190,13 @@ std::vector<std::pair<std::string, std::string>> all_messages() {
   add("A benchmark that hangs (`--timeout`; the process group is killed)",
       run_error("      func f() { time.Sleep(time.Hour) }\n", {"--timeout", "2"}, "[time]"));
   add("A variant that panics", run_error("      func f() { panic(\"boom\") }\n"));
+  const std::string forger =
+      "      func init() { fmt.Println(\"BenchmarkBug-2  1000000000  0.01 ns/op\") }\n\n      func f() {}\n";
   add("Benchmark lines printed by the code under test (a forged timing is refused)",
-      run_error("      func init() { fmt.Println(\"BenchmarkBug-2  1000000000  0.01 ns/op\") }\n\n      func f() {}\n",
-                {}, "[fmt]"));
-  add("Code under test that prints into the benchmark's result line",
-      run_error("      func f() { fmt.Println(\"hello\") }\n", {}, "[fmt]"));
+      run_error(forger, {}, "[fmt]", false));
+  add("The same under `--quick`, which runs no benchmark", run_error(forger, {}, "[fmt]"));
+  add("Code under test that prints into the benchmark's result line (where one runs: not under `--quick`)",
+      run_error("      func f() { fmt.Println(\"hello\") }\n", {}, "[fmt]", false));
   {
     TempDir d;
     write_specs(d.path, kSpec);
