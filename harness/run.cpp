@@ -391,12 +391,12 @@ std::string untrusted(const HarnessFacts& f, const std::string& stdout_text, con
                        f.foreign_lines == 1 ? "" : "s", f.first_foreign);
   const char* were = rounds == 1 ? "was" : "were";
   std::size_t printed = 0, other = 0;
-  for (const auto& br : parse_bench_output(stdout_text)) (rounds > 0 && br.name == benchmark ? printed : other)++;
-  if (rounds == 0 && other > 0)
+  for (const auto& br : parse_bench_output(stdout_text)) (br.name == benchmark ? printed : other)++;
+  if (const std::size_t lines = printed + other; rounds == 0 && lines > 0)
     return fmt::format(
         "the test binary printed {} benchmark result{} where no benchmark was run: something else "
         "prints benchmark lines",
-        other, other == 1 ? "" : "s");
+        lines, lines == 1 ? "" : "s");
   if (printed < rounds && other == 0)
     return fmt::format(
         "the test binary printed {} result{} for {} where {} {} run: the code under test writes to stdout while "
@@ -414,12 +414,15 @@ std::string untrusted(const HarnessFacts& f, const std::string& stdout_text, con
 
 bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o) {
   const GoPackage& p = *vp.package;
-  HarnessFacts hf;
+  // The counts alone; the first process also runs the benchmark, unless
+  // the run reads no ns/op.
+  const std::vector<std::string> counts_only = {"-test.run", "^TestEscapeHarness$", "-test.bench", "^$"};
   const std::vector<std::string> args =
       opt_.facts_benchmark
           ? std::vector<std::string>{"-test.run",      "^TestEscapeHarness$", "-test.bench", "^" + p.benchmark + "$",
                                      "-test.benchmem", "-test.benchtime",     opt_.benchtime}
-          : std::vector<std::string>{"-test.run", "^TestEscapeHarness$", "-test.bench", "^$"};
+          : counts_only;
+  HarnessFacts hf;
   ProcessResult f = run_recorded(vp, args, "facts", &hf);
   if (!f.ok()) return fail(o, failure("the test binary failed", f, opt_.run_timeout));
   const std::size_t rounds = opt_.facts_benchmark ? 1 : 0;
@@ -438,8 +441,7 @@ bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o) {
   // its overflow buckets, differ from one process to the next.
   for (int i = 1; i < opt_.count_processes; ++i) {
     HarnessFacts again;
-    ProcessResult r =
-        run_recorded(vp, {"-test.run", "^TestEscapeHarness$", "-test.bench", "^$"}, fmt::format("repeat{}", i), &again);
+    ProcessResult r = run_recorded(vp, counts_only, fmt::format("repeat{}", i), &again);
     if (!r.ok()) return fail(o, failure("a repeat of the test binary failed", r, opt_.run_timeout));
     if (again.foreign_lines) return fail(o, untrusted(again, "", "", 0) + " (a repeat of the counts)");
     if (!again.counts) return fail(o, "TestEscapeHarness recorded no allocation counts (a repeat of the counts)");
