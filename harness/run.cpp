@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "batch.h"
 #include "parse_chains.h"
 #include "parse_facts.h"
 #include "parse_m.h"
@@ -214,7 +215,7 @@ std::string Runner::pgo_profile_path(const VariantPlan& vp) const {
                    fmt::format("pgo/{}/{}/{}.pprof", vp.toolchain->dir_name(), vp.scenario->id, vp.variant->dir));
 }
 
-VariantObservation Runner::variant_facts(const VariantPlan& vp) {
+std::optional<VariantObservation> Runner::cached_facts(const VariantPlan& vp) {
   auto cached = cache_.facts(vp.facts_key);
   if (cached && cached->status == RunStatus::ok) {
     // One entry serves both kinds of run: a run without the benchmark drops
@@ -226,24 +227,26 @@ VariantObservation Runner::variant_facts(const VariantPlan& vp) {
       cached.reset();
     }
   }
-  if (cached) {
-    // A pgo build is only as cached as the profile it was built with: the
-    // binary a timing run rebuilds must be built from the same file, which
-    // the cache keeps beside the result for work directories that lack it.
-    if (cached->pgo_profile.empty()) return *cached;
-    std::string err;
-    const std::string path = pgo_profile_path(vp);
-    if (auto kept = fs_.read(path, &err); kept && fnv1a_hex(*kept) == cached->pgo_profile) {
-      if (!cache_.profile(vp.facts_key)) cache_.store_profile(vp.facts_key, *kept);
-      return *cached;
-    }
-    if (auto stored = cache_.profile(vp.facts_key); stored && fnv1a_hex(*stored) == cached->pgo_profile &&
-                                                    fs_.make_dirs(path.substr(0, path.rfind('/')), &err) &&
-                                                    fs_.write(path, *stored, &err))
-      return *cached;
-    cache_.not_used();
+  if (!cached) return std::nullopt;
+  // A pgo build is only as cached as the profile it was built with: the
+  // binary a timing run rebuilds must be built from the same file, which
+  // the cache keeps beside the result for work directories that lack it.
+  if (cached->pgo_profile.empty()) return cached;
+  std::string err;
+  const std::string path = pgo_profile_path(vp);
+  if (auto kept = fs_.read(path, &err); kept && fnv1a_hex(*kept) == cached->pgo_profile) {
+    if (!cache_.profile(vp.facts_key)) cache_.store_profile(vp.facts_key, *kept);
+    return cached;
   }
-  VariantObservation o = measure(vp);
+  if (auto stored = cache_.profile(vp.facts_key); stored && fnv1a_hex(*stored) == cached->pgo_profile &&
+                                                  fs_.make_dirs(path.substr(0, path.rfind('/')), &err) &&
+                                                  fs_.write(path, *stored, &err))
+    return cached;
+  cache_.not_used();
+  return std::nullopt;
+}
+
+void Runner::keep(const VariantPlan& vp, VariantObservation& o) {
   normalise_paths(*vp.toolchain, o);
   // Only what does not depend on this machine's luck is kept: a timeout or
   // a failed start is retried next time.
@@ -253,6 +256,12 @@ VariantObservation Runner::variant_facts(const VariantPlan& vp) {
       if (auto content = fs_.read(pgo_profile_path(vp), &err)) cache_.store_profile(vp.facts_key, *content);
     cache_.store_facts(vp.facts_key, o);
   }
+}
+
+VariantObservation Runner::variant_facts(const VariantPlan& vp) {
+  if (auto cached = cached_facts(vp)) return std::move(*cached);
+  VariantObservation o = measure(vp);
+  keep(vp, o);
   return o;
 }
 
@@ -330,6 +339,17 @@ bool Runner::take_pgo_profile(const VariantPlan& vp, VariantObservation& o) {
   return true;
 }
 
+std::string Runner::json_log(const std::string& logdir, const GoPackage& p) const {
+  // -json=0,file://DIR writes DIR/<import path, '/' as %2F>/<source file>.json.
+  std::string json, err;
+  const std::string pkgdir = join_path(logdir, replace_all(p.import_path, "/", "%2F"));
+  if (auto names = fs_.list(pkgdir, &err))
+    for (const auto& n : *names)
+      if (n.ends_with(".json"))
+        if (auto text = fs_.read(join_path(pkgdir, n), &err)) json += *text;
+  return json;
+}
+
 bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
   const Toolchain& tc = *vp.toolchain;
   const GoPackage& p = *vp.package;
@@ -349,13 +369,7 @@ bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
     build = build_command(vp, o, vp.binary, logdir);
     b = run(build);
     if (!b.ok()) break;
-    std::string escaped;
-    for (char ch : p.import_path) escaped += ch == '/' ? std::string("%2F") : std::string(1, ch);
-    std::string pkgdir = join_path(logdir, escaped);
-    if (auto names = fs_.list(pkgdir, &err))
-      for (const auto& n : *names)
-        if (n.ends_with(".json"))
-          if (auto text = fs_.read(join_path(pkgdir, n), &err)) json += *text;
+    json = json_log(logdir, p);
     if (!json.empty()) break;
   }
   if (!b.ok()) return fail(o, build_error(b, build));
@@ -366,19 +380,23 @@ bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
 }
 
 ProcessResult Runner::run_recorded(const VariantPlan& vp, std::vector<std::string> args, const std::string& tag,
-                                   HarnessFacts* facts, const std::map<std::string, std::string>& env) {
+                                   HarnessFacts* facts, const std::map<std::string, std::string>& env,
+                                   const std::string& binary, std::string* records_text) {
   const std::string records = join_path(plan_.work_dir, fmt::format("records/{}/{}/{}.{}", vp.toolchain->dir_name(),
                                                                     vp.scenario->id, vp.variant->dir, tag));
   std::string err;
   fs_.make_dirs(records.substr(0, records.rfind('/')), &err);
   fs_.remove(records, &err);
   const std::string nonce = new_nonce();
-  Command c = binary_command(vp, std::move(args));
+  Command c = binary_command(vp, std::move(args), binary);
   c.env["ESCAPE_HARNESS_RECORDS"] = records;
   c.env["ESCAPE_HARNESS_NONCE"] = nonce;
   for (const auto& [k, v] : env) c.env[k] = v;
   ProcessResult r = run(c);
-  *facts = parse_records(fs_.read(records, &err).value_or(""), nonce);
+  std::string text = fs_.read(records, &err).value_or("");
+  *facts = parse_records(text, nonce);
+  // A batch driver's "done" line says its variant returned.
+  if (records_text) *records_text = batch_done(text, nonce).empty() ? "" : "done";
   return r;
 }
 
@@ -412,25 +430,34 @@ std::string untrusted(const HarnessFacts& f, const std::string& stdout_text, con
   return "";
 }
 
-bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o) {
+bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o, const std::string& driver, int index) {
   const GoPackage& p = *vp.package;
   // The counts alone; the first process also runs the benchmark, unless
-  // the run reads no ns/op.
-  const std::vector<std::string> counts_only = {"-test.run", "^TestEscapeHarness$", "-test.bench", "^$"};
+  // the run reads no ns/op. A batch driver takes the variant's index.
+  const std::vector<std::string> counts_only =
+      driver.empty() ? std::vector<std::string>{"-test.run", "^TestEscapeHarness$", "-test.bench", "^$"}
+                     : std::vector<std::string>{std::to_string(index)};
   const std::vector<std::string> args =
       opt_.facts_benchmark
           ? std::vector<std::string>{"-test.run",      "^TestEscapeHarness$", "-test.bench", "^" + p.benchmark + "$",
                                      "-test.benchmem", "-test.benchtime",     opt_.benchtime}
           : counts_only;
+  std::string done;
+  auto returned = [&](const char* what) {
+    return driver.empty() || !done.empty() ? "" : fmt::format("the batch driver's {} did not return", what);
+  };
   HarnessFacts hf;
-  ProcessResult f = run_recorded(vp, args, "facts", &hf);
+  ProcessResult f = run_recorded(vp, args, "facts", &hf, {}, driver, &done);
   if (!f.ok()) return fail(o, failure("the test binary failed", f, opt_.run_timeout));
   const std::size_t rounds = opt_.facts_benchmark ? 1 : 0;
   if (std::string why = untrusted(hf, f.out, p.benchmark, rounds); !why.empty()) return fail(o, why);
+  if (std::string why = returned("run"); !why.empty()) return fail(o, why);
   if (!hf.counts) return fail(o, "TestEscapeHarness recorded no allocation counts");
   o.counts = hf.counts;
   o.repeats = {*hf.counts};
   o.sites = std::move(hf.sites);
+  if (!driver.empty())
+    for (auto& site : o.sites) site.at_file = as_test_file(site.at_file, p.dir, batch_content(vp), test_file_path(vp));
   o.allocator_frames = hf.allocator_frames;
   o.holds = std::move(hf.holds);
   for (auto& br : parse_bench_output(f.out)) {
@@ -441,13 +468,166 @@ bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o) {
   // its overflow buckets, differ from one process to the next.
   for (int i = 1; i < opt_.count_processes; ++i) {
     HarnessFacts again;
-    ProcessResult r = run_recorded(vp, counts_only, fmt::format("repeat{}", i), &again);
+    ProcessResult r = run_recorded(vp, counts_only, fmt::format("repeat{}", i), &again, {}, driver, &done);
     if (!r.ok()) return fail(o, failure("a repeat of the test binary failed", r, opt_.run_timeout));
     if (again.foreign_lines) return fail(o, untrusted(again, "", "", 0) + " (a repeat of the counts)");
+    if (std::string why = returned("repeat"); !why.empty()) return fail(o, why);
     if (!again.counts) return fail(o, "TestEscapeHarness recorded no allocation counts (a repeat of the counts)");
     o.repeats.push_back(*again.counts);
   }
   return true;
+}
+
+std::string Runner::batch_content(const VariantPlan& vp) const {
+  return join_path(plan_.work_dir,
+                   fmt::format("batch/{}/{}/{}.go", vp.toolchain->dir_name(), vp.scenario->id, vp.variant->dir));
+}
+
+std::string Runner::test_file_path(const VariantPlan& vp) const {
+  return join_path(plan_.module_root, vp.package->dir + "/harness_test.go");
+}
+
+bool Runner::batchable(const VariantPlan& vp) const {
+  // A pgo build, a profile view or a CPU profile needs the variant's own
+  // test binary; quick mode's facts run no benchmark, so the driver needs none.
+  return opt_.batch && !opt_.facts_benchmark && vp.gate.empty() && vp.toolchain->unavailable.empty() &&
+         vp.toolchain->config != BuildConfig::pgo && !vp.pprof && !vp.cpu &&
+         module_.file(vp.package->dir + "/harness_test.go") != nullptr;
+}
+
+std::vector<std::optional<VariantObservation>> Runner::build_batch(const std::vector<const VariantPlan*>& vps,
+                                                                   std::string* driver) {
+  std::vector<std::optional<VariantObservation>> out(vps.size());
+  const Toolchain& tc = *vps.front()->toolchain;
+  const std::string& scenario = vps.front()->scenario->id;
+  const std::string dir = join_path(plan_.work_dir, fmt::format("batch/{}/{}", tc.dir_name(), scenario));
+  const std::string driver_rel = fmt::format("{}/{}/{}", kBatchDir, import_path_element(tc.key()), scenario);
+  const std::string binary = join_path(dir, "driver");
+  std::string err;
+  if (!fs_.make_dirs(dir, &err) || !fs_.make_dirs(join_path(plan_.module_root, driver_rel), &err)) return out;
+  std::map<std::string, std::string> overlay;
+  std::vector<std::string> imports;
+  for (const VariantPlan* vp : vps) {
+    const GoPackage& p = *vp->package;
+    const std::string content = batch_content(*vp);
+    if (!fs_.write(content, batch_harness_file(module_.file(p.dir + "/harness_test.go")->content), &err)) return out;
+    overlay[join_path(plan_.module_root, p.dir + "/" + std::string(kBatchFile))] = content;
+    imports.push_back(p.import_path);
+  }
+  if (!fs_.write(join_path(dir, "overlay.json"), batch_overlay_json(overlay), &err) ||
+      !fs_.write(join_path(plan_.module_root, driver_rel + "/main.go"), batch_driver_source(imports), &err))
+    return out;
+  // As compile() does: a build served from go's cache may leave a JSON log
+  // missing, and a fresh directory name (part of the flags) forces the compile.
+  ProcessResult b;
+  std::vector<std::string> logs(vps.size());
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::vector<std::string> logdirs;
+    std::vector<std::string> args = {"build", "-o", binary, "-overlay=" + join_path(dir, "overlay.json")};
+    for (const VariantPlan* vp : vps) {
+      const GoPackage& p = *vp->package;
+      logdirs.push_back(join_path(plan_.work_dir, fmt::format("optlog/{}/{}/{}-batch{}", tc.dir_name(), p.scenario,
+                                                              p.variant, attempt ? "-again" : "")));
+      if (!fs_.make_dirs(logdirs.back(), &err)) return out;
+      // The flags the variant's own `go test -c` compiles its package with.
+      std::vector<std::string> flags = vp->variant->gcflags;
+      if (const ConfigInfo& ci = config_info(tc.config); !ci.gcflag.empty()) flags.emplace_back(ci.gcflag);
+      args.push_back(fmt::format("-gcflags={}=-m=2 '-json=0,file://{}'{}{}", p.import_path, logdirs.back(),
+                                 flags.empty() ? "" : " ", join(flags, " ")));
+    }
+    args.push_back("./" + driver_rel);
+    b = run(go_command(tc, args, opt_.compile_timeout));
+    if (!b.ok()) return out;  // each variant's own build says why
+    for (std::size_t i = 0; i < vps.size(); ++i) logs[i] = json_log(logdirs[i], *vps[i]->package);
+    if (std::none_of(logs.begin(), logs.end(), [](const std::string& j) { return j.empty(); })) break;
+  }
+  const auto blocks = split_by_package(b.err + b.out);
+  for (std::size_t i = 0; i < vps.size(); ++i) {
+    const GoPackage& p = *vps[i]->package;
+    VariantObservation o;
+    auto block = blocks.find(p.import_path);
+    const std::string content = batch_content(*vps[i]);
+    const std::string text =
+        as_test_file(block == blocks.end() ? "" : block->second, p.dir, content, p.dir + "/harness_test.go");
+    o.diagnostics = map_diagnostics(text);
+    o.chains = explain(
+        parse_m2_chains(text),
+        parse_json_log_chains(as_test_file(logs[i], p.dir, content, test_file_path(*vps[i])), plan_.module_root + "/"),
+        module_);
+    if (logs[i].empty()) o.chains_note = "the JSON optimisation log was not written";
+    out[i] = std::move(o);
+  }
+  *driver = binary;
+  return out;
+}
+
+std::vector<VariantObservation> Runner::scenario_facts(const std::vector<const VariantPlan*>& vps,
+                                                       const ProgressFn& progress) {
+  auto step = [&](const VariantPlan& vp, std::string_view what) {
+    if (!progress) return;
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    progress(fmt::format("{} {} {}: {}", vp.toolchain->key(), vp.scenario->id, vp.variant->name, what));
+  };
+  std::vector<VariantObservation> out(vps.size());
+  std::vector<bool> have(vps.size(), false), stepped(vps.size(), false);
+  std::vector<std::size_t> batch;
+  for (std::size_t i = 0; i < vps.size(); ++i) {
+    if (interrupts_.signal()) return out;
+    if (auto cached = cached_facts(*vps[i])) {
+      step(*vps[i], "facts");
+      out[i] = std::move(*cached);
+      have[i] = true;
+    } else if (batchable(*vps[i])) {
+      batch.push_back(i);
+    }
+  }
+  if (batch.size() >= 2 && !interrupts_.signal()) {
+    std::vector<const VariantPlan*> members;
+    for (std::size_t i : batch) members.push_back(vps[i]);
+    std::chrono::milliseconds spent{0};
+    std::string driver;
+    std::vector<std::optional<VariantObservation>> built;
+    {
+      Measuring measuring(&spent);
+      built = build_batch(members, &driver);
+    }
+    // The one build's time, shared by the variants it built.
+    const double build_share = std::chrono::duration<double>(spent).count() / static_cast<double>(members.size());
+    for (std::size_t j = 0; j < built.size() && !interrupts_.signal(); ++j) {
+      if (!built[j]) continue;
+      const VariantPlan& vp = *members[j];
+      step(vp, fmt::format("facts (one binary for {})", members.size()));
+      stepped[batch[j]] = true;
+      VariantObservation o = std::move(*built[j]);
+      std::chrono::milliseconds ran{0};
+      bool ok = false;
+      {
+        Measuring measuring(&ran);
+        ok = run_facts(vp, o, driver, static_cast<int>(j));
+        if (ok) {
+          explain_dependencies(vp, o);
+          locate_allocations(vp, o);
+        }
+      }
+      if (!ok) continue;  // measured again below, from its own test binary
+      o.seconds += build_share + std::chrono::duration<double>(ran).count();
+      keep(vp, o);
+      out[batch[j]] = std::move(o);
+      have[batch[j]] = true;
+    }
+  }
+  for (std::size_t i = 0; i < vps.size(); ++i) {
+    if (have[i] || interrupts_.signal()) continue;
+    if (!stepped[i]) step(*vps[i], "facts");
+    std::chrono::milliseconds spent{0};
+    {
+      Measuring measuring(&spent);
+      out[i] = measure(*vps[i]);
+    }
+    out[i].seconds += std::chrono::duration<double>(spent).count();
+    keep(*vps[i], out[i]);
+  }
+  return out;
 }
 
 bool Runner::read_cpu_profile(const VariantPlan& vp, VariantObservation& o) {
@@ -597,14 +777,21 @@ void Runner::normalise_paths(const Toolchain& tc, VariantObservation& o) const {
 }
 
 FactsTable Runner::facts(const ProgressFn& progress, const ScenarioDoneFn& done) {
-  std::vector<const VariantPlan*> jobs;
+  // A job is one variant, or in quick mode one scenario's variants on one
+  // toolchain, which scenario_facts batches where it can.
+  const bool by_scenario = opt_.batch && !opt_.facts_benchmark;
+  std::vector<std::vector<const VariantPlan*>> jobs;
   FactsTable table(plan_.variants.size());
   std::vector<std::vector<std::size_t>> remaining(plan_.variants.size());
   for (std::size_t t = 0; t < plan_.variants.size(); ++t) {
     table[t].resize(plan_.variants[t].size());
     for (const auto& per_s : plan_.variants[t]) {
       remaining[t].push_back(per_s.size());
-      for (const auto& vp : per_s) jobs.push_back(&vp);
+      if (by_scenario && !per_s.empty()) jobs.emplace_back();
+      for (const auto& vp : per_s) {
+        if (!by_scenario) jobs.emplace_back();
+        jobs.back().push_back(&vp);
+      }
     }
   }
   auto index_of = [&](const VariantPlan& vp) {
@@ -617,22 +804,13 @@ FactsTable Runner::facts(const ProgressFn& progress, const ScenarioDoneFn& done)
     for (;;) {
       std::size_t k = next++;
       if (k >= jobs.size() || interrupts_.signal()) return;
-      const VariantPlan& vp = *jobs[k];
-      if (progress) {
-        std::lock_guard<std::mutex> lock(progress_mu_);
-        progress(fmt::format("{} {} {}: facts", vp.toolchain->key(), vp.scenario->id, vp.variant->name));
-      }
-      std::chrono::milliseconds spent{0};
-      VariantObservation o;
-      {
-        Measuring measuring(&spent);
-        o = variant_facts(vp);
-      }
-      o.seconds += std::chrono::duration<double>(spent).count();
-      auto [t, s] = index_of(vp);
+      std::vector<VariantObservation> got = scenario_facts(jobs[k], progress);
+      if (interrupts_.signal()) return;
+      auto [t, s] = index_of(*jobs[k].front());
       std::lock_guard<std::mutex> lock(mu);
-      table[t][s][vp.variant->name] = std::move(o);
-      if (--remaining[t][s] == 0 && done && !interrupts_.signal()) done(t, s, table[t][s]);
+      for (std::size_t i = 0; i < got.size(); ++i) table[t][s][jobs[k][i]->variant->name] = std::move(got[i]);
+      remaining[t][s] -= got.size();
+      if (remaining[t][s] == 0 && done && !interrupts_.signal()) done(t, s, table[t][s]);
     }
   };
   std::vector<std::thread> threads;

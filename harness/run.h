@@ -9,6 +9,10 @@
 //                                vet: a catalog's bug may be what vet flags)
 //   <binary> TestEscapeHarness   exact allocation counts and stacks, and one
 //            + Benchmark          benchmark result (ns/op, B/op, allocs/op)
+//   go build -overlay=...        quick mode instead of the two above, per
+//     + driver I                 scenario: one build of all its variants and
+//                                one driver binary, run once per variant and
+//                                counting process (batch.h)
 //   go build -gcflags=PKG=-m=2   only when the calls allocate in another
 //                                package: that package's chains
 //   go test -c, <binary>          pgo only, first: a CPU profile of the
@@ -26,6 +30,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "cache.h"
@@ -58,6 +63,9 @@ struct RunOptions {
   /// Processes that count each variant's allocations: a claim must hold in
   /// every one (some counts differ from one process to the next).
   int count_processes = 3;
+  /// Quick mode: the facts of a scenario's variants measured from one
+  /// linked driver binary (batch.h) instead of a test binary each.
+  bool batch = true;
   std::string cpu_benchtime = "1s";  // the benchmark under a CPU profile
   std::string date;                  // the run's (ISO 8601, UTC): stored with the timing samples it takes
 };
@@ -92,11 +100,31 @@ class Runner {
 
  private:
   VariantObservation variant_facts(const VariantPlan& vp);
+  /// The cached facts of `vp`, when the cache has a usable entry.
+  std::optional<VariantObservation> cached_facts(const VariantPlan& vp);
+  /// Normalises `o`'s paths and keeps it in the cache when it is worth keeping.
+  void keep(const VariantPlan& vp, VariantObservation& o);
+  /// Where a batch build's overlay takes `vp`'s harness file from.
+  std::string batch_content(const VariantPlan& vp) const;
+  /// The absolute path of `vp`'s harness_test.go in the work directory's module.
+  std::string test_file_path(const VariantPlan& vp) const;
+  /// Whether `vp` may be measured in a batch (quick mode, a plain build, no profile view).
+  bool batchable(const VariantPlan& vp) const;
+  /// Builds one driver binary for `vps` (one toolchain, one scenario):
+  /// each variant's compile facts, or none for all when the build fails.
+  std::vector<std::optional<VariantObservation>> build_batch(const std::vector<const VariantPlan*>& vps,
+                                                             std::string* driver);
+  /// The facts of one (toolchain, scenario)'s variants `vps`, batched where they can be.
+  std::vector<VariantObservation> scenario_facts(const std::vector<const VariantPlan*>& vps,
+                                                 const ProgressFn& progress);
   VariantObservation measure(const VariantPlan& vp);
+  /// The JSON optimisation log of package `p` that a compile wrote into `logdir`.
+  std::string json_log(const std::string& logdir, const GoPackage& p) const;
   /// The compile: diagnostics and chains into `o`; false (o.status error) when it fails.
   bool compile(const VariantPlan& vp, VariantObservation& o);
-  /// The test binary's facts run: counts, sites, holds, one benchmark result.
-  bool run_facts(const VariantPlan& vp, VariantObservation& o);
+  /// The test binary's facts run: counts, sites, holds, one benchmark
+  /// result; or quick mode's from a batch driver's variant `index`.
+  bool run_facts(const VariantPlan& vp, VariantObservation& o, const std::string& driver = "", int index = 0);
   /// What go tool pprof -traces shows for a memory profile of the benchmark.
   bool read_pprof_view(const VariantPlan& vp, VariantObservation& o);
   /// A CPU profile of the benchmark, its stacks read through go tool pprof.
@@ -104,7 +132,8 @@ class Runner {
   /// Runs the variant's test binary with a records file and a nonce of its
   /// own, and reads the records back (`tag` names the file).
   ProcessResult run_recorded(const VariantPlan& vp, std::vector<std::string> args, const std::string& tag,
-                             HarnessFacts* facts, const std::map<std::string, std::string>& env = {});
+                             HarnessFacts* facts, const std::map<std::string, std::string>& env = {},
+                             const std::string& binary = "", std::string* records_text = nullptr);
   /// The variant's `go test -c -o output`: its own and its configuration's
   /// -gcflags, with -m=2 and the JSON log into `logdir` (none when ""), and
   /// -pgo= the profile `o` was measured with.

@@ -63,6 +63,49 @@ TEST_CASE("run judges entry 3 with the real go", "[integration]") {
       }
 }
 
+TEST_CASE("quick mode's one binary per scenario measures what each variant's own test binary measures",
+          "[integration]") {
+  // A full run takes each variant's facts from its own test binary; quick
+  // mode links the scenario's variants into one driver. Exact counts,
+  // stacks and -m messages must not tell the two apart.
+  TempDir quick, full;
+  auto q = harness({"run", "--quick", "--only", "param-address", "--out", quick.path, "--work", quick.path + "/work"});
+  INFO(q.out << q.err);
+  REQUIRE(q.ok());
+  auto f = harness({"run", "--only", "param-address", "--out", full.path, "--work", full.path + "/work"});
+  INFO(f.out << f.err);
+  REQUIRE(f.ok());
+  Results a = read_results(quick.path + "/results.json"), b = read_results(full.path + "/results.json");
+  const std::string tc = a.toolchains.at(0).version;
+  // The driver was built and run (else this compares two test binaries).
+  bool driver = false;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(quick.path + "/work"))
+    driver |= e.path().filename() == "driver";
+  CHECK(driver);
+  const ScenarioRecord& sa = a.scenarios.at(0);
+  const ScenarioRecord& sb = b.scenarios.at(0);
+  REQUIRE(sa.variants.size() == sb.variants.size());
+  for (std::size_t i = 0; i < sa.variants.size(); ++i) {
+    const auto& va = sa.variants[i].results.at(tc);
+    const auto& vb = sb.variants[i].results.at(tc);
+    INFO(sa.variants[i].name);
+    REQUIRE(va.counts);
+    REQUIRE(vb.counts);
+    CHECK(va.counts->mallocs == vb.counts->mallocs);
+    CHECK(va.counts->bytes == vb.counts->bytes);
+    CHECK(va.counts->calls == vb.counts->calls);
+    REQUIRE(va.sites.size() == vb.sites.size());
+    for (std::size_t k = 0; k < va.sites.size(); ++k) {
+      CHECK(va.sites[k].stack == vb.sites[k].stack);
+      CHECK(va.sites[k].objects == vb.sites[k].objects);
+      CHECK(va.sites[k].at_file == vb.sites[k].at_file);
+      CHECK(va.sites[k].at_line == vb.sites[k].at_line);
+    }
+    CHECK(va.diagnostics == vb.diagnostics);
+    CHECK(va.places == vb.places);
+  }
+}
+
 TEST_CASE("Go that does not compile is an error on the spec's line, other scenarios are judged", "[integration]") {
   TempDir dir;
   std::filesystem::create_directories(dir.path + "/scenarios");
