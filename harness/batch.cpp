@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "generate.h"
 #include "text.h"
 
 namespace eh {
@@ -116,7 +117,8 @@ std::set<int> batch_done(std::string_view records, std::string_view nonce) {
 std::string as_test_file(std::string text, std::string_view dir, std::string_view content,
                          std::string_view content_as) {
   if (!content.empty()) text = replace_all(std::move(text), content, content_as);
-  return replace_all(std::move(text), fmt::format("{}/{}", dir, kBatchFile), fmt::format("{}/harness_test.go", dir));
+  return replace_all(std::move(text), fmt::format("{}/{}", dir, kBatchFile),
+                     fmt::format("{}/{}", dir, kHarnessTestFile));
 }
 
 }  // namespace eh

@@ -482,7 +482,7 @@ GoFile harness_file(const Scenario& s, const Variant& v, const GoPackage& p) {
   put("@CALLS@", std::to_string(v.calls));
   put("@HOLDS@", holds);
   w.text(text);
-  return w.finish(p.dir + "/harness_test.go");
+  return w.finish(p.harness_test());
 }
 
 GoFile go_mod() { return GoFile{"go.mod", fmt::format("module {}\n\ngo {}\n", kModulePath, kModuleGoVersion), {}}; }

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "source.h"
@@ -28,6 +29,9 @@ namespace eh {
 /// oldest toolchain of the matrix (Go 1.19) must be able to build it.
 inline constexpr const char* kModulePath = "escapeharness";
 inline constexpr const char* kModuleGoVersion = "1.19";
+
+/// The name of each variant's harness file.
+inline constexpr std::string_view kHarnessTestFile = "harness_test.go";
 
 /// Which part of the spec a generated line came from.
 enum class Region { common, code, setup, call };
@@ -68,6 +72,9 @@ struct GoPackage {
   std::string benchmark;      // "BenchmarkBug"
   std::string loop_function;  // fully qualified harnessLoop, as stacks name it
   std::optional<GoVersion> min_go;
+
+  /// Its harness file, relative to the module root.
+  std::string harness_test() const { return dir + "/" + std::string(kHarnessTestFile); }
 };
 
 struct GeneratedModule {

@@ -285,17 +285,18 @@ VariantObservation Runner::measure(const VariantPlan& vp) {
   return o;
 }
 
-Command Runner::build_command(const VariantPlan& vp, const VariantObservation& o, const std::string& output,
-                              const std::string& logdir) const {
+std::string Runner::compiler_flags(const VariantPlan& vp, const std::string& logdir) const {
   std::vector<std::string> flags;
+  if (!logdir.empty()) flags = {"-m=2", fmt::format("'-json=0,file://{}'", logdir)};
   for (const auto& f : vp.variant->gcflags) flags.push_back(f);
   if (const ConfigInfo& ci = config_info(vp.toolchain->config); !ci.gcflag.empty()) flags.emplace_back(ci.gcflag);
+  return join(flags, " ");
+}
+
+Command Runner::build_command(const VariantPlan& vp, const VariantObservation& o, const std::string& output,
+                              const std::string& logdir) const {
   std::vector<std::string> args = {"test", "-c", "-vet=off", "-o", output};
-  if (!logdir.empty())
-    args.push_back(
-        fmt::format("-gcflags=-m=2 '-json=0,file://{}'{}{}", logdir, flags.empty() ? "" : " ", join(flags, " ")));
-  else if (!flags.empty())
-    args.push_back("-gcflags=" + join(flags, " "));
+  if (std::string flags = compiler_flags(vp, logdir); !flags.empty()) args.push_back("-gcflags=" + flags);
   if (!o.pgo_profile.empty()) args.push_back("-pgo=" + pgo_profile_path(vp));
   args.push_back("./" + vp.package->dir);
   return go_command(*vp.toolchain, std::move(args), opt_.compile_timeout);
@@ -381,7 +382,7 @@ bool Runner::compile(const VariantPlan& vp, VariantObservation& o) {
 
 ProcessResult Runner::run_recorded(const VariantPlan& vp, std::vector<std::string> args, const std::string& tag,
                                    HarnessFacts* facts, const std::map<std::string, std::string>& env,
-                                   const std::string& binary, std::string* records_text) {
+                                   const std::string& binary, bool* returned) {
   const std::string records = join_path(plan_.work_dir, fmt::format("records/{}/{}/{}.{}", vp.toolchain->dir_name(),
                                                                     vp.scenario->id, vp.variant->dir, tag));
   std::string err;
@@ -396,7 +397,7 @@ ProcessResult Runner::run_recorded(const VariantPlan& vp, std::vector<std::strin
   std::string text = fs_.read(records, &err).value_or("");
   *facts = parse_records(text, nonce);
   // A batch driver's "done" line says its variant returned.
-  if (records_text) *records_text = batch_done(text, nonce).empty() ? "" : "done";
+  if (returned) *returned = !batch_done(text, nonce).empty();
   return r;
 }
 
@@ -442,9 +443,9 @@ bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o, const std::
           ? std::vector<std::string>{"-test.run",      "^TestEscapeHarness$", "-test.bench", "^" + p.benchmark + "$",
                                      "-test.benchmem", "-test.benchtime",     opt_.benchtime}
           : counts_only;
-  std::string done;
+  bool done = false;
   auto returned = [&](const char* what) {
-    return driver.empty() || !done.empty() ? "" : fmt::format("the batch driver's {} did not return", what);
+    return driver.empty() || done ? "" : fmt::format("the batch driver's {} did not return", what);
   };
   HarnessFacts hf;
   ProcessResult f = run_recorded(vp, args, "facts", &hf, {}, driver, &done);
@@ -484,15 +485,15 @@ std::string Runner::batch_content(const VariantPlan& vp) const {
 }
 
 std::string Runner::test_file_path(const VariantPlan& vp) const {
-  return join_path(plan_.module_root, vp.package->dir + "/harness_test.go");
+  return join_path(plan_.module_root, vp.package->harness_test());
 }
 
 bool Runner::batchable(const VariantPlan& vp) const {
   // A pgo build, a profile view or a CPU profile needs the variant's own
   // test binary; quick mode's facts run no benchmark, so the driver needs none.
-  return opt_.batch && !opt_.facts_benchmark && vp.gate.empty() && vp.toolchain->unavailable.empty() &&
+  return batching() && vp.gate.empty() && vp.toolchain->unavailable.empty() &&
          vp.toolchain->config != BuildConfig::pgo && !vp.pprof && !vp.cpu &&
-         module_.file(vp.package->dir + "/harness_test.go") != nullptr;
+         module_.file(vp.package->harness_test()) != nullptr;
 }
 
 std::vector<std::optional<VariantObservation>> Runner::build_batch(const std::vector<const VariantPlan*>& vps,
@@ -510,7 +511,7 @@ std::vector<std::optional<VariantObservation>> Runner::build_batch(const std::ve
   for (const VariantPlan* vp : vps) {
     const GoPackage& p = *vp->package;
     const std::string content = batch_content(*vp);
-    if (!fs_.write(content, batch_harness_file(module_.file(p.dir + "/harness_test.go")->content), &err)) return out;
+    if (!fs_.write(content, batch_harness_file(module_.file(p.harness_test())->content), &err)) return out;
     overlay[join_path(plan_.module_root, p.dir + "/" + std::string(kBatchFile))] = content;
     imports.push_back(p.import_path);
   }
@@ -530,10 +531,7 @@ std::vector<std::optional<VariantObservation>> Runner::build_batch(const std::ve
                                                               p.variant, attempt ? "-again" : "")));
       if (!fs_.make_dirs(logdirs.back(), &err)) return out;
       // The flags the variant's own `go test -c` compiles its package with.
-      std::vector<std::string> flags = vp->variant->gcflags;
-      if (const ConfigInfo& ci = config_info(tc.config); !ci.gcflag.empty()) flags.emplace_back(ci.gcflag);
-      args.push_back(fmt::format("-gcflags={}=-m=2 '-json=0,file://{}'{}{}", p.import_path, logdirs.back(),
-                                 flags.empty() ? "" : " ", join(flags, " ")));
+      args.push_back(fmt::format("-gcflags={}={}", p.import_path, compiler_flags(*vp, logdirs.back())));
     }
     args.push_back("./" + driver_rel);
     b = run(go_command(tc, args, opt_.compile_timeout));
@@ -547,8 +545,7 @@ std::vector<std::optional<VariantObservation>> Runner::build_batch(const std::ve
     VariantObservation o;
     auto block = blocks.find(p.import_path);
     const std::string content = batch_content(*vps[i]);
-    const std::string text =
-        as_test_file(block == blocks.end() ? "" : block->second, p.dir, content, p.dir + "/harness_test.go");
+    const std::string text = as_test_file(block == blocks.end() ? "" : block->second, p.dir, content, p.harness_test());
     o.diagnostics = map_diagnostics(text);
     o.chains = explain(
         parse_m2_chains(text),
@@ -779,7 +776,7 @@ void Runner::normalise_paths(const Toolchain& tc, VariantObservation& o) const {
 FactsTable Runner::facts(const ProgressFn& progress, const ScenarioDoneFn& done) {
   // A job is one variant, or in quick mode one scenario's variants on one
   // toolchain, which scenario_facts batches where it can.
-  const bool by_scenario = opt_.batch && !opt_.facts_benchmark;
+  const bool by_scenario = batching();
   std::vector<std::vector<const VariantPlan*>> jobs;
   FactsTable table(plan_.variants.size());
   std::vector<std::vector<std::size_t>> remaining(plan_.variants.size());

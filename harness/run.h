@@ -108,6 +108,8 @@ class Runner {
   std::string batch_content(const VariantPlan& vp) const;
   /// The absolute path of `vp`'s harness_test.go in the work directory's module.
   std::string test_file_path(const VariantPlan& vp) const;
+  /// Whether quick mode's batches are on (batch.h).
+  bool batching() const { return opt_.batch && !opt_.facts_benchmark; }
   /// Whether `vp` may be measured in a batch (quick mode, a plain build, no profile view).
   bool batchable(const VariantPlan& vp) const;
   /// Builds one driver binary for `vps` (one toolchain, one scenario):
@@ -129,11 +131,15 @@ class Runner {
   bool read_pprof_view(const VariantPlan& vp, VariantObservation& o);
   /// A CPU profile of the benchmark, its stacks read through go tool pprof.
   bool read_cpu_profile(const VariantPlan& vp, VariantObservation& o);
-  /// Runs the variant's test binary with a records file and a nonce of its
-  /// own, and reads the records back (`tag` names the file).
+  /// Runs the variant's test binary (or `binary`) with a records file and a
+  /// nonce of its own, and reads the records back (`tag` names the file);
+  /// `returned`: whether a batch driver wrote its "done" line there.
   ProcessResult run_recorded(const VariantPlan& vp, std::vector<std::string> args, const std::string& tag,
                              HarnessFacts* facts, const std::map<std::string, std::string>& env = {},
-                             const std::string& binary = "", std::string* records_text = nullptr);
+                             const std::string& binary = "", bool* returned = nullptr);
+  /// What the variant's package is compiled with: -m=2 and the JSON log
+  /// into `logdir` (none when ""), its own and its configuration's flags.
+  std::string compiler_flags(const VariantPlan& vp, const std::string& logdir) const;
   /// The variant's `go test -c -o output`: its own and its configuration's
   /// -gcflags, with -m=2 and the JSON log into `logdir` (none when ""), and
   /// -pgo= the profile `o` was measured with.
