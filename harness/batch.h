@@ -37,10 +37,14 @@ inline constexpr std::string_view kBatchDir = "escape-harness-batch";
 std::string import_path_element(std::string_view name);
 
 /// The harness file as a batch build compiles it: `harness_test` with the
-/// entry point the driver calls appended.
+/// entry points the driver calls appended, EscapeHarnessBatch (the test as
+/// it is) and EscapeHarnessBatchCounts (the test without the heap profile,
+/// for the repeats). The one line that sets MemProfileRate reads a variable
+/// instead, so every line stays where harness_test.go has it.
 std::string batch_harness_file(std::string_view harness_test);
 
-/// The driver program: `driver I` calls the entry point of import_paths[I].
+/// The driver program: `driver I` calls the entry point of import_paths[I],
+/// `driver counts I` its counts-only entry point.
 std::string batch_driver_source(const std::vector<std::string>& import_paths);
 
 /// go build's -overlay file: each of `files` (path in the module -> path of

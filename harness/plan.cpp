@@ -34,10 +34,11 @@ bool reads_view(const Scenario& s, const std::string& name, SiteView view) {
 /// The toolchain by what it reports, and by where it lives: two builds
 /// calling themselves the same version are not assumed to be one.
 /// v3: records with a nonce, counts in several processes, -m=2 lines kept,
-/// CPU profiles, gcflags.
+/// CPU profiles, gcflags. v4: a batch driver's repeats count without the
+/// heap profile.
 std::string facts_key(const GeneratedModule& module, const GoPackage& p, const Toolchain& tc, const Variant& v,
                       bool pprof, bool cpu) {
-  std::string all = fmt::format("facts v3\n{}\n{} {} {} {} {}\npprof={} cpu={}\ngcflags={}\n", ESCAPE_HARNESS_VERSION,
+  std::string all = fmt::format("facts v4\n{}\n{} {} {} {} {}\npprof={} cpu={}\ngcflags={}\n", ESCAPE_HARNESS_VERSION,
                                 tc.version, tc.goos, tc.goarch, tc.goroot, tc.go, pprof, cpu, join(v.gcflags, " "));
   // The default configuration's keys are those of before configurations.
   if (tc.config != BuildConfig::standard)

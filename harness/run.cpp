@@ -434,10 +434,13 @@ std::string untrusted(const HarnessFacts& f, const std::string& stdout_text, con
 bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o, const std::string& driver, int index) {
   const GoPackage& p = *vp.package;
   // The counts alone; the first process also runs the benchmark, unless
-  // the run reads no ns/op. A batch driver takes the variant's index.
+  // the run reads no ns/op. A batch driver takes the variant's index, and
+  // its repeats, which read only the counts, go without the heap profile.
   const std::vector<std::string> counts_only =
       driver.empty() ? std::vector<std::string>{"-test.run", "^TestEscapeHarness$", "-test.bench", "^$"}
                      : std::vector<std::string>{std::to_string(index)};
+  const std::vector<std::string> repeat =
+      driver.empty() ? counts_only : std::vector<std::string>{"counts", std::to_string(index)};
   const std::vector<std::string> args =
       opt_.facts_benchmark
           ? std::vector<std::string>{"-test.run",      "^TestEscapeHarness$", "-test.bench", "^" + p.benchmark + "$",
@@ -469,7 +472,7 @@ bool Runner::run_facts(const VariantPlan& vp, VariantObservation& o, const std::
   // its overflow buckets, differ from one process to the next.
   for (int i = 1; i < opt_.count_processes; ++i) {
     HarnessFacts again;
-    ProcessResult r = run_recorded(vp, counts_only, fmt::format("repeat{}", i), &again, {}, driver, &done);
+    ProcessResult r = run_recorded(vp, repeat, fmt::format("repeat{}", i), &again, {}, driver, &done);
     if (!r.ok()) return fail(o, failure("a repeat of the test binary failed", r, opt_.run_timeout));
     if (again.foreign_lines) return fail(o, untrusted(again, "", "", 0) + " (a repeat of the counts)");
     if (std::string why = returned("repeat"); !why.empty()) return fail(o, why);

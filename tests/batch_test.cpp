@@ -4,6 +4,7 @@
 
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "batch.h"
 #include "test_util.h"
@@ -74,12 +75,47 @@ TEST_CASE("a variant counts as returned only on its own nonce's done line", "[ba
   CHECK(batch_done(records, "").empty());
 }
 
+namespace {
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+}  // namespace
+
 TEST_CASE("the harness file keeps every line where harness_test.go has it", "[batch]") {
   const std::string harness = "package bug\n\nfunc TestEscapeHarness(t *testing.T) {}\n";
   const std::string file = batch_harness_file(harness);
   REQUIRE(file.starts_with(harness));
   CHECK(file.find("func EscapeHarnessBatch() { TestEscapeHarness(nil) }") != std::string::npos);
   CHECK(batch_harness_file("package bug").starts_with("package bug\n"));
+}
+
+TEST_CASE("in a batch build the repeats count without the heap profile, and only that line changes", "[batch]") {
+  // The committed harness of a variant, as the generator writes it.
+  const std::string harness = test::read_repo_file("gosrc/param-address/bug/harness_test.go");
+  const std::string file = batch_harness_file(harness);
+  const auto before = split_lines(harness), after = split_lines(file);
+  REQUIRE(after.size() > before.size());
+  std::vector<std::size_t> changed;
+  for (std::size_t i = 0; i < before.size(); ++i)
+    if (before[i] != after[i]) changed.push_back(i);
+  REQUIRE(changed.size() == 1);
+  CHECK(before[changed[0]] == "\tharnessruntime.MemProfileRate = 1");
+  CHECK(after[changed[0]] == "\tharnessruntime.MemProfileRate = harnessBatchProfileRate");
+  CHECK(file.find("var harnessBatchProfileRate = 1\n") != std::string::npos);
+  CHECK(file.find("func EscapeHarnessBatchCounts() {\n\tharnessBatchProfileRate = 0\n\tTestEscapeHarness(nil)\n}") !=
+        std::string::npos);
+
+  // A harness where the line is not there once is left as it is: its
+  // repeats then read the profile as well.
+  const std::string twice = harness + "\tharnessruntime.MemProfileRate = 1\n";
+  CHECK(batch_harness_file(twice).starts_with(twice));
+  const std::string none = "package bug\n";
+  CHECK(batch_harness_file(none).find("MemProfileRate = harnessBatchProfileRate") == std::string::npos);
 }
 
 TEST_CASE("the overlay, the driver and its import path", "[batch]") {
@@ -93,6 +129,7 @@ TEST_CASE("the overlay, the driver and its import path", "[batch]") {
   REQUIRE(fix != std::string::npos);
   CHECK(bug < fix);
   CHECK(driver.find("variant0.EscapeHarnessBatch,\n\t\tvariant1.EscapeHarnessBatch,") != std::string::npos);
+  CHECK(driver.find("variant0.EscapeHarnessBatchCounts,\n\t\tvariant1.EscapeHarnessBatchCounts,") != std::string::npos);
   CHECK(import_path_element("go1.26.8 GOARCH=arm64") == "go1.26.8-GOARCH-arm64");
   CHECK(import_path_element("go1.27.3") == "go1.27.3");
 }
