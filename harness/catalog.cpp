@@ -83,6 +83,7 @@ RunOptions runner_options(const CliContext& ctx, const CatalogOptions& o) {
   ro.cache_dir = o.cache_dir.empty() ? default_cache_dir(ctx) : ctx.absolute(o.cache_dir);
   ro.read_cache = !o.no_cache;
   ro.facts_benchmark = !o.quick;  // quick mode's verdicts read no ns/op
+  ro.cpu = &ctx.cpu;
   return ro;
 }
 

@@ -524,8 +524,8 @@ std::string design_text(const JudgeOptions& opt) {
 /// the first look that decides gives the verdict. Samples taken after it
 /// (for another comparison) change nothing. No decision by the last look is
 /// inconclusive. Without looks, one test at opt.alpha on every sample.
-ExpectationVerdict judge_timing(const Expectation& e, const Observations& obs, const JudgeOptions& opt,
-                                const TimingRule& rule) {
+ExpectationVerdict judge_samples(const Expectation& e, const Observations& obs, const JudgeOptions& opt,
+                                 const TimingRule& rule) {
   ExpectationVerdict v;
   v.expected = rule.expected(e, design_text(opt));
   if (opt.quick || !opt.no_timing.empty()) {
@@ -575,6 +575,36 @@ ExpectationVerdict judge_timing(const Expectation& e, const Observations& obs, c
   if (!fixed && have < static_cast<std::size_t>(looks.back().samples))
     v.reason += fmt::format("; sampling stopped before the last look ({} of {}, {} of {}; the last look needs {})",
                             a->samples.size(), e.variant, b->samples.size(), e.than, looks.back().samples);
+  return v;
+}
+
+/// "N of bug's M samples": those of the pair taken on a busy machine, or "".
+std::string busy_samples(const Expectation& e, const Observations& obs) {
+  std::vector<std::string> parts;
+  double cores = 0;
+  for (const std::string* name : {&e.variant, &e.than}) {
+    auto it = obs.find(*name);
+    if (it == obs.end() || it->second.busy_samples == 0) continue;
+    parts.push_back(fmt::format("{} of {}'s {} samples", it->second.busy_samples, *name, it->second.samples.size()));
+    cores = std::max(cores, it->second.busy_cores);
+  }
+  if (parts.empty()) return "";
+  return fmt::format(
+      "{} were taken while other processes kept the machine busy (up to {:.1f} cores beside the "
+      "benchmark, each run retaken first): a busy machine's samples decide nothing",
+      join(parts, " and "), cores);
+}
+
+/// The samples' verdict, unless some were taken on a busy machine: then
+/// inconclusive, whatever they say, so that load never flips a verdict.
+ExpectationVerdict judge_timing(const Expectation& e, const Observations& obs, const JudgeOptions& opt,
+                                const TimingRule& rule) {
+  ExpectationVerdict v = judge_samples(e, obs, opt, rule);
+  if (v.verdict == Verdict::confirmed || v.verdict == Verdict::refuted || v.verdict == Verdict::inconclusive)
+    if (std::string busy = busy_samples(e, obs); !busy.empty()) {
+      v.verdict = Verdict::inconclusive;
+      v.reason = busy;
+    }
   return v;
 }
 
@@ -709,7 +739,8 @@ ExpectationVerdict judge_expectation(const Scenario& s, const Expectation& e, co
 bool timing_open(const Expectation& e, const Observations& obs, const JudgeOptions& opt) {
   if (opt.looks.empty() || !is_timing(e.kind)) return false;
   if (judge_timing(e, obs, opt, timing_rule(e.kind)).verdict != Verdict::inconclusive)
-    return false;  // decided, or not to be judged at all
+    return false;                                   // decided, or not to be judged at all
+  if (!busy_samples(e, obs).empty()) return false;  // more samples cannot decide it
   const auto a = obs.find(e.variant), b = obs.find(e.than);
   return std::min(a->second.samples.size(), b->second.samples.size()) <
          static_cast<std::size_t>(opt.looks.back().samples);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include <sys/resource.h>
@@ -37,6 +38,8 @@ class SystemCpuMeter : public CpuMeter {
 };
 
 }  // namespace
+
+void CpuMeter::pause(std::chrono::milliseconds d) const { std::this_thread::sleep_for(d); }
 
 const CpuMeter& system_cpu_meter() {
   static const SystemCpuMeter meter;

@@ -4,6 +4,7 @@
 // children's own CPU time (getrusage). A timing run on a loaded machine
 // says so instead of passing for a quiet one.
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,8 @@ class CpuMeter {
  public:
   virtual ~CpuMeter() = default;
   virtual std::optional<CpuReading> read() const = 0;
+  /// Lets other processes' burst pass before timing again (sleeps; tests do not).
+  virtual void pause(std::chrono::milliseconds d) const;
 };
 
 /// /proc/stat and getrusage(RUSAGE_SELF, RUSAGE_CHILDREN).

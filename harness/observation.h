@@ -83,6 +83,8 @@ struct VariantObservation {
   std::vector<double> samples;                        // ns/op, one per timing run
   std::vector<std::int64_t> sample_iterations;        // b.N of each of those runs
   std::string samples_taken;                          // the date of the run that took them
+  int busy_samples = 0;                               // of them, taken on a busy machine (RunOptions::cpu)
+  double busy_cores = 0;                              // the most cores others used during one of those runs
   double seconds = 0;                                 // its processes' time in this run (0: from the cache)
   std::optional<std::vector<CpuStack>> cpu;           // a CPU profile of the benchmark, when a spec reads one
   std::int64_t cpu_total = 0;                         // its samples in all

@@ -169,6 +169,10 @@ ojson observation_json(const VariantObservation& o) {
   if (!o.samples.empty()) j["samples_ns_per_op"] = o.samples;
   if (!o.sample_iterations.empty()) j["samples_iterations"] = o.sample_iterations;
   if (!o.samples.empty() && !o.samples_taken.empty()) j["samples_taken"] = o.samples_taken;
+  if (o.busy_samples > 0) {
+    j["busy_samples"] = o.busy_samples;
+    j["busy_cores"] = o.busy_cores;
+  }
   if (o.seconds > 0) j["seconds"] = std::round(o.seconds * 1000) / 1000;
   if (!o.chains.empty()) j["chains"] = chains_json(o.chains);
   if (!o.places.empty()) {
@@ -264,6 +268,8 @@ VariantObservation observation_from(const json& j) {
   if (j.contains("samples_iterations"))
     o.sample_iterations = j.at("samples_iterations").get<std::vector<std::int64_t>>();
   o.samples_taken = j.value("samples_taken", "");
+  o.busy_samples = j.value("busy_samples", 0);
+  o.busy_cores = j.value("busy_cores", 0.0);
   o.seconds = j.value("seconds", 0.0);
   if (j.contains("chains")) o.chains = chains_from(j.at("chains"));
   if (j.contains("places"))

@@ -37,6 +37,7 @@
 #include "context.h"
 #include "fs.h"
 #include "generate.h"
+#include "load.h"
 #include "observation.h"
 #include "parse_facts.h"
 #include "plan.h"
@@ -68,6 +69,15 @@ struct RunOptions {
   bool batch = true;
   std::string cpu_benchtime = "1s";  // the benchmark under a CPU profile
   std::string date;                  // the run's (ISO 8601, UTC): stored with the timing samples it takes
+  /// Read around each timing process: a process during which other
+  /// processes used `busy_cores` or more (on average) is run again, up to
+  /// `busy_retakes` times, after `busy_wait`, then twice that, and so on;
+  /// samples still taken on a busy machine are kept and counted
+  /// (busy_samples), and decide nothing (judge.h). None: no check.
+  const CpuMeter* cpu = nullptr;
+  double busy_cores = 0.25;
+  int busy_retakes = 3;
+  std::chrono::milliseconds busy_wait{1000};
 };
 
 /// Progress reports: what is running now, for the terminal. Called from the
