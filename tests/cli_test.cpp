@@ -70,14 +70,22 @@ claims:
         than: bug
 )";
 
+class FakeCpuMeter : public CpuMeter {
+ public:
+  explicit FakeCpuMeter(std::vector<CpuReading> readings) : readings_(std::move(readings)) {}
+  std::optional<CpuReading> read() const override {
+    ++reads;
+    return readings_.at(std::min(reads - 1, readings_.size() - 1));
+  }
+  mutable std::size_t reads = 0;
+
+ private:
+  std::vector<CpuReading> readings_;
+};
+
 /// A machine where nothing else runs: the same reading every time. The
 /// tests' timing must not depend on how busy the machine running them is.
-class QuietCpuMeter : public CpuMeter {
- public:
-  std::optional<CpuReading> read() const override { return CpuReading{100, 1000, 10, 2}; }
-  void pause(std::chrono::milliseconds) const override {}
-};
-const QuietCpuMeter kQuiet;
+const FakeCpuMeter kQuiet({{100, 1000, 10, 2}});
 
 struct Harness {
   MemoryFileSystem fs;
@@ -498,18 +506,6 @@ TEST_CASE("sequential timing stops at the first look that decides, the variants 
 namespace {
 
 /// Readings in turn, the last one repeated; counts how often it was read.
-class FakeCpuMeter : public CpuMeter {
- public:
-  explicit FakeCpuMeter(std::vector<CpuReading> readings) : readings_(std::move(readings)) {}
-  std::optional<CpuReading> read() const override {
-    ++reads;
-    return readings_.at(std::min(reads - 1, readings_.size() - 1));
-  }
-  mutable std::size_t reads = 0;
-
- private:
-  std::vector<CpuReading> readings_;
-};
 
 /// Each read a second after the one before; `others(i)`: the cores other
 /// processes used in the second before read i (from 1).
