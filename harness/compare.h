@@ -21,12 +21,25 @@ struct VerdictChange {
   std::string new_number;
 };
 
+/// A toolchain whose run and baseline were measured on CPUs of another
+/// model (ToolchainInfo::cpu): its timing verdicts are the machine's.
+struct CpuChange {
+  std::string toolchain, baseline_cpu, run_cpu;
+};
+
 struct Comparison {
   std::vector<VerdictChange> changes;
   std::vector<std::string> only_in_run;       // toolchains with no baseline: a difference
   std::vector<std::string> only_in_baseline;  // toolchains this run did not cover: reported
   int compared = 0;                           // verdicts compared
   int not_compared_quick = 0;                 // timing verdicts skipped in quick mode on one side
+  // Timing verdicts whose baseline another CPU measured: not compared, for
+  // a time is a property of the machine before it is one of the compiler.
+  // The claim's other expectations still are (a change of one is drift);
+  // the timing verdicts that differ are listed, as what the CPU changed.
+  std::vector<CpuChange> other_cpus;
+  int not_compared_cpu = 0;
+  std::vector<VerdictChange> cpu_changes;
 
   bool drift() const { return !changes.empty() || !only_in_run.empty(); }
 };

@@ -129,8 +129,9 @@ std::string Expectation::describe() const {
                          view_note);
     }
     case ExpectKind::holds: return fmt::format("{} holds in {}", expr, variant);
-    case ExpectKind::similar: return fmt::format("ns/op of {} within {}% of {}", variant, pct(*by_at_least), than);
-    case ExpectKind::faster: return fmt::format("ns/op of {} < {}{}", variant, than, by("ns/op"));
+    case ExpectKind::similar:
+      return fmt::format("{}{} within {}% of {}", kTimingDescription, variant, pct(*by_at_least), than);
+    case ExpectKind::faster: return fmt::format("{}{} < {}{}", kTimingDescription, variant, than, by("ns/op"));
     case ExpectKind::largest:
       return fmt::format("largest object under {}: {} >= {} x {}", function, variant,
                          ratio_at_least ? ratio_at_least->to_string() : "?", than);

@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -59,6 +60,10 @@ inline auto scenario_order(int entry, const std::string& id) { return std::tuple
 
 /// Whether an expectation compares timing samples (run only without --quick).
 inline bool is_timing(ExpectKind k) { return k == ExpectKind::faster || k == ExpectKind::similar; }
+/// How Expectation::describe() begins for exactly the timing kinds: what
+/// tells a recorded expectation verdict (results.json) of timing apart.
+inline constexpr std::string_view kTimingDescription = "ns/op of ";
+inline bool describes_timing(std::string_view description) { return description.starts_with(kTimingDescription); }
 constexpr std::array<Named<ExpectKind>, 9> enum_names(ExpectKind) {
   return {{{ExpectKind::allocs, "allocs"},
            {ExpectKind::bytes, "bytes"},

@@ -140,6 +140,78 @@ TEST_CASE("check lists a changed verdict with the old and new numbers", "[matrix
         "not compared: 1 timing verdict (quick mode)\n");
 }
 
+namespace {
+
+// The sample with its timing claim judged (not quick), and an allocation
+// count beside its timing expectation, measured on `cpu`.
+Results timed_on(const std::string& cpu, Verdict timing, Verdict count = Verdict::confirmed) {
+  Results r = test::sample_results();
+  r.toolchains[0].cpu = cpu;
+  ClaimVerdict& t = r.scenarios[0].claims[1].verdicts.at("go1.26.8");
+  t.expectations = {test::expectation_verdict(timing, "ns/op of fix < bug", "fix < bug",
+                                              timing == Verdict::confirmed ? "-40%" : "+1%"),
+                    test::expectation_verdict(count, "allocs/op of fix = 0", "= 0 allocs/op", "0 allocs/op")};
+  t.verdict = count != Verdict::confirmed ? count : timing;
+  t.reason = "";
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("timing verdicts measured on another CPU are listed, not counted as drift", "[matrix]") {
+  // The same CPU: a timing verdict that changes is drift, as any other.
+  Comparison same = compare_results(timed_on("AMD EPYC", Verdict::confirmed), timed_on("AMD EPYC", Verdict::refuted));
+  CHECK(same.drift());
+  CHECK(same.compared == 2);
+  CHECK(same.not_compared_cpu == 0);
+  // Another CPU: the time is the machine's, the change is shown apart.
+  Comparison other = compare_results(timed_on("Intel(R) Xeon(R) Processor", Verdict::confirmed),
+                                     timed_on("AMD EPYC", Verdict::refuted));
+  CHECK_FALSE(other.drift());
+  CHECK(other.compared == 1);
+  CHECK(other.not_compared_cpu == 1);
+  CHECK(format_comparison(other, "base.json") ==
+        "no drift: 1 verdicts match base.json\n"
+        "not compared: 1 timing verdict measured on another CPU (AMD EPYC here, Intel(R) Xeon(R) Processor in the "
+        "baseline: go1.26.8)\n"
+        "changed with the CPU, not counted as drift: 1\n"
+        "  entry 3 faster on go1.26.8: confirmed -> refuted\n"
+        "      was: -40%\n"
+        "      now: +1%\n");
+  // The claim's allocation count is the compiler's on any CPU: a change of
+  // it is drift, named by the expectation.
+  Comparison count = compare_results(timed_on("Intel(R) Xeon(R) Processor", Verdict::confirmed),
+                                     timed_on("AMD EPYC", Verdict::confirmed, Verdict::refuted));
+  CHECK(count.drift());
+  REQUIRE(count.changes.size() == 1);
+  CHECK(count.changes[0].claim == "faster (allocs/op of fix = 0)");
+  CHECK(count.changes[0].old_verdict == "confirmed");
+  CHECK(count.changes[0].new_verdict == "refuted");
+  CHECK(count.cpu_changes.empty());  // what changed is not the CPU's
+  // An error is no property of a CPU.
+  Comparison failed =
+      compare_results(timed_on("Intel(R) Xeon(R) Processor", Verdict::confirmed), timed_on("AMD EPYC", Verdict::error));
+  CHECK(failed.drift());
+  CHECK(failed.not_compared_cpu == 0);
+  // A CPU not recorded (an older results.json) compares as before.
+  Comparison unknown = compare_results(timed_on("", Verdict::confirmed), timed_on("AMD EPYC", Verdict::refuted));
+  CHECK(unknown.drift());
+  CHECK(unknown.not_compared_cpu == 0);
+}
+
+TEST_CASE("a recorded expectation tells timing by its description alone", "[matrix]") {
+  for (const auto& [kind, name] : enum_names(ExpectKind{})) {
+    Expectation e;
+    e.kind = kind;
+    e.variant = "fix";
+    e.than = "bug";
+    e.by_at_least = Rational(1, 10);
+    e.by_relative = true;
+    INFO(name << ": " << e.describe());
+    CHECK(describes_timing(e.describe()) == is_timing(kind));
+  }
+}
+
 TEST_CASE("toolchains on one side only are reported", "[matrix]") {
   Comparison c = compare_results(on("go1.26.8"), on("go1.27.3"));
   CHECK(c.drift());
