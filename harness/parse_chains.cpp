@@ -6,24 +6,19 @@
 #include <nlohmann/json.hpp>
 
 #include "parse_m.h"
+#include "text.h"
 
 namespace eh {
 namespace {
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return std::string(s);
-}
 
 bool is_subject(std::string_view m) {
   return m.find(" escapes to heap") != std::string_view::npos || m.starts_with("parameter ") ||
          m.starts_with("leaking param");
 }
 
-std::string strip_colon(std::string s) {
-  if (!s.empty() && s.back() == ':') s.pop_back();
-  return s;
+std::string strip_colon(std::string_view s) {
+  if (s.ends_with(':')) s.remove_suffix(1);
+  return std::string(s);
 }
 
 }  // namespace
@@ -42,7 +37,7 @@ ChainStep parse_from_step(std::string_view text) {
       text = text.substr(0, at);
     }
   }
-  step.text = trim(text);
+  step.text = std::string(trim(text));
   return step;
 }
 

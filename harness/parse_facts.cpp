@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "text.h"
+
 namespace eh {
 namespace {
 
@@ -24,12 +26,6 @@ bool number(std::optional<std::string_view> s, std::int64_t& out) {
   if (!s) return false;
   auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), out);
   return ec == std::errc() && p == s->data() + s->size() && out >= 0;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
 }
 
 /// pprof prints values with unit suffixes when it scales them ("1.20k").

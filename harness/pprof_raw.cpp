@@ -3,14 +3,10 @@
 #include <charconv>
 #include <fmt/format.h>
 
+#include "text.h"
+
 namespace eh {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 template <class T>
 bool number(std::string_view s, T& out) {

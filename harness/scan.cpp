@@ -16,7 +16,8 @@ bool has_step(const std::vector<ChainStep>& chain, std::string_view what) {
   return false;
 }
 
-std::string trim(std::string_view s) {
+/// Without leading blanks, and without trailing blanks and colons.
+std::string trim_blanks_colons(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == ':')) s.remove_suffix(1);
   return std::string(s);
@@ -351,7 +352,7 @@ std::vector<std::string> named_results(std::string_view source, int line) {
     if (c == '(' || c == '[' || c == '{') ++depth;
     if (c == ')' || c == ']' || c == '}') --depth;
     if (c != ',' || depth != 0) continue;
-    std::string part = trim(r.substr(start, k - start));
+    std::string part = trim_blanks_colons(r.substr(start, k - start));
     start = k + 1;
     if (part.empty()) continue;
     auto space = part.find_first_of(" \t\n");
@@ -625,7 +626,7 @@ void EscapeScanner::line(std::string_view text) {
     if (!current_ || std::get<0>(current_key_) != v.file || std::get<1>(current_key_) != v.line ||
         std::get<2>(current_key_) != v.column)
       return;
-    std::string m = trim(v.message);
+    std::string m = trim_blanks_colons(v.message);
     if (m.starts_with("from ")) {
       current_->push_back(parse_from_step(m));
     } else if (m.starts_with("flow: ")) {

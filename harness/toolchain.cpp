@@ -18,7 +18,7 @@ bool is_dir(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-std::string trim(std::string s) {
+std::string trim_right(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
 }
@@ -86,7 +86,7 @@ std::map<std::string, std::string> current_environment() {
 }
 
 std::string named_pprof(const ProcessResult& lookup) {
-  const std::string path(trim(lookup.out));
+  const std::string path(trim_right(lookup.out));
   return lookup.ok() && path.starts_with("/") ? path : "";
 }
 
@@ -128,7 +128,7 @@ std::optional<Toolchain> probe_toolchain(ProcessRunner& runner, const std::strin
   ProcessResult r = runner.run(c);
   if (!r.ok()) {
     *err = fmt::format("{}: `{}` failed ({}){}", spec, c.display(), r.describe(c.timeout),
-                       r.err.empty() ? "" : ": " + first_lines(trim(r.err), 3));
+                       r.err.empty() ? "" : ": " + first_lines(trim_right(r.err), 3));
     return std::nullopt;
   }
   std::vector<std::string> lines;
@@ -141,7 +141,7 @@ std::optional<Toolchain> probe_toolchain(ProcessRunner& runner, const std::strin
   }
   if (lines.size() < 4 || !lines[0].starts_with("go") || lines[1].empty() || lines[2].empty()) {
     *err = fmt::format("{}: not a go command: `{}` printed {}", spec, c.display(),
-                       r.out.empty() ? "nothing" : "'" + first_lines(trim(r.out), 2) + "'");
+                       r.out.empty() ? "nothing" : "'" + first_lines(trim_right(r.out), 2) + "'");
     return std::nullopt;
   }
   tc.version = lines[0].substr(0, lines[0].find(" "));  // drop " X:experiment" suffixes
